@@ -1,0 +1,23 @@
+package io.vmiscope.api;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Stops and resumes the whole VM (all vCPUs). */
+public interface ExecutionControl {
+
+    /** Stops every vCPU; returns once the VM is stopped. Idempotent. */
+    StopEvent pause();
+
+    /** Resumes every vCPU. Idempotent. */
+    void resume();
+
+    boolean isPaused();
+
+    /**
+     * Waits until the running VM stops by itself (breakpoint, step end, guest exit).
+     *
+     * @return empty when the timeout passed first; the VM is then still running
+     */
+    Optional<StopEvent> awaitStop(Duration timeout);
+}
