@@ -1,0 +1,276 @@
+package io.vmiscope.x86;
+
+import io.vmiscope.api.AccessContext;
+import io.vmiscope.api.GuestAccessException;
+import io.vmiscope.api.Gpa;
+import io.vmiscope.api.Gva;
+import io.vmiscope.api.Hex;
+import io.vmiscope.api.PhysicalMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Guest memory as the OS layers see it: reads by {@link AccessContext}, translated through x86-64
+ * page tables and served by a {@link PhysicalMemory}.
+ *
+ * <ul>
+ *   <li>{@link AccessContext.Kernel} walks the tables at the kernel CR3 given here,
+ *       {@link AccessContext.Process} those at the context's own CR3, and
+ *       {@link AccessContext.Physical} reads physical memory directly. CR3 bits 11:0 (PCID or
+ *       flags) and bits 63:52 are ignored.</li>
+ *   <li>A read is split at page boundaries, every page is translated before anything is read, and
+ *       physically contiguous pieces are merged into one {@link PhysicalMemory#read} (each such read
+ *       costs at least one round trip to the hypervisor).</li>
+ *   <li>Page-table entries (keyed by their physical address) and translations (keyed by CR3 and
+ *       virtual page) are cached, each in a least-recently-used map bounded by {@link Options}. The
+ *       caches are valid only while the VM stays stopped: call {@link #invalidate()} whenever it
+ *       resumes. Failed translations are not cached.</li>
+ * </ul>
+ *
+ * <p>Multi-byte values are little-endian. A failed read throws {@link GuestAccessException} (a
+ * {@link PageFaultException} when translation failed, naming the first address that could not be
+ * translated); the caller's buffer is then unspecified. Transport failures of the underlying
+ * memory pass through unchanged. Not thread-safe: use one instance per thread, or serialise
+ * access, as the underlying {@link PhysicalMemory} requires anyway.
+ */
+public final class GuestMemory {
+
+    private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long SMALL_PAGE_BYTES = 4096;
+
+    /**
+     * Limits of a {@link GuestMemory}.
+     *
+     * @param maxPhysicalAddressExclusive tables and pages at or above this physical address are
+     *                                    refused (at most 2^52, the architectural limit; e.g.
+     *                                    {@code 1L << MAXPHYADDR} or the top of guest RAM)
+     * @param entryCacheCapacity          most page-table entries cached
+     * @param translationCacheCapacity    most translations cached
+     */
+    public record Options(long maxPhysicalAddressExclusive, int entryCacheCapacity, int translationCacheCapacity) {
+
+        /** 52-bit physical addresses, 8192 entries (64 KiB of tables), 4096 translations. */
+        public static final Options DEFAULTS = new Options(Gpa.MAX_EXCLUSIVE, 8192, 4096);
+
+        public Options {
+            if (maxPhysicalAddressExclusive <= 0 || maxPhysicalAddressExclusive > Gpa.MAX_EXCLUSIVE) {
+                throw new IllegalArgumentException("maximum physical address out of range: "
+                        + Hex.address(maxPhysicalAddressExclusive));
+            }
+            if (entryCacheCapacity <= 0 || translationCacheCapacity <= 0) {
+                throw new IllegalArgumentException("cache capacities must be positive");
+            }
+        }
+
+        /** These options with another maximum physical address. */
+        public Options withMaxPhysicalAddress(long exclusive) {
+            return new Options(exclusive, entryCacheCapacity, translationCacheCapacity);
+        }
+    }
+
+    private final PhysicalMemory physical;
+    private final PagingMode mode;
+    private final Options options;
+    private final PageWalker walker;
+    /** Levels whose entries can map a page, smallest page first: where to look in the cache. */
+    private final List<PagingLevel> leafLevels;
+    private final Map<Long, Long> entryCache;
+    private final Map<PageKey, Translation> translationCache;
+    private long kernelCr3;
+
+    /** Reads through {@code physical} with {@link Options#DEFAULTS}. */
+    public GuestMemory(PhysicalMemory physical, long kernelCr3, PagingMode mode) {
+        this(physical, kernelCr3, mode, Options.DEFAULTS);
+    }
+
+    /**
+     * @param kernelCr3 CR3 value whose tables resolve {@link AccessContext.Kernel} addresses
+     */
+    public GuestMemory(PhysicalMemory physical, long kernelCr3, PagingMode mode, Options options) {
+        this.physical = Objects.requireNonNull(physical);
+        this.mode = Objects.requireNonNull(mode);
+        this.options = Objects.requireNonNull(options);
+        this.kernelCr3 = kernelCr3;
+        this.walker = new PageWalker(mode, options.maxPhysicalAddressExclusive());
+        PagingLevel lastLevel = mode.levels().get(mode.levels().size() - 1);
+        this.leafLevels = mode.levels().stream()
+                .filter(level -> level.pageSizeAllowed() || level.equals(lastLevel))
+                .sorted(Comparator.comparingInt(PagingLevel::shift))
+                .toList();
+        this.entryCache = lruMap(options.entryCacheCapacity());
+        this.translationCache = lruMap(options.translationCacheCapacity());
+    }
+
+    public PagingMode mode() {
+        return mode;
+    }
+
+    /** The CR3 value used for kernel contexts, as given. */
+    public long kernelCr3() {
+        return kernelCr3;
+    }
+
+    /** Switches the tables used for kernel contexts (cached translations are keyed by CR3). */
+    public void setKernelCr3(long cr3) {
+        this.kernelCr3 = cr3;
+    }
+
+    /**
+     * Drops every cached entry and translation. Call whenever the VM resumes: the guest may change
+     * its page tables while it runs.
+     */
+    public void invalidate() {
+        entryCache.clear();
+        translationCache.clear();
+    }
+
+    /**
+     * Translates the context's address. A physical context translates to itself, with a 4 KiB page
+     * and an empty trace.
+     *
+     * @throws PageFaultException when the walk fails
+     */
+    public Translation translate(AccessContext context) {
+        if (context instanceof AccessContext.Physical physicalContext) {
+            return new Translation(physicalContext.address(), SMALL_PAGE_BYTES, List.of());
+        }
+        if (context instanceof AccessContext.Process process) {
+            return translateVirtual(context, process.cr3(), process.address());
+        }
+        return translateVirtual(context, kernelCr3, ((AccessContext.Kernel) context).address());
+    }
+
+    /**
+     * Fills {@code buffer[offset, offset+length)} from the context's address on.
+     *
+     * @throws GuestAccessException when part of the range cannot be translated or read
+     */
+    public void read(AccessContext context, byte[] buffer, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buffer.length);
+        if (length == 0) {
+            return;
+        }
+        if (context instanceof AccessContext.Physical physicalContext) {
+            readPhysical(context, physicalContext.address().value(), buffer, offset, length);
+            return;
+        }
+        for (Run run : plan(context, offset, length)) {
+            readPhysical(context, run.gpa(), buffer, run.bufferOffset(), run.length());
+        }
+    }
+
+    /** Reads {@code length} bytes from the context's address on. */
+    public byte[] read(AccessContext context, int length) {
+        byte[] buffer = new byte[length];
+        read(context, buffer, 0, length);
+        return buffer;
+    }
+
+    /** Reads a little-endian 64-bit value. */
+    public long readU64(AccessContext context) {
+        return (long) U64.get(read(context, 8), 0);
+    }
+
+    /** Reads a little-endian 32-bit value. */
+    public int readU32(AccessContext context) {
+        return (int) U32.get(read(context, 4), 0);
+    }
+
+    /** Translates every page of a virtual read and merges physically contiguous pieces. */
+    private List<Run> plan(AccessContext context, int offset, int length) {
+        Gva start = address(context);
+        if (Long.compareUnsigned(start.value() + length - 1, start.value()) < 0) {
+            throw new GuestAccessException("cannot read " + length + " bytes at " + context
+                    + ": the range wraps around the end of the address space");
+        }
+        List<Run> runs = new ArrayList<>();
+        int done = 0;
+        while (done < length) {
+            Translation translation = translate(done == 0 ? context : context.plus(done));
+            int chunk = (int) Math.min(length - done, translation.bytesToPageEnd());
+            long gpa = translation.gpa().value();
+            Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last.gpa() + last.length() == gpa) {
+                runs.set(runs.size() - 1, new Run(last.gpa(), last.bufferOffset(), last.length() + chunk));
+            } else {
+                runs.add(new Run(gpa, offset + done, chunk));
+            }
+            done += chunk;
+        }
+        return runs;
+    }
+
+    private void readPhysical(AccessContext context, long gpa, byte[] buffer, int offset, int length) {
+        if (gpa + length > options.maxPhysicalAddressExclusive()) {
+            throw new GuestAccessException("cannot read " + length + " bytes at " + context + ": physical range "
+                    + Hex.address(gpa) + "+" + length + " goes beyond the maximum physical address "
+                    + Hex.address(options.maxPhysicalAddressExclusive()));
+        }
+        try {
+            physical.read(Gpa.of(gpa), buffer, offset, length);
+        } catch (GuestAccessException e) {
+            throw new GuestAccessException("cannot read " + length + " bytes at " + context + " (physical "
+                    + Hex.address(gpa) + "): " + e.getMessage(), e);
+        }
+    }
+
+    private Translation translateVirtual(AccessContext context, long cr3, Gva address) {
+        long root = cr3 & PageWalker.ADDRESS_MASK;
+        long va = address.value();
+        for (PagingLevel level : leafLevels) {
+            long size = level.pageSizeBytes();
+            Translation page = translationCache.get(new PageKey(root, va & -size, size));
+            if (page != null) {
+                return new Translation(page.gpa().plus(va & (size - 1)), size, page.trace());
+            }
+        }
+        Translation translation = walker.walk(context, root, address, this::readEntry);
+        long size = translation.pageSizeBytes();
+        Gpa pageBase = Gpa.of(translation.gpa().value() & -size);
+        translationCache.put(new PageKey(root, va & -size, size), new Translation(pageBase, size, translation.trace()));
+        return translation;
+    }
+
+    private long readEntry(Gpa entryAddress) {
+        Long cached = entryCache.get(entryAddress.value());
+        if (cached != null) {
+            return cached;
+        }
+        long entry = (long) U64.get(physical.read(entryAddress, 8), 0);
+        entryCache.put(entryAddress.value(), entry);
+        return entry;
+    }
+
+    private static Gva address(AccessContext context) {
+        return context instanceof AccessContext.Process process
+                ? process.address()
+                : ((AccessContext.Kernel) context).address();
+    }
+
+    private static <K, V> Map<K, V> lruMap(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    /** A translation-cache key: the masked CR3, the page's virtual base and its size. */
+    private record PageKey(long root, long virtualPage, long sizeBytes) {
+    }
+
+    /** One physical read of a planned virtual read. */
+    private record Run(long gpa, int bufferOffset, int length) {
+    }
+}

@@ -1,0 +1,108 @@
+package io.vmiscope.x86;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vmiscope.api.AccessContext;
+import io.vmiscope.api.Gpa;
+import io.vmiscope.api.Gva;
+import io.vmiscope.testkit.FakeGuest;
+import io.vmiscope.testkit.PageTableBuilder;
+import org.junit.jupiter.api.Test;
+
+class GuestMemoryCacheTest {
+
+    private static final long VA = 0xffff888000201000L;
+
+    private final FakeGuest guest = new FakeGuest();
+    private final PageTableBuilder tables = new PageTableBuilder(guest, 4, 0x100000);
+
+    @Test
+    void secondTranslationOfTheSamePage_costsNoPhysicalReads() {
+        tables.map4k(VA, 0x5000);
+        GuestMemory memory = memory(GuestMemory.Options.DEFAULTS);
+        Translation first = memory.translate(kernel(VA + 0x10));
+        long before = roundTrips();
+
+        Translation second = memory.translate(kernel(VA + 0x20));
+
+        assertThat(roundTrips()).isEqualTo(before);
+        assertThat(second.gpa()).isEqualTo(Gpa.of(0x5020));
+        assertThat(second.trace()).isEqualTo(first.trace());
+    }
+
+    @Test
+    void anotherAddressInTheSameLargePage_costsNoPhysicalReads() {
+        tables.map2m(0xffff888000200000L, 0x400000);
+        GuestMemory memory = memory(GuestMemory.Options.DEFAULTS);
+        memory.translate(kernel(0xffff888000200000L));
+        long before = roundTrips();
+
+        assertThat(memory.translate(kernel(0xffff8880003ffff0L)).gpa()).isEqualTo(Gpa.of(0x5ffff0));
+        assertThat(roundTrips()).isEqualTo(before);
+    }
+
+    @Test
+    void neighbouringPage_reusesTheCachedUpperEntries_andReadsOnlyItsPte() {
+        tables.map4k(VA, 0x5000);
+        tables.map4k(VA + 0x1000, 0x6000);
+        GuestMemory memory = memory(GuestMemory.Options.DEFAULTS);
+        memory.translate(kernel(VA));
+        long before = roundTrips();
+
+        memory.translate(kernel(VA + 0x1000));
+
+        assertThat(roundTrips() - before).isEqualTo(1);
+    }
+
+    @Test
+    void invalidate_dropsWhatWasCached_soTablesChangedWhileRunningAreSeen() {
+        tables.map4k(VA, 0x5000);
+        GuestMemory memory = memory(GuestMemory.Options.DEFAULTS);
+        memory.translate(kernel(VA));
+        tables.map4k(VA, 0x9000);
+
+        assertThat(memory.translate(kernel(VA)).gpa()).as("stale until invalidated").isEqualTo(Gpa.of(0x5000));
+        memory.invalidate();
+        long before = roundTrips();
+        assertThat(memory.translate(kernel(VA)).gpa()).isEqualTo(Gpa.of(0x9000));
+        assertThat(roundTrips() - before).isEqualTo(4);
+    }
+
+    @Test
+    void cr3ValuesDifferingOnlyInPcid_shareCachedTranslations() {
+        tables.map4k(VA, 0x5000);
+        GuestMemory memory = memory(GuestMemory.Options.DEFAULTS);
+        memory.translate(AccessContext.process(Gva.of(VA), tables.cr3() | 1));
+        long before = roundTrips();
+
+        memory.translate(AccessContext.process(Gva.of(VA), tables.cr3() | 2));
+
+        assertThat(roundTrips()).isEqualTo(before);
+    }
+
+    @Test
+    void boundedCaches_evictTheLeastRecentlyUsed() {
+        tables.map4k(VA, 0x5000);
+        tables.map4k(VA + 0x1000, 0x6000);
+        GuestMemory memory = memory(new GuestMemory.Options(Gpa.MAX_EXCLUSIVE, 4, 1));
+        memory.translate(kernel(VA));
+        memory.translate(kernel(VA + 0x1000));
+        long before = roundTrips();
+
+        memory.translate(kernel(VA));
+
+        assertThat(roundTrips() - before).as("only the evicted PTE of the first page is read again").isEqualTo(1);
+    }
+
+    private GuestMemory memory(GuestMemory.Options options) {
+        return new GuestMemory(guest, tables.cr3(), PagingMode.FOUR_LEVEL, options);
+    }
+
+    private long roundTrips() {
+        return guest.stats().roundTrips();
+    }
+
+    private static AccessContext kernel(long va) {
+        return AccessContext.kernel(Gva.of(va));
+    }
+}
