@@ -1,0 +1,87 @@
+package io.vmiscope.linux;
+
+import io.vmiscope.api.GuestConnection;
+import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.task.ProcessInfo;
+import io.vmiscope.linux.task.TaskWalker;
+import io.vmiscope.linux.walk.WalkLimits;
+import io.vmiscope.linux.walk.WalkResult;
+import io.vmiscope.x86.GuestMemory;
+import io.vmiscope.x86.PagingMode;
+
+import java.util.function.Supplier;
+
+/**
+ * A running Linux guest, attached through a {@link GuestConnection} and described by a kernel profile.
+ * Every read happens with the VM stopped: a method that finds the VM running pauses it and resumes it
+ * before returning, even on failure. Not thread-safe; the connection stays owned by the caller.
+ */
+public final class LinuxGuest {
+
+    private final GuestConnection connection;
+    private final KernelProfile profile;
+    private final GuestMemory memory;
+    private final KernelLocation location;
+    private final TaskWalker tasks;
+
+    private LinuxGuest(GuestConnection connection, KernelProfile profile, GuestMemory memory,
+                       KernelLocation location, WalkLimits limits) {
+        this.connection = connection;
+        this.profile = profile;
+        this.memory = memory;
+        this.location = location;
+        this.tasks = new TaskWalker(memory, profile, location.slide(), limits,
+                connection.preferredChunkBytes());
+    }
+
+    /**
+     * Finds the kernel in the guest (see {@link KernelLocator}).
+     *
+     * @throws io.vmiscope.linux.profile.ProfileException when the profile does not fit the guest
+     */
+    public static LinuxGuest attach(GuestConnection connection, KernelProfile profile, WalkLimits limits) {
+        return stopped(connection, null, () -> {
+            int vcpu = connection.vcpus().get(0);
+            PagingMode mode = PagingMode.fromCr4(connection.register(vcpu, "cr4"));
+            GuestMemory memory = new GuestMemory(connection, connection.register(vcpu, "cr3"), mode);
+            KernelLocation location = KernelLocator.locate(memory, connection, profile);
+            return new LinuxGuest(connection, profile, memory, location, limits);
+        });
+    }
+
+    public KernelLocation location() {
+        return location;
+    }
+
+    public KernelProfile profile() {
+        return profile;
+    }
+
+    /** The runtime address of a profile symbol. */
+    public long address(String symbol) {
+        return profile.symbol(symbol) + location.slide();
+    }
+
+    /** The process list now (the VM is paused for the walk if it was running). */
+    public WalkResult<ProcessInfo> processes() {
+        return stopped(connection, memory, tasks::walk);
+    }
+
+    /** Runs {@code work} with the VM stopped; resumes it afterwards if it was running before. */
+    private static <T> T stopped(GuestConnection connection, GuestMemory memory, Supplier<T> work) {
+        boolean wasRunning = !connection.isPaused();
+        if (wasRunning) {
+            connection.pause();
+        }
+        try {
+            if (memory != null) {
+                memory.invalidate(); // whatever was cached before the VM last ran is stale
+            }
+            return work.get();
+        } finally {
+            if (wasRunning) {
+                connection.resume();
+            }
+        }
+    }
+}

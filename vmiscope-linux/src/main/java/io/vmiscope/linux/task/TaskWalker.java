@@ -1,0 +1,248 @@
+package io.vmiscope.linux.task;
+
+import io.vmiscope.api.AccessContext;
+import io.vmiscope.api.GuestAccessException;
+import io.vmiscope.api.Gva;
+import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.walk.Anomaly;
+import io.vmiscope.linux.walk.GuestStrings;
+import io.vmiscope.linux.walk.KernelPointers;
+import io.vmiscope.linux.walk.ReadPlan;
+import io.vmiscope.linux.walk.WalkLimits;
+import io.vmiscope.linux.walk.WalkResult;
+import io.vmiscope.x86.GuestMemory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the process list by walking the kernel's task list from {@code init_task}, the way
+ * {@code for_each_process} does. The VM must be stopped while {@link #walk()} runs (the caller pauses
+ * it). Not thread-safe.
+ *
+ * <p>Guest memory is hostile: every pointer is checked before it is followed, the walk keeps a visited
+ * set and a node limit, and any fault ends the walk with a marked, partial result instead of an
+ * exception. The cost is about one read per kernel thread and six to eight per user process (task,
+ * credentials, mm, the process's page walk, its argv).
+ */
+public final class TaskWalker {
+
+    private static final char[] STATE_LETTERS = "RSDTtXZPI".toCharArray();
+    private static final int TASK_REPORT = 0x7f;
+    private static final int TASK_IDLE = 0x402;
+    private static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
+
+    private final GuestMemory memory;
+    private final TaskLayout layout;
+    private final long initTask;
+    private final WalkLimits limits;
+    private final int addressBits;
+    private final ReadPlan taskPlan;
+    private final ReadPlan credPlan;
+    private final ReadPlan mmPlan;
+
+    /**
+     * @param slide         the KASLR slide found at attach time (added to profile addresses)
+     * @param maxReadBytes  the transport's largest single read, so that nearby fields share one read
+     * @throws io.vmiscope.linux.profile.ProfileException when the profile lacks a needed symbol or member
+     */
+    public TaskWalker(GuestMemory memory, KernelProfile profile, long slide, WalkLimits limits, int maxReadBytes) {
+        this.memory = memory;
+        this.layout = TaskLayout.from(profile);
+        this.initTask = profile.symbol("init_task") + slide;
+        this.limits = limits;
+        this.addressBits = memory.mode().virtualAddressBits();
+        this.taskPlan = ReadPlan.builder(maxReadBytes)
+                .field(layout.tasks(), 16).field(layout.pid(), 4).field(layout.tgid(), 4)
+                .field(layout.comm(), layout.commBytes()).field(layout.realParent(), 8)
+                .field(layout.realCred(), 8).field(layout.mm(), 8).field(layout.flags(), 4)
+                .field(layout.state(), 4).field(layout.exitState(), 4).field(layout.startTime(), 8).build();
+        this.credPlan = ReadPlan.builder(maxReadBytes).field(layout.credUid(), 4).field(layout.credGid(), 4).build();
+        this.mmPlan = ReadPlan.builder(maxReadBytes)
+                .field(layout.mmPgd(), 8).field(layout.mmArgStart(), 8).field(layout.mmArgEnd(), 8).build();
+    }
+
+    /** Walks the task list once. Never throws for bad guest data; transport failures propagate. */
+    public WalkResult<ProcessInfo> walk() {
+        List<Anomaly> anomalies = new ArrayList<>();
+        List<RawTask> raw = new ArrayList<>();
+        boolean truncated = readList(raw, anomalies);
+
+        Map<Long, Integer> tgidByTask = new HashMap<>();
+        raw.forEach(t -> tgidByTask.put(t.address, t.tgid));
+        Map<Long, long[]> credCache = new HashMap<>();
+        List<ProcessInfo> processes = new ArrayList<>();
+        for (RawTask t : raw) {
+            if (t.pid == 0) {
+                continue; // the idle task: not a process, /proc does not list it either
+            }
+            processes.add(complete(t, tgidByTask, credCache, anomalies));
+        }
+        return new WalkResult<>(processes, anomalies, truncated);
+    }
+
+    /** First pass: follow {@code tasks.next} and read each task's own fields. Returns true when cut short. */
+    private boolean readList(List<RawTask> out, List<Anomaly> anomalies) {
+        Set<Long> visited = new HashSet<>();
+        long current = initTask;
+        long expectedPrev = -1;
+        while (true) {
+            if (out.size() >= limits.maxNodes()) {
+                anomalies.add(new Anomaly(Anomaly.Kind.LIMIT, where(current),
+                        "task list longer than " + limits.maxNodes() + " entries"));
+                return true;
+            }
+            ReadPlan.Block block;
+            try {
+                block = taskPlan.read(memory, Gva.of(current));
+            } catch (GuestAccessException e) {
+                anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, where(current), e.getMessage()));
+                return true;
+            }
+            visited.add(current);
+            long next = block.u64(layout.tasks());
+            long prev = block.u64(layout.tasks() + 8);
+            if (expectedPrev != -1 && prev != expectedPrev) {
+                anomalies.add(new Anomaly(Anomaly.Kind.LIST_CORRUPTION, where(current),
+                        "tasks.prev is " + Gva.of(prev) + ", expected " + Gva.of(expectedPrev)));
+            }
+            out.add(RawTask.from(current, block, layout));
+            if (!KernelPointers.isPlausible(next, addressBits, 8)) {
+                anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(current),
+                        "tasks.next is " + Gva.of(next)));
+                return true;
+            }
+            long nextTask = next - layout.tasks();
+            if (nextTask == initTask) {
+                return false;
+            }
+            if (visited.contains(nextTask)) {
+                anomalies.add(new Anomaly(Anomaly.Kind.CYCLE, where(current),
+                        "tasks.next leads back to " + Gva.of(nextTask) + " without reaching init_task"));
+                return true;
+            }
+            expectedPrev = current + layout.tasks();
+            current = nextTask;
+        }
+    }
+
+    /** Second pass: what lives outside the task_struct (parent, credentials, command line). */
+    private ProcessInfo complete(RawTask t, Map<Long, Integer> tgidByTask, Map<Long, long[]> credCache,
+                                 List<Anomaly> anomalies) {
+        if (t.pid < 0 || t.pid > PID_MAX_LIMIT || t.tgid < 0 || t.tgid > PID_MAX_LIMIT) {
+            anomalies.add(new Anomaly(Anomaly.Kind.IMPLAUSIBLE, where(t.address),
+                    "pid " + t.pid + " / tgid " + t.tgid + " outside 0.." + PID_MAX_LIMIT));
+        }
+        int ppid = parentTgid(t, tgidByTask, anomalies);
+        long[] cred = credCache.computeIfAbsent(t.realCred, c -> readCred(t, anomalies));
+        boolean kernelThread = (t.flags & TaskLayout.PF_KTHREAD) != 0;
+        List<String> argv = List.of();
+        boolean argvComplete = true;
+        if (!kernelThread && t.mm != 0) {
+            Argv read = readArgv(t, anomalies);
+            argv = read.args;
+            argvComplete = read.complete;
+        }
+        return new ProcessInfo(Gva.of(t.address), t.pid, t.tgid, ppid, t.comm, cred[0], cred[1], t.startTime,
+                stateLetter(t.state | t.exitState, t.state), kernelThread, argv, argvComplete);
+    }
+
+    private int parentTgid(RawTask t, Map<Long, Integer> tgidByTask, List<Anomaly> anomalies) {
+        Integer known = tgidByTask.get(t.realParent);
+        if (known != null) {
+            return known;
+        }
+        // A parent that is not on the task list is either a thread (not a group leader) or hidden.
+        if (!KernelPointers.isPlausible(t.realParent, addressBits, 8)) {
+            anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address),
+                    "real_parent is " + Gva.of(t.realParent)));
+            return -1;
+        }
+        try {
+            return memory.readU32(AccessContext.kernel(Gva.of(t.realParent + layout.tgid())));
+        } catch (GuestAccessException e) {
+            anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, where(t.address), "real_parent: " + e.getMessage()));
+            return -1;
+        }
+    }
+
+    private long[] readCred(RawTask t, List<Anomaly> anomalies) {
+        if (!KernelPointers.isPlausible(t.realCred, addressBits, 8)) {
+            anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "real_cred is " + Gva.of(t.realCred)));
+            return new long[] {-1, -1};
+        }
+        try {
+            ReadPlan.Block block = credPlan.read(memory, Gva.of(t.realCred));
+            return new long[] {Integer.toUnsignedLong(block.u32(layout.credUid())),
+                    Integer.toUnsignedLong(block.u32(layout.credGid()))};
+        } catch (GuestAccessException e) {
+            anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, where(t.address), "real_cred: " + e.getMessage()));
+            return new long[] {-1, -1};
+        }
+    }
+
+    private record Argv(List<String> args, boolean complete) {
+        static final Argv UNREADABLE = new Argv(List.of(), false);
+    }
+
+    private Argv readArgv(RawTask t, List<Anomaly> anomalies) {
+        if (!KernelPointers.isPlausible(t.mm, addressBits, 8)) {
+            anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "mm is " + Gva.of(t.mm)));
+            return Argv.UNREADABLE;
+        }
+        try {
+            ReadPlan.Block mm = mmPlan.read(memory, Gva.of(t.mm));
+            long pgd = mm.u64(layout.mmPgd());
+            long start = mm.u64(layout.mmArgStart());
+            long end = mm.u64(layout.mmArgEnd());
+            if (end <= start || Gva.of(start).isKernelHalf() || !Gva.of(end).isCanonical(addressBits)) {
+                // A process between exec stages can have an empty range; a negative one is implausible.
+                if (end < start) {
+                    anomalies.add(new Anomaly(Anomaly.Kind.IMPLAUSIBLE, where(t.address),
+                            "arg_end " + Gva.of(end) + " below arg_start " + Gva.of(start)));
+                }
+                return Argv.UNREADABLE;
+            }
+            if (!KernelPointers.isPlausible(pgd, addressBits, 4096)) {
+                anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "mm->pgd is " + Gva.of(pgd)));
+                return Argv.UNREADABLE;
+            }
+            long cr3 = memory.translate(AccessContext.kernel(Gva.of(pgd))).gpa().value();
+            int length = (int) Math.min(end - start, limits.maxArgvBytes());
+            byte[] bytes = memory.read(AccessContext.process(Gva.of(start), cr3), length);
+            return new Argv(GuestStrings.argv(bytes, length), end - start <= limits.maxArgvBytes());
+        } catch (GuestAccessException e) {
+            // argv pages that were never touched or are swapped out are normal: no anomaly.
+            return Argv.UNREADABLE;
+        }
+    }
+
+    /** The letter /proc shows, after the kernel's {@code __task_state_index()}. */
+    static char stateLetter(int reportState, int rawState) {
+        if (rawState == TASK_IDLE) {
+            return 'I';
+        }
+        int state = reportState & TASK_REPORT;
+        int index = 32 - Integer.numberOfLeadingZeros(state); // fls()
+        return STATE_LETTERS[Math.min(index, STATE_LETTERS.length - 1)];
+    }
+
+    private static String where(long task) {
+        return "task " + Gva.of(task);
+    }
+
+    /** A task's own fields, read in the first pass. */
+    private record RawTask(long address, int pid, int tgid, String comm, long realParent, long realCred, long mm,
+                           int flags, int state, int exitState, long startTime) {
+        static RawTask from(long address, ReadPlan.Block b, TaskLayout l) {
+            return new RawTask(address, b.u32(l.pid()), b.u32(l.tgid()),
+                    GuestStrings.cString(b.bytes(l.comm(), l.commBytes()), 0, l.commBytes()),
+                    b.u64(l.realParent()), b.u64(l.realCred()), b.u64(l.mm()), b.u32(l.flags()),
+                    b.u32(l.state()), b.u32(l.exitState()), b.u64(l.startTime()));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.vmiscope.linux;
+
+import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.profile.KernelSymbol;
+import io.vmiscope.linux.profile.StructLayout;
+import io.vmiscope.linux.profile.StructMember;
+import io.vmiscope.testkit.FakeGuest;
+import io.vmiscope.testkit.PageTableBuilder;
+import io.vmiscope.testkit.TaskListBuilder;
+import io.vmiscope.testkit.TaskOffsets;
+import io.vmiscope.x86.GuestMemory;
+import io.vmiscope.x86.PagingMode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tiny Linux-shaped guest in a {@link FakeGuest}: a kernel image mapped at a chosen KASLR slide,
+ * the banner, {@code init_task} heading a task list, and a profile describing it all.
+ */
+public final class FakeLinux {
+
+    static final long TEXT = 0xffff_ffff_8100_0000L;
+    static final long BANNER = TEXT + 0x10_0000;
+    static final long INIT_TASK = TEXT + 0x40_0000;
+    static final long INIT_TOP_PGT = TEXT + 0x60_0000;
+    static final long END = TEXT + 0x80_0000;
+    static final String BANNER_TEXT = "Linux version 6.1.0-fake (test@vmiscope) #1 SMP\n";
+    /** Task layout: TaskOffsets' members plus the ones the walker also reads. */
+    static final TaskOffsets TASK = new TaskOffsets(0x00, 0x10, 0x14, 0x18, 0x28, 0x30, 0x38, 0x100);
+    static final long FLAGS = 0x40;
+    static final long STATE = 0x44;
+    static final long EXIT_STATE = 0x48;
+    static final long START_TIME = 0x50;
+    static final long CRED_UID = 0x04;
+    static final long CRED_GID = 0x08;
+    static final long MM_PGD = 0x10;
+    static final long MM_ARG_START = 0x20;
+    static final long MM_ARG_END = 0x28;
+
+    final FakeGuest guest = new FakeGuest(1L << 30, 1);
+    final PageTableBuilder kernelTables = new PageTableBuilder(guest, 4, 0x0010_0000);
+    final long slide;
+    final TaskListBuilder tasks;
+    private long nextKernelHeap = 0xffff_8880_0100_0000L;
+    private long nextUserTablePool = 0x2000_0000L;
+    private final long rootCred;
+
+    public FakeLinux(long slide) {
+        this.slide = slide;
+        kernelTables.map2m(TEXT + slide, 0x0100_0000);
+        kernelTables.writeVirtual(BANNER + slide, (BANNER_TEXT + "\0").getBytes(StandardCharsets.US_ASCII));
+        tasks = new TaskListBuilder(kernelTables, TASK, INIT_TASK + slide);
+        rootCred = kernelObject(0x40);
+        tasks.setCred(tasks.add(0, "swapper/0"), rootCred);
+        guest.setRegister(guest.vcpus().get(0), "cr3", kernelTables.cr3());
+        guest.setRegister(guest.vcpus().get(0), "cr4", 0);
+        guest.setRegister(guest.vcpus().get(0), "rip", 0x401000);
+    }
+
+    public KernelProfile profile() {
+        return profile(BANNER_TEXT);
+    }
+
+    KernelProfile profile(String banner) {
+        Map<String, KernelSymbol> symbols = new HashMap<>();
+        for (var e : Map.of("_text", TEXT, "linux_banner", BANNER, "init_task", INIT_TASK, "_end", END).entrySet()) {
+            symbols.put(e.getKey(), new KernelSymbol(e.getKey(), e.getValue(), 'D'));
+        }
+        StructLayout task = new StructLayout("task_struct", TASK.sizeBytes(), List.of(
+                member("tasks", TASK.tasks(), 16, "struct list_head"), member("pid", TASK.pid(), 4, "pid_t"),
+                member("tgid", TASK.tgid(), 4, "pid_t"), member("comm", TASK.comm(), 16, "char[16]"),
+                member("real_parent", TASK.realParent(), 8, "struct task_struct *"),
+                member("mm", TASK.mm(), 8, "struct mm_struct *"),
+                member("real_cred", TASK.cred(), 8, "const struct cred *"),
+                member("flags", FLAGS, 4, "unsigned int"), member("__state", STATE, 4, "unsigned int"),
+                member("exit_state", EXIT_STATE, 4, "int"), member("start_time", START_TIME, 8, "u64")));
+        StructLayout cred = new StructLayout("cred", 0x40, List.of(
+                member("uid", CRED_UID, 4, "kuid_t"), member("gid", CRED_GID, 4, "kgid_t")));
+        StructLayout mm = new StructLayout("mm_struct", 0x40, List.of(member("pgd", MM_PGD, 8, "pgd_t *"),
+                member("arg_start", MM_ARG_START, 8, "unsigned long"), member("arg_end", MM_ARG_END, 8, "unsigned long")));
+        return new KernelProfile("fake", "", banner, symbols,
+                Map.of("task_struct", task, "cred", cred, "mm_struct", mm));
+    }
+
+    private static StructMember member(String name, long offset, int size, String type) {
+        return new StructMember(name, offset * 8, size * 8L, type);
+    }
+
+    public GuestMemory memory() {
+        return new GuestMemory(guest, kernelTables.cr3(), PagingMode.FOUR_LEVEL);
+    }
+
+    /** A kernel object of {@code size} bytes in the direct map. */
+    long kernelObject(int size) {
+        long va = nextKernelHeap;
+        nextKernelHeap += (size + 0xfff) & ~0xfffL;
+        kernelTables.mapFresh(va, size);
+        return va;
+    }
+
+    /** Gives {@code task} credentials. */
+    public void credentials(TaskListBuilder.Task task, int uid, int gid) {
+        long cred = kernelObject(0x40);
+        kernelTables.writeVirtualU32(cred + CRED_UID, uid);
+        kernelTables.writeVirtualU32(cred + CRED_GID, gid);
+        tasks.setCred(task, cred);
+    }
+
+    /** Gives {@code task} its own address space holding {@code argv} (NUL-separated) at a user address. */
+    public void addressSpace(TaskListBuilder.Task task, byte[] argv) {
+        PageTableBuilder user = new PageTableBuilder(guest, 4, nextUserTablePool);
+        nextUserTablePool += 0x100_0000;
+        long argStart = 0x7ffc_0000_1000L;
+        user.mapFresh(argStart, argv.length);
+        user.writeVirtual(argStart, argv);
+        long pgdVa = kernelObject(0x1000);
+        kernelTables.map4k(pgdVa, user.cr3()); // the direct map shows the process's top-level table
+        long mm = kernelObject(0x40);
+        kernelTables.writeVirtualU64(mm + MM_PGD, pgdVa);
+        kernelTables.writeVirtualU64(mm + MM_ARG_START, argStart);
+        kernelTables.writeVirtualU64(mm + MM_ARG_END, argStart + argv.length);
+        tasks.setMm(task, mm);
+    }
+
+    public TaskListBuilder tasks() {
+        return tasks;
+    }
+
+    /** Adds a well-formed process: linked, parented by init_task, with the shared root credentials. */
+    public TaskListBuilder.Task add(int pid, String comm) {
+        TaskListBuilder.Task task = tasks.add(pid, comm);
+        tasks.setCred(task, rootCred);
+        return task;
+    }
+
+    public void writeTaskFlags(TaskListBuilder.Task task, int flags) {
+        kernelTables.writeVirtualU32(task.address() + FLAGS, flags);
+    }
+}
