@@ -4,6 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -26,14 +33,17 @@ public record CloudKernel(Path root, String version) {
         return fetch(new DebianPackages(DebianPackages.defaultCacheDir(), System.err::println));
     }
 
+    /** The bzImage QEMU boots; profiles read kallsyms and BTF from it. */
     public Path vmlinuz() {
         return root.resolve("boot").resolve("vmlinuz-" + version);
     }
 
+    /** The kernel's build configuration ({@code CONFIG_...=} lines). */
     public Path config() {
         return root.resolve("boot").resolve("config-" + version);
     }
 
+    /** {@code lib/modules/VERSION} of the unpacked package. */
     public Path modulesDir() {
         return root.resolve("lib").resolve("modules").resolve(version);
     }
@@ -51,6 +61,59 @@ public record CloudKernel(Path root, String version) {
     public long moduleCount() {
         try (Stream<Path> files = Files.walk(modulesDir())) {
             return files.filter(p -> p.toString().endsWith(".ko")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The named modules and every module they depend on ({@code depends=} of each file's
+     * {@code .modinfo}), as paths relative to {@code kernel/}, each after its dependencies: the order
+     * for {@code insmod}. A module name matches its file name with {@code -} read as {@code _}.
+     *
+     * @throws IllegalStateException when a module or a dependency is not in the package, or the
+     *                               dependencies form a cycle
+     */
+    public List<String> loadOrder(List<String> moduleNames) {
+        Map<String, Path> byName = moduleFilesByName();
+        Set<String> ordered = new LinkedHashSet<>();
+        for (String name : moduleNames) {
+            addWithDependencies(name, byName, ordered, new HashSet<>());
+        }
+        Path kernelDir = modulesDir().resolve("kernel");
+        List<String> paths = new ArrayList<>();
+        for (String name : ordered) {
+            paths.add(kernelDir.relativize(byName.get(name)).toString());
+        }
+        return List.copyOf(paths);
+    }
+
+    private void addWithDependencies(String name, Map<String, Path> byName, Set<String> ordered,
+                                     Set<String> visiting) {
+        String key = name.replace('-', '_');
+        if (ordered.contains(key)) {
+            return;
+        }
+        if (!visiting.add(key)) {
+            throw new IllegalStateException("modules of kernel " + version + " depend on each other in a cycle at "
+                    + key);
+        }
+        Path file = byName.get(key);
+        if (file == null) {
+            throw new IllegalStateException("kernel " + version + " has no module " + key);
+        }
+        for (String dependency : ModuleInfo.read(file).depends()) {
+            addWithDependencies(dependency, byName, ordered, visiting);
+        }
+        ordered.add(key);
+    }
+
+    private Map<String, Path> moduleFilesByName() {
+        try (Stream<Path> files = Files.walk(modulesDir().resolve("kernel"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".ko"))
+                    .collect(Collectors.toMap(
+                            p -> p.getFileName().toString().replaceFirst("\\.ko$", "").replace('-', '_'),
+                            p -> p, (a, b) -> a));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,22 @@
 /**
- * The demo guest and QEMU control: fetching Debian's kernel and busybox packages, building the
- * initramfs, launching and reaping QEMU, QMP, and the test console.
+ * The demo guest and QEMU control, for real-guest tests and {@code vmiscope guest build|start|stop|
+ * status|console}.
+ *
+ * <pre>
+ *   DebianPackages ──▶ CloudKernel ─┐
+ *   (apt-get download, dpkg-deb -x) ├──▶ GuestBuilder ──▶ GuestImage (bzImage + initramfs, cached)
+ *   busybox-static ─────────────────┘                          │
+ *                                                              ▼
+ *   QemuLauncher ──▶ supervisor ──▶ qemu-system-x86_64 ──▶ QemuVm ──┬─ gdbPort  (introspection)
+ *        │                           (TCG / KVM)                     ├─ Qmp      (run state, quit)
+ *        └── VmRegistry: CACHE/vms/NAME/vm.json (VmState)           └─ TestConsole (ground truth only)
+ * </pre>
+ *
+ * <p>The guest's {@code /init} mounts the pseudo file systems, loads the virtio network modules,
+ * sets QEMU user-net's static address, starts syslogd, klogd, crond (a heartbeat line every minute)
+ * and httpd (an index page and {@code /cgi-bin/status}), and hands PID 1 to busybox init, which keeps
+ * the test console on ttyS1 running. ttyS0 is the kernel console, written to a log file.
+ *
+ * <p>No QEMU outlives its owner: see {@link io.vmiscope.guest.QemuLauncher}.
  */
 package io.vmiscope.guest;
