@@ -8,5 +8,9 @@
  * </pre>
  *
  * Addresses in a profile are link-time (unslid) addresses; KASLR's slide is applied at attach time.
+ * {@link io.vmiscope.linux.profile.KernelProfiles} is the entry point: it picks the reader by content
+ * ({@link io.vmiscope.linux.profile.IsfProfileReader} for ISF, {@link io.vmiscope.linux.btf.Btf} plus the
+ * image's kallsyms otherwise) and keeps derived profiles in a {@link io.vmiscope.linux.profile.ProfileCache}
+ * keyed by the kernel's build id.
  */
 package io.vmiscope.linux.profile;
