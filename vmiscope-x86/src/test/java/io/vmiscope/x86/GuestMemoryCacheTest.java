@@ -45,7 +45,7 @@ class GuestMemoryCacheTest {
     void neighbouringPage_reusesTheCachedUpperEntries_andReadsOnlyItsPte() {
         tables.map4k(VA, 0x5000);
         tables.map4k(VA + 0x1000, 0x6000);
-        GuestMemory memory = memory(GuestMemory.Options.DEFAULTS);
+        GuestMemory memory = memory(GuestMemory.Options.DEFAULTS.withEntryBlockBytes(8));
         memory.translate(kernel(VA));
         long before = roundTrips();
 
@@ -84,7 +84,7 @@ class GuestMemoryCacheTest {
     void boundedCaches_evictTheLeastRecentlyUsed() {
         tables.map4k(VA, 0x5000);
         tables.map4k(VA + 0x1000, 0x6000);
-        GuestMemory memory = memory(new GuestMemory.Options(Gpa.MAX_EXCLUSIVE, 4, 1));
+        GuestMemory memory = memory(new GuestMemory.Options(Gpa.MAX_EXCLUSIVE, 4, 1, 8));
         memory.translate(kernel(VA));
         memory.translate(kernel(VA + 0x1000));
         long before = roundTrips();
@@ -92,6 +92,22 @@ class GuestMemoryCacheTest {
         memory.translate(kernel(VA));
 
         assertThat(roundTrips() - before).as("only the evicted PTE of the first page is read again").isEqualTo(1);
+    }
+
+    @Test
+    void entryBlocks_letNeighbouringPagesTranslateWithoutFurtherReads() {
+        for (int i = 0; i < 8; i++) {
+            tables.map4k(VA + i * 0x1000L, 0x10_0000 + i * 0x1000L);
+        }
+        GuestMemory memory = memory(GuestMemory.Options.DEFAULTS);
+        memory.translate(kernel(VA));
+        long before = roundTrips();
+
+        for (int i = 1; i < 8; i++) {
+            assertThat(memory.translate(kernel(VA + i * 0x1000L)).gpa().value()).isEqualTo(0x10_0000 + i * 0x1000L);
+        }
+
+        assertThat(roundTrips()).as("the PTEs of the next pages came with the first block").isEqualTo(before);
     }
 
     private GuestMemory memory(GuestMemory.Options options) {

@@ -20,7 +20,9 @@ class GuestMemoryReadTest {
 
     private final FakeGuest guest = new FakeGuest();
     private final PageTableBuilder tables = new PageTableBuilder(guest, 4, 0x100000);
-    private final GuestMemory memory = new GuestMemory(guest, tables.cr3(), PagingMode.FOUR_LEVEL);
+    /** One entry per cache miss keeps the logs of data reads exact. */
+    private final GuestMemory memory = new GuestMemory(guest, tables.cr3(), PagingMode.FOUR_LEVEL,
+            GuestMemory.Options.DEFAULTS.withEntryBlockBytes(8));
 
     @Test
     void readCrossingIntoAnUnmappedPage_namesTheFirstUnmappedAddress_andReadsNoData() {

@@ -26,7 +26,11 @@ public final class GuestStrings {
         return decode(bytes, offset, end - offset);
     }
 
-    /** Splits a NUL-separated argument vector; a missing final NUL keeps the last argument. */
+    /**
+     * Splits a NUL-separated argument vector; a missing final NUL keeps the last argument. Trailing
+     * empty arguments are dropped: they are the NUL padding that programs like busybox init leave
+     * after rewriting their argv (procps shows them the same way).
+     */
     public static List<String> argv(byte[] bytes, int length) {
         List<String> args = new ArrayList<>();
         int start = 0;
@@ -39,6 +43,9 @@ public final class GuestStrings {
         }
         if (start < limit) {
             args.add(decode(bytes, start, limit - start));
+        }
+        while (!args.isEmpty() && args.get(args.size() - 1).isEmpty()) {
+            args.remove(args.size() - 1);
         }
         return args;
     }
