@@ -21,6 +21,28 @@ public interface PhysicalMemory {
         return buffer;
     }
 
+    /**
+     * Performs independent reads as one batch. A transport that can pipeline requests sends them all
+     * before waiting, so the batch costs about one round trip instead of one per read; the default
+     * reads one after another.
+     *
+     * @throws GuestAccessException naming the first read that failed, after every read was attempted
+     *         (the buffers of the reads that succeeded are filled)
+     */
+    default void readAll(java.util.List<PhysicalRead> reads) {
+        GuestAccessException first = null;
+        for (PhysicalRead r : reads) {
+            try {
+                read(r.address(), r.buffer(), r.offset(), r.length());
+            } catch (GuestAccessException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** The largest read that costs a single round trip to the hypervisor (bytes). */
     default int preferredChunkBytes() {
         return 4096;

@@ -6,6 +6,7 @@ import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.api.GuestConnection;
 import io.vmiscope.api.Gva;
 import io.vmiscope.api.Hex;
+import io.vmiscope.api.PhysicalRead;
 import io.vmiscope.api.StopEvent;
 import io.vmiscope.api.TransportException;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +51,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * pending {@link #awaitStop} give up within 100 ms and then waits for the lock at most twice the
  * command timeout.
  *
- * <p><b>Cost.</b> {@link #stats()} counts request/answer exchanges, guest bytes read and the wall-clock
- * time spent waiting for answers. A physical read costs one round trip per
- * {@link #preferredChunkBytes()} bytes; a register read one round trip, plus one when the vCPU is not
- * the stub's currently selected thread.
+ * <p><b>Cost.</b> {@link #stats()} counts round trips (each time the driver sent and then waited),
+ * requests answered, guest bytes read and the wall-clock time spent waiting for answers. Memory reads
+ * are pipelined: a read, or a {@link #readAll} batch, is split into {@code m} requests of at most
+ * {@link #preferredChunkBytes()} bytes, which are sent back to back, up to 64 at a time (see
+ * {@link PacketChannel#pipeline}), so up to 64 chunks (128 KiB with QEMU's packet size) cost one round
+ * trip. A register read costs one round trip, plus one when the vCPU is not the stub's currently
+ * selected thread.
  */
 public final class GdbDriver implements GuestConnection {
 
@@ -234,12 +239,12 @@ public final class GdbDriver implements GuestConnection {
     // ---- PhysicalMemory -------------------------------------------------------------------------
 
     /**
-     * Reads guest physical memory with {@code m} packets in physical-memory mode, one round trip per
-     * {@link #preferredChunkBytes()} bytes.
+     * Reads guest physical memory with {@code m} packets in physical-memory mode, one per
+     * {@link #preferredChunkBytes()} bytes, pipelined: about one round trip per 64 chunks.
      *
      * <p>QEMU reads addresses not backed by RAM or a device as zeros and reports no error, so a
      * {@link GuestAccessException} comes only from ranges beyond the 52-bit physical address space or
-     * from an {@code E..} answer of the stub.
+     * from an {@code E..} answer of the stub; it names the chunk the stub refused.
      *
      * @throws IllegalStateException while the VM is running
      */
@@ -247,8 +252,7 @@ public final class GdbDriver implements GuestConnection {
     public void read(Gpa address, byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         if (length > Gpa.MAX_EXCLUSIVE - address.value()) {
-            throw new GuestAccessException("physical range " + address + " + " + length
-                    + " bytes extends beyond the 52-bit physical address space");
+            throw beyondAddressSpace(address, length);
         }
         lock.lock();
         try {
@@ -257,6 +261,66 @@ public final class GdbDriver implements GuestConnection {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Performs independent physical reads as one pipelined batch: the {@code m} packets of all reads
+     * (each read chunked as by {@link #read}) are sent back to back, up to 64 before the driver waits
+     * for their answers, so 100 small reads cost two round trips instead of 100. Every read is
+     * attempted; once the stub refused a chunk of a read, the chunks of that read not yet sent are left
+     * out.
+     *
+     * @throws GuestAccessException after the whole batch, when a read failed (beyond the 52-bit physical
+     *         address space, or an {@code E..} answer): the exception of the first failed read in list
+     *         order, its message prefixed with {@code "read i of n: "}, with those of later failed
+     *         reads attached as suppressed exceptions. The buffers of the other reads are filled; the
+     *         content of a failed read's buffer is unspecified.
+     * @throws TransportException when the channel fails; then no buffer content is specified
+     * @throws IllegalStateException while the VM is running
+     */
+    @Override
+    public void readAll(List<PhysicalRead> reads) {
+        Objects.requireNonNull(reads, "reads");
+        List<Span> spans = new ArrayList<>(reads.size());
+        GuestAccessException[] failures = new GuestAccessException[reads.size()];
+        for (int i = 0; i < reads.size(); i++) {
+            PhysicalRead read = Objects.requireNonNull(reads.get(i), "reads[" + i + "]");
+            spans.add(new Span(read.address().value(), read.buffer(), read.offset(), read.length()));
+            if (read.length() > Gpa.MAX_EXCLUSIVE - read.address().value()) {
+                failures[i] = beyondAddressSpace(read.address(), read.length());
+            }
+        }
+        if (spans.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            requireStopped("read memory");
+            new MemoryBatch(spans, failures, "physical").run();
+        } finally {
+            lock.unlock();
+        }
+        GuestAccessException first = null;
+        for (int i = 0; i < failures.length; i++) {
+            if (failures[i] == null) {
+                continue;
+            }
+            GuestAccessException named = new GuestAccessException("read " + (i + 1) + " of " + failures.length
+                    + ": " + failures[i].getMessage(), failures[i]);
+            if (first == null) {
+                first = named;
+            } else {
+                first.addSuppressed(named);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static GuestAccessException beyondAddressSpace(Gpa address, int length) {
+        return new GuestAccessException("physical range " + address + " + " + length
+                + " bytes extends beyond the 52-bit physical address space");
     }
 
     /** Half the stub's packet size: an {@code m} answer carries two hex digits per byte. */
@@ -316,30 +380,133 @@ public final class GdbDriver implements GuestConnection {
         physicalMode = on;
     }
 
+    /** Reads one range through a {@link MemoryBatch}; throws its failure, if any. */
     private void readMemory(long address, byte[] buffer, int offset, int length, String kind) {
-        int chunkLimit = preferredChunkBytes();
-        int done = 0;
-        while (done < length) {
-            long at = address + done;
-            int chunk = Math.min(chunkLimit, length - done);
-            int n = 0;
-            command[n++] = 'm';
-            n = putHex(n, at);
-            command[n++] = ',';
-            n = putHex(n, chunk);
-            channel.request(command, n, false, deadline());
-            if (channel.answerIsError()) {
-                throw new GuestAccessException("cannot read " + kind + " memory at " + Hex.address(at) + " ("
-                        + chunk + " bytes): GDB stub answered " + channel.answerString());
+        GuestAccessException[] failure = new GuestAccessException[1];
+        new MemoryBatch(List.of(new Span(address, buffer, offset, length)), failure, kind).run();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** One range of a memory batch: fill {@code buffer[offset, offset+length)} from {@code address}. */
+    private record Span(long address, byte[] buffer, int offset, int length) {
+    }
+
+    /**
+     * The {@code m} commands of a list of spans for {@link PacketChannel#pipeline}: each span is split
+     * into chunks of at most {@link #preferredChunkBytes()} bytes, and command {@code i} is the
+     * {@code i}-th chunk in span order. A refused chunk ({@code E..}) is recorded in the span's slot of
+     * {@code failures} (the first one per span) instead of thrown, and the span's chunks not yet sent are
+     * then left out; spans that have a failure before the batch starts are not read at all. Anything
+     * but hex or {@code E..} in an answer breaks the channel. A partial answer has the rest of its chunk
+     * requested again.
+     */
+    private final class MemoryBatch implements PacketChannel.Batch {
+        private final List<Span> spans;
+        private final GuestAccessException[] failures;
+        private final String kind;
+        private final int chunkLimit = preferredChunkBytes();
+        /** Index of the first command of each span; the last entry is the command count. */
+        private final int[] firstCommands;
+        /** Bytes already received for chunks that were answered in part, by command index. */
+        private final Map<Integer, Integer> partial = new HashMap<>();
+
+        MemoryBatch(List<Span> spans, GuestAccessException[] failures, String kind) {
+            this.spans = spans;
+            this.failures = failures;
+            this.kind = kind;
+            this.firstCommands = new int[spans.size() + 1];
+            long total = 0;
+            for (int i = 0; i < spans.size(); i++) {
+                firstCommands[i] = Math.toIntExact(total);
+                total += failures[i] != null ? 0 : (spans.get(i).length() + (long) chunkLimit - 1) / chunkLimit;
             }
-            int got = decodeHex(channel.answer(), channel.answerLength(), buffer, offset + done, chunk);
+            firstCommands[spans.size()] = Math.toIntExact(total);
+        }
+
+        /** Sends the batch and counts the bytes of the spans read without failure. */
+        void run() {
+            channel.pipeline(this, commandTimeoutNanos);
+            long delivered = 0;
+            for (int i = 0; i < spans.size(); i++) {
+                delivered += failures[i] == null ? spans.get(i).length() : 0;
+            }
+            channel.countGuestBytes(delivered);
+        }
+
+        @Override
+        public int size() {
+            return firstCommands[spans.size()];
+        }
+
+        @Override
+        public int command(int index, byte[] out) {
+            int span = spanOf(index);
+            if (failures[span] != null) {
+                return -1;
+            }
+            int received = partial.getOrDefault(index, 0);
+            int n = 0;
+            out[n++] = 'm';
+            n = putHex(out, n, chunkAddress(span, index) + received);
+            out[n++] = ',';
+            return putHex(out, n, chunkLength(span, index) - received);
+        }
+
+        @Override
+        public boolean answer(int index, byte[] payload, int length) {
+            int span = spanOf(index);
+            int received = partial.getOrDefault(index, 0);
+            long at = chunkAddress(span, index) + received;
+            int wanted = chunkLength(span, index) - received;
+            if (PacketChannel.isErrorAnswer(payload, length)) {
+                if (failures[span] == null) {
+                    failures[span] = new GuestAccessException("cannot read " + kind + " memory at " + Hex.address(at)
+                            + " (" + wanted + " bytes): GDB stub answered "
+                            + new String(payload, 0, length, StandardCharsets.ISO_8859_1));
+                }
+                return true;
+            }
+            Span target = spans.get(span);
+            int got = decodeHex(payload, length, target.buffer(),
+                    target.offset() + (int) (at - target.address()), wanted);
             if (got <= 0) {
                 throw channel.fail("GDB stub at " + channel.peer() + " answered 'm" + Long.toHexString(at) + ","
-                        + Integer.toHexString(chunk) + "' with " + describe(channel.answerString()));
+                        + Integer.toHexString(wanted) + "' with "
+                        + describe(new String(payload, 0, length, StandardCharsets.ISO_8859_1)));
             }
-            done += got;
+            if (got < wanted) {
+                partial.put(index, received + got);
+                return false;
+            }
+            partial.remove(index);
+            return true;
         }
-        channel.countGuestBytes(length);
+
+        private long chunkAddress(int span, int index) {
+            return spans.get(span).address() + (long) (index - firstCommands[span]) * chunkLimit;
+        }
+
+        private int chunkLength(int span, int index) {
+            int start = (index - firstCommands[span]) * chunkLimit;
+            return Math.min(chunkLimit, spans.get(span).length() - start);
+        }
+
+        /** The span that command {@code index} belongs to: the last one starting at or before it. */
+        private int spanOf(int index) {
+            int low = 0;
+            int high = spans.size() - 1;
+            while (low < high) {
+                int middle = (low + high + 1) >>> 1;
+                if (firstCommands[middle] <= index) {
+                    low = middle;
+                } else {
+                    high = middle - 1;
+                }
+            }
+            return low;
+        }
     }
 
     /** Decodes hex pairs into {@code out}; returns the byte count, or -1 when the text is not hex. */
@@ -358,10 +525,11 @@ public final class GdbDriver implements GuestConnection {
         return hexLength / 2;
     }
 
-    private int putHex(int position, long value) {
+    /** Writes {@code value} in hex without leading zeros at {@code out[position]}; returns the end. */
+    private static int putHex(byte[] out, int position, long value) {
         int digits = Math.max(1, (67 - Long.numberOfLeadingZeros(value)) / 4);
         for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            command[position++] = PacketCodec.hexDigit((int) (value >>> shift));
+            out[position++] = PacketCodec.hexDigit((int) (value >>> shift));
         }
         return position;
     }
@@ -404,7 +572,7 @@ public final class GdbDriver implements GuestConnection {
             if (registerPacketSupported) {
                 int n = 0;
                 command[n++] = 'p';
-                n = putHex(n, register.number());
+                n = putHex(command, n, register.number());
                 channel.request(command, n, false, deadline());
                 if (channel.answerLength() > 0) {
                     return registerValue(register, vcpu, channel.answer(), 0, channel.answerLength());

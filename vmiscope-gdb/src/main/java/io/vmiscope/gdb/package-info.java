@@ -4,9 +4,11 @@
  *
  * <pre>
  *   GdbDriver            state machine STOPPED/RUNNING/EXITED, registers by target-description name,
- *      │                 physical reads in PacketSize/2 chunks, breakpoint handles, detach on close
- *   PacketChannel        request/answer over one socket, acks and retransmission, asynchronous stop
- *      │                 replies set aside, deadlines, round-trip/byte/wait counters
+ *      │                 physical reads in PacketSize/2 chunks (pipelined, also as readAll batches),
+ *      │                 breakpoint handles, detach on close
+ *   PacketChannel        request/answer over one socket, pipelined batches in windows of up to 64
+ *      │                 commands, acks and retransmission, asynchronous stop replies set aside,
+ *      │                 deadlines, round-trip/request/byte/wait counters
  *   PacketCodec          $payload#cs framing, } escapes, * run-length decoding
  *      │
  *   TCP (TCP_NODELAY) ── qemu-system-x86_64 -gdb tcp:HOST:PORT

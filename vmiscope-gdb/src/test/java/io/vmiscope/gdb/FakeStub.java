@@ -133,6 +133,28 @@ final class FakeStub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reads the next packets (skipping acks) without acknowledging them and checks their payloads:
+         * since the stub answers nothing before it has read them all, the client must have sent the
+         * whole burst before waiting for an answer. Acknowledge them afterwards with {@link #ack()} or
+         * {@link #nak()} each, as QEMU does just before answering each one.
+         */
+        Script expectBurst(String... payloads) {
+            List<String> expected = List.of(payloads);
+            steps.add(s -> s.expectBurst(expected));
+            return this;
+        }
+
+        /** Sends {@code +}. */
+        Script ack() {
+            return raw("+");
+        }
+
+        /** Sends {@code -}: QEMU then drops the command and goes on with the next one. */
+        Script nak() {
+            return raw("-");
+        }
+
         /** Like {@link #expect} but answers {@code -}, asking the client to send it again. */
         Script expectAndReject(String payload) {
             steps.add(s -> s.expect(payload, PacketCodec.NAK));
@@ -270,6 +292,22 @@ final class FakeStub implements AutoCloseable {
             }
             if (!got.equals(payload)) {
                 throw new AssertionError("expected packet '" + payload + "' but got '" + got + "'");
+            }
+        }
+
+        void expectBurst(List<String> expected) throws IOException {
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < expected.size(); i++) {
+                int event = nextEventSkippingAcks();
+                if (event != PacketCodec.Decoder.PACKET) {
+                    throw new AssertionError("expected packet " + (i + 1) + " of burst " + expected
+                            + " but got event " + event + " after " + got);
+                }
+                got.add(payload());
+                received.add(payload());
+            }
+            if (!got.equals(expected)) {
+                throw new AssertionError("expected burst " + expected + " but got " + got);
             }
         }
 

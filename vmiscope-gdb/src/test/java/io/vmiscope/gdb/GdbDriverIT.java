@@ -5,6 +5,7 @@ import io.vmiscope.api.BreakpointControl;
 import io.vmiscope.api.Gpa;
 import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.api.Gva;
+import io.vmiscope.api.PhysicalRead;
 import io.vmiscope.api.StopEvent;
 import io.vmiscope.api.TransportException;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -141,7 +143,8 @@ class GdbDriverIT {
             AccessStats cost = driver.stats().minus(before);
             assertThat(bios).hasSize(65536);
             assertThat(countNonZero(bios)).isGreaterThan(1000);
-            assertThat(cost.roundTrips()).isEqualTo(32);
+            assertThat(cost.roundTrips()).as("32 chunks pipelined in one window").isEqualTo(1);
+            assertThat(cost.requests()).isEqualTo(32);
             assertThat(cost.bytesRead()).isEqualTo(65536);
             byte[] oddSlice = driver.read(Gpa.of(0xF0000 + 2047), 4099);
             assertThat(oddSlice).isEqualTo(Arrays.copyOfRange(bios, 2047, 2047 + 4099));
@@ -270,8 +273,106 @@ class GdbDriverIT {
         }
     }
 
+    @Test
+    @Order(12)
+    void read_of64KiB_equalsTheChunksReadOneByOne_inAtMostTwoRoundTrips() {
+        try (GdbDriver driver = connect()) {
+            int chunk = driver.preferredChunkBytes();
+            int runs = 10;
+            long[] oneByOneNanos = new long[runs];
+            long[] pipelinedNanos = new long[runs];
+            byte[] oneByOne = new byte[64 * 1024];
+            byte[] pipelined = new byte[0];
+            AccessStats cost = AccessStats.NONE;
+            for (int run = 0; run < runs; run++) {
+                long start = System.nanoTime();
+                for (int offset = 0; offset < oneByOne.length; offset += chunk) {
+                    driver.read(Gpa.of(0xF0000 + offset), oneByOne, offset, chunk);
+                }
+                oneByOneNanos[run] = System.nanoTime() - start;
+
+                AccessStats before = driver.stats();
+                start = System.nanoTime();
+                pipelined = driver.read(Gpa.of(0xF0000), 64 * 1024);
+                pipelinedNanos[run] = System.nanoTime() - start;
+                cost = driver.stats().minus(before);
+            }
+
+            assertThat(pipelined).isEqualTo(oneByOne);
+            assertThat(countNonZero(pipelined)).isGreaterThan(1000);
+            assertThat(cost.roundTrips()).isLessThanOrEqualTo(2);
+            assertThat(cost.requests()).isEqualTo(64 * 1024 / chunk);
+            System.out.printf("64 KiB read against QEMU %s, median of %d runs: pipelined %.2f ms (%d round trips),"
+                            + " chunk by chunk %.2f ms (%d round trips)%n", "7.2 (TCG, 2 vCPUs)", runs,
+                    median(pipelinedNanos) / 1e6, cost.roundTrips(), median(oneByOneNanos) / 1e6,
+                    oneByOne.length / chunk);
+        }
+    }
+
+    @Test
+    @Order(13)
+    void readAll_of100ScatteredReads_equalsSequentialReads_inAtMostTwoRoundTrips() {
+        // The BIOS areas below 1 MiB and below 4 GiB, where QEMU maps firmware: bytes worth comparing.
+        java.util.Random random = new java.util.Random(42);
+        long[] addresses = new long[100];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = (i % 2 == 0 ? 0xC0000L + random.nextInt(0x40000 - 8)
+                    : 0xFFFC0000L + random.nextInt(0x40000 - 8));
+        }
+        int runs = 20;
+        long[] batchNanos = new long[runs];
+        long[] batchWaitNanos = new long[runs];
+        long[] sequentialNanos = new long[runs];
+        long[] sequentialWaitNanos = new long[runs];
+        try (GdbDriver driver = connect()) {
+            byte[][] sequential = new byte[addresses.length][];
+            AccessStats sequentialCost = AccessStats.NONE;
+            AccessStats batchCost = AccessStats.NONE;
+            List<PhysicalRead> batch = List.of();
+            for (int run = 0; run < runs; run++) {
+                AccessStats before = driver.stats();
+                long start = System.nanoTime();
+                for (int i = 0; i < addresses.length; i++) {
+                    sequential[i] = driver.read(Gpa.of(addresses[i]), 8);
+                }
+                sequentialNanos[run] = System.nanoTime() - start;
+                sequentialCost = driver.stats().minus(before);
+                sequentialWaitNanos[run] = sequentialCost.waitNanos();
+
+                batch = Arrays.stream(addresses).mapToObj(a -> PhysicalRead.of(Gpa.of(a), 8)).toList();
+                before = driver.stats();
+                start = System.nanoTime();
+                driver.readAll(batch);
+                batchNanos[run] = System.nanoTime() - start;
+                batchCost = driver.stats().minus(before);
+                batchWaitNanos[run] = batchCost.waitNanos();
+            }
+
+            for (int i = 0; i < addresses.length; i++) {
+                assertThat(batch.get(i).buffer()).as("read %d at %x", i, addresses[i]).isEqualTo(sequential[i]);
+            }
+            assertThat(batch.stream().mapToInt(r -> countNonZero(r.buffer())).sum()).isGreaterThan(100);
+            assertThat(batchCost.roundTrips()).isLessThanOrEqualTo(2);
+            assertThat(batchCost.requests()).isEqualTo(100);
+            assertThat(batchCost.bytesRead()).isEqualTo(800);
+            assertThat(sequentialCost.roundTrips()).isEqualTo(100);
+            System.out.printf("100 scattered 8-byte reads against QEMU %s, medians of %d runs:"
+                            + " readAll %.2f ms (%.2f ms waiting; %d round trips, %d requests),"
+                            + " sequential %.2f ms (%.2f ms waiting; %d round trips)%n",
+                    "7.2 (TCG, 2 vCPUs)", runs, median(batchNanos) / 1e6, median(batchWaitNanos) / 1e6,
+                    batchCost.roundTrips(), batchCost.requests(), median(sequentialNanos) / 1e6,
+                    median(sequentialWaitNanos) / 1e6, sequentialCost.roundTrips());
+        }
+    }
+
     private static GdbDriver connect() {
         return GdbDriver.connect("127.0.0.1", gdbPort, OPTIONS);
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static int countNonZero(byte[] bytes) {

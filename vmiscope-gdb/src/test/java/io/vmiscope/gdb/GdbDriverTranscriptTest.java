@@ -115,6 +115,7 @@ class GdbDriverTranscriptTest {
     void read_errorAnswer_throwsGuestAccessExceptionNamingTheAddress_andTheSessionGoesOn() throws Exception {
         Script script = Script.qemuHandshake()
                 .expect("m7ffff000,800").reply("E14")
+                .expect("m7ffff800,800").reply("00".repeat(2048))
                 .expect("m1000,1").reply("2a")
                 .detach();
         try (FakeStub stub = FakeStub.start(script)) {

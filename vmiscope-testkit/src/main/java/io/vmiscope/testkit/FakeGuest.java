@@ -4,6 +4,7 @@ import io.vmiscope.api.AccessStats;
 import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.api.GuestConnection;
 import io.vmiscope.api.Gpa;
+import io.vmiscope.api.PhysicalRead;
 import io.vmiscope.api.Gva;
 import io.vmiscope.api.Hex;
 import io.vmiscope.api.StopEvent;
@@ -84,6 +85,7 @@ public final class FakeGuest implements GuestConnection {
     private int preferredChunkBytes = PAGE_SIZE_BYTES;
     private long callCount;
     private long roundTrips;
+    private long requests;
     private long bytesRead;
     private boolean paused = true;
     private boolean closed;
@@ -251,11 +253,34 @@ public final class FakeGuest implements GuestConnection {
 
     // ---------------------------------------------------------------- PhysicalMemory
 
+    /** Like a pipelining transport: one round trip per read, one request per preferred chunk. */
     @Override
     public synchronized void read(Gpa address, byte[] buffer, int offset, int length) {
+        roundTrips++;
+        readChunks(address, buffer, offset, length);
+    }
+
+    /** One round trip for the whole batch; every read is attempted, the first failure is rethrown. */
+    @Override
+    public synchronized void readAll(List<PhysicalRead> reads) {
+        roundTrips++;
+        GuestAccessException first = null;
+        for (PhysicalRead r : reads) {
+            try {
+                readChunks(r.address(), r.buffer(), r.offset(), r.length());
+            } catch (GuestAccessException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void readChunks(Gpa address, byte[] buffer, int offset, int length) {
         enter(String.format("read 0x%x+%d", address.value(), length));
         Objects.checkFromIndexSize(offset, length, buffer.length);
-        roundTrips += Math.max(1, (length + (long) preferredChunkBytes - 1) / preferredChunkBytes);
+        requests += Math.max(1, (length + (long) preferredChunkBytes - 1) / preferredChunkBytes);
         copyOut(address.value(), buffer, offset, length);
         bytesRead += length;
     }
@@ -267,7 +292,7 @@ public final class FakeGuest implements GuestConnection {
 
     @Override
     public synchronized AccessStats stats() {
-        return new AccessStats(roundTrips, bytesRead, 0);
+        return new AccessStats(roundTrips, requests, bytesRead, 0);
     }
 
     // ---------------------------------------------------------------- VcpuState

@@ -8,11 +8,14 @@ import io.vmiscope.api.BreakpointControl.Breakpoint;
 import io.vmiscope.api.BreakpointControl.Kind;
 import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.api.Gpa;
+import io.vmiscope.api.PhysicalRead;
 import io.vmiscope.api.Gva;
 import io.vmiscope.api.StopEvent;
 import io.vmiscope.api.TransportException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 class FakeGuestTest {
 
@@ -73,14 +76,30 @@ class FakeGuestTest {
     }
 
     @Test
-    void stats_countOneRoundTripPerPreferredChunk() {
+    void stats_countOneRoundTripPerRead_andOneRequestPerPreferredChunk() {
         guest.write(Gpa.of(0), new byte[10000]);
         guest.setPreferredChunkBytes(2048);
 
         guest.read(Gpa.of(0), 8);
         guest.read(Gpa.of(0), 4097);
 
-        assertThat(guest.stats()).isEqualTo(new AccessStats(1 + 3, 8 + 4097, 0));
+        assertThat(guest.stats()).isEqualTo(new AccessStats(2, 1 + 3, 8 + 4097, 0));
+    }
+
+    @Test
+    void readAll_isOneRoundTrip_fillsEveryGoodRead_andRethrowsTheFirstFailure() {
+        guest.write(Gpa.of(0), new byte[] {1, 2, 3, 4});
+        PhysicalRead good = PhysicalRead.of(Gpa.of(0), 4);
+        PhysicalRead bad = PhysicalRead.of(Gpa.of(0x0800_0000), 4);
+        PhysicalRead alsoGood = PhysicalRead.of(Gpa.of(2), 2);
+
+        assertThatThrownBy(() -> guest.readAll(List.of(good, bad, alsoGood)))
+                .isInstanceOf(GuestAccessException.class).hasMessageContaining("0x0000000008000000");
+
+        assertThat(good.buffer()).containsExactly(1, 2, 3, 4);
+        assertThat(alsoGood.buffer()).containsExactly(3, 4);
+        assertThat(guest.stats().roundTrips()).isEqualTo(1);
+        assertThat(guest.stats().requests()).isEqualTo(3);
     }
 
     @Test
