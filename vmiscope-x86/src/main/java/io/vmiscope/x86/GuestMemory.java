@@ -6,6 +6,7 @@ import io.vmiscope.api.Gpa;
 import io.vmiscope.api.Gva;
 import io.vmiscope.api.Hex;
 import io.vmiscope.api.PhysicalMemory;
+import io.vmiscope.api.PhysicalRead;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -169,16 +170,45 @@ public final class GuestMemory {
      * @throws GuestAccessException when part of the range cannot be translated or read
      */
     public void read(AccessContext context, byte[] buffer, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buffer.length);
-        if (length == 0) {
-            return;
+        readAll(List.of(new ContextRead(context, buffer, offset, length)));
+    }
+
+    /**
+     * Performs independent reads as one batch: every read is translated first (through the caches),
+     * then all physical pieces go to {@link PhysicalMemory#readAll} together, which a pipelining
+     * transport answers in about one round trip.
+     *
+     * @throws GuestAccessException for the first read that could not be translated or read, after
+     *         every read was attempted (the buffers of the others are filled)
+     */
+    public void readAll(List<ContextRead> reads) {
+        List<PhysicalRead> batch = new ArrayList<>();
+        GuestAccessException first = null;
+        for (ContextRead read : reads) {
+            Objects.checkFromIndexSize(read.offset(), read.length(), read.buffer().length);
+            if (read.length() == 0) {
+                continue;
+            }
+            try {
+                for (Run run : plan(read)) {
+                    checkPhysicalLimit(read.context(), run);
+                    batch.add(new PhysicalRead(Gpa.of(run.gpa()), read.buffer(), run.bufferOffset(), run.length()));
+                }
+            } catch (GuestAccessException e) {
+                first = first == null ? e : first;
+            }
         }
-        if (context instanceof AccessContext.Physical physicalContext) {
-            readPhysical(context, physicalContext.address().value(), buffer, offset, length);
-            return;
+        try {
+            if (!batch.isEmpty()) {
+                physical.readAll(batch);
+            }
+        } catch (GuestAccessException e) {
+            String what = reads.size() == 1 ? "cannot read " + reads.get(0).length() + " bytes at " + reads.get(0).context()
+                    : "a batch of " + reads.size() + " reads failed";
+            first = first == null ? new GuestAccessException(what + ": " + e.getMessage(), e) : first;
         }
-        for (Run run : plan(context, offset, length)) {
-            readPhysical(context, run.gpa(), buffer, run.bufferOffset(), run.length());
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -199,8 +229,14 @@ public final class GuestMemory {
         return (int) U32.get(read(context, 4), 0);
     }
 
-    /** Translates every page of a virtual read and merges physically contiguous pieces. */
-    private List<Run> plan(AccessContext context, int offset, int length) {
+    /** Translates every page of a read and merges physically contiguous pieces. */
+    private List<Run> plan(ContextRead read) {
+        AccessContext context = read.context();
+        int offset = read.offset();
+        int length = read.length();
+        if (context instanceof AccessContext.Physical physicalContext) {
+            return List.of(new Run(physicalContext.address().value(), offset, length));
+        }
         Gva start = address(context);
         if (Long.compareUnsigned(start.value() + length - 1, start.value()) < 0) {
             throw new GuestAccessException("cannot read " + length + " bytes at " + context
@@ -223,17 +259,11 @@ public final class GuestMemory {
         return runs;
     }
 
-    private void readPhysical(AccessContext context, long gpa, byte[] buffer, int offset, int length) {
-        if (gpa + length > options.maxPhysicalAddressExclusive()) {
-            throw new GuestAccessException("cannot read " + length + " bytes at " + context + ": physical range "
-                    + Hex.address(gpa) + "+" + length + " goes beyond the maximum physical address "
+    private void checkPhysicalLimit(AccessContext context, Run run) {
+        if (run.gpa() + run.length() > options.maxPhysicalAddressExclusive()) {
+            throw new GuestAccessException("cannot read " + run.length() + " bytes at " + context + ": physical range "
+                    + Hex.address(run.gpa()) + "+" + run.length() + " goes beyond the maximum physical address "
                     + Hex.address(options.maxPhysicalAddressExclusive()));
-        }
-        try {
-            physical.read(Gpa.of(gpa), buffer, offset, length);
-        } catch (GuestAccessException e) {
-            throw new GuestAccessException("cannot read " + length + " bytes at " + context + " (physical "
-                    + Hex.address(gpa) + "): " + e.getMessage(), e);
         }
     }
 

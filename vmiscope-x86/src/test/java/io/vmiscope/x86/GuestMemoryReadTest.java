@@ -37,6 +37,40 @@ class GuestMemoryReadTest {
     }
 
     @Test
+    void readAll_translatesEveryRead_thenSendsOneBatch_ofOneRoundTrip() {
+        tables.map4k(VA, 0x5000);
+        tables.map4k(VA + 0x1000, 0x9000);
+        guest.write(Gpa.of(0x5000), new byte[] {11, 12});
+        guest.write(Gpa.of(0x9000), new byte[] {21, 22});
+        memory.translate(kernel(VA));
+        memory.translate(kernel(VA + 0x1000));
+        long before = guest.stats().roundTrips();
+        ContextRead first = ContextRead.of(kernel(VA), 2);
+        ContextRead second = ContextRead.of(kernel(VA + 0x1000), 2);
+        ContextRead physical = ContextRead.of(AccessContext.physical(Gpa.of(0x9001)), 1);
+
+        memory.readAll(List.of(first, second, physical));
+
+        assertThat(first.buffer()).containsExactly(11, 12);
+        assertThat(second.buffer()).containsExactly(21, 22);
+        assertThat(physical.buffer()).containsExactly(22);
+        assertThat(guest.stats().roundTrips() - before).isEqualTo(1);
+    }
+
+    @Test
+    void readAll_withOneUnmappedRead_fillsTheOthers_andNamesTheBadOne() {
+        tables.map4k(VA, 0x5000);
+        guest.write(Gpa.of(0x5000), new byte[] {7});
+        ContextRead good = ContextRead.of(kernel(VA), 1);
+        ContextRead bad = ContextRead.of(kernel(VA + 0x20_0000), 1);
+
+        assertThatThrownBy(() -> memory.readAll(List.of(bad, good)))
+                .isInstanceOf(PageFaultException.class)
+                .hasMessageContaining(Hex.address(VA + 0x20_0000));
+        assertThat(good.buffer()).containsExactly(7);
+    }
+
+    @Test
     void readAcrossPhysicallyContiguousPages_isOnePhysicalRead() {
         byte[] data = pattern(0x3000);
         guest.write(Gpa.of(0x5000), data);

@@ -10,11 +10,13 @@ import io.vmiscope.linux.walk.KernelPointers;
 import io.vmiscope.linux.walk.ReadPlan;
 import io.vmiscope.linux.walk.WalkLimits;
 import io.vmiscope.linux.walk.WalkResult;
+import io.vmiscope.x86.ContextRead;
 import io.vmiscope.x86.GuestMemory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +28,12 @@ import java.util.Set;
  *
  * <p>Guest memory is hostile: every pointer is checked before it is followed, the walk keeps a visited
  * set and a node limit, and any fault ends the walk with a marked, partial result instead of an
- * exception. The cost is about one read per kernel thread and six to eight per user process (task,
- * credentials, mm, the process's page walk, its argv).
+ * exception.
+ *
+ * <p>Cost, in round trips to the hypervisor: one per task while following the list (each step needs
+ * the previous {@code next} pointer, and the task's fields go in one batch), then one batch for every
+ * credential, one for every {@code mm_struct}, the page-table walks of each user process's argv, and
+ * one batch for all argv bytes.
  */
 public final class TaskWalker {
 
@@ -74,13 +80,13 @@ public final class TaskWalker {
 
         Map<Long, Integer> tgidByTask = new HashMap<>();
         raw.forEach(t -> tgidByTask.put(t.address, t.tgid));
-        Map<Long, long[]> credCache = new HashMap<>();
+        // the idle task is not a process: /proc does not list it either
+        List<RawTask> tasks = raw.stream().filter(t -> t.pid != 0).toList();
+        Map<Long, ReadPlan.Block> creds = readCredentials(tasks, anomalies);
+        Map<Long, Argv> argvs = readCommandLines(tasks, anomalies);
         List<ProcessInfo> processes = new ArrayList<>();
-        for (RawTask t : raw) {
-            if (t.pid == 0) {
-                continue; // the idle task: not a process, /proc does not list it either
-            }
-            processes.add(complete(t, tgidByTask, credCache, anomalies));
+        for (RawTask t : tasks) {
+            processes.add(complete(t, tgidByTask, creds.get(t.realCred), argvs.get(t.address), anomalies));
         }
         return new WalkResult<>(processes, anomalies, truncated);
     }
@@ -131,24 +137,137 @@ public final class TaskWalker {
     }
 
     /** Second pass: what lives outside the task_struct (parent, credentials, command line). */
-    private ProcessInfo complete(RawTask t, Map<Long, Integer> tgidByTask, Map<Long, long[]> credCache,
+    private ProcessInfo complete(RawTask t, Map<Long, Integer> tgidByTask, ReadPlan.Block cred, Argv argv,
                                  List<Anomaly> anomalies) {
         if (t.pid < 0 || t.pid > PID_MAX_LIMIT || t.tgid < 0 || t.tgid > PID_MAX_LIMIT) {
             anomalies.add(new Anomaly(Anomaly.Kind.IMPLAUSIBLE, where(t.address),
                     "pid " + t.pid + " / tgid " + t.tgid + " outside 0.." + PID_MAX_LIMIT));
         }
         int ppid = parentTgid(t, tgidByTask, anomalies);
-        long[] cred = credCache.computeIfAbsent(t.realCred, c -> readCred(t, anomalies));
-        boolean kernelThread = (t.flags & TaskLayout.PF_KTHREAD) != 0;
-        List<String> argv = List.of();
-        boolean argvComplete = true;
-        if (!kernelThread && t.mm != 0) {
-            Argv read = readArgv(t, anomalies);
-            argv = read.args;
-            argvComplete = read.complete;
+        long uid = cred == null ? -1 : Integer.toUnsignedLong(cred.u32(layout.credUid()));
+        long gid = cred == null ? -1 : Integer.toUnsignedLong(cred.u32(layout.credGid()));
+        boolean kernelThread = isKernelThread(t);
+        Argv args = argv == null ? (hasAddressSpace(t) ? Argv.UNREADABLE : Argv.NONE) : argv;
+        return new ProcessInfo(Gva.of(t.address), t.pid, t.tgid, ppid, t.comm, uid, gid, t.startTime,
+                stateLetter(t.state | t.exitState, t.state), kernelThread, args.args, args.complete);
+    }
+
+    private static boolean isKernelThread(RawTask t) {
+        return (t.flags & TaskLayout.PF_KTHREAD) != 0;
+    }
+
+    private static boolean hasAddressSpace(RawTask t) {
+        return !isKernelThread(t) && t.mm != 0;
+    }
+
+    /** All credentials in one batch (kernel threads each carry their own copy, so there are many). */
+    private Map<Long, ReadPlan.Block> readCredentials(List<RawTask> tasks, List<Anomaly> anomalies) {
+        Map<Long, RawTask> owners = new LinkedHashMap<>();
+        for (RawTask t : tasks) {
+            if (KernelPointers.isPlausible(t.realCred, addressBits, 8)) {
+                owners.putIfAbsent(t.realCred, t);
+            } else {
+                anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "real_cred is " + Gva.of(t.realCred)));
+            }
         }
-        return new ProcessInfo(Gva.of(t.address), t.pid, t.tgid, ppid, t.comm, cred[0], cred[1], t.startTime,
-                stateLetter(t.state | t.exitState, t.state), kernelThread, argv, argvComplete);
+        return readStructs(credPlan, owners, "real_cred", anomalies);
+    }
+
+    /** The mm_structs in one batch, then every command line in one batch of reads through its page tables. */
+    private Map<Long, Argv> readCommandLines(List<RawTask> tasks, List<Anomaly> anomalies) {
+        Map<Long, RawTask> owners = new LinkedHashMap<>();
+        for (RawTask t : tasks) {
+            if (!hasAddressSpace(t)) {
+                continue;
+            }
+            if (KernelPointers.isPlausible(t.mm, addressBits, 8)) {
+                owners.putIfAbsent(t.mm, t);
+            } else {
+                anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "mm is " + Gva.of(t.mm)));
+            }
+        }
+        Map<Long, ReadPlan.Block> mms = readStructs(mmPlan, owners, "mm", anomalies);
+        Map<Long, ContextRead> reads = new LinkedHashMap<>();
+        Map<Long, Boolean> complete = new HashMap<>();
+        for (RawTask t : tasks) {
+            ReadPlan.Block mm = mms.get(t.mm);
+            if (mm == null || !hasAddressSpace(t)) {
+                continue;
+            }
+            long pgd = mm.u64(layout.mmPgd());
+            long start = mm.u64(layout.mmArgStart());
+            long end = mm.u64(layout.mmArgEnd());
+            if (end < start) {
+                anomalies.add(new Anomaly(Anomaly.Kind.IMPLAUSIBLE, where(t.address),
+                        "arg_end " + Gva.of(end) + " below arg_start " + Gva.of(start)));
+                continue;
+            }
+            // an empty range happens between exec stages; a kernel-half range is not a user command line
+            if (end == start || Gva.of(start).isKernelHalf() || !Gva.of(end).isCanonical(addressBits)) {
+                continue;
+            }
+            if (!KernelPointers.isPlausible(pgd, addressBits, 4096)) {
+                anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "mm->pgd is " + Gva.of(pgd)));
+                continue;
+            }
+            try {
+                long cr3 = memory.translate(AccessContext.kernel(Gva.of(pgd))).gpa().value();
+                int length = (int) Math.min(end - start, limits.maxArgvBytes());
+                reads.put(t.address, ContextRead.of(AccessContext.process(Gva.of(start), cr3), length));
+                complete.put(t.address, end - start <= limits.maxArgvBytes());
+            } catch (GuestAccessException e) {
+                anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, where(t.address), "mm->pgd: " + e.getMessage()));
+            }
+        }
+        Map<Long, Argv> argvs = new HashMap<>();
+        for (Map.Entry<Long, ContextRead> ok : readEach(reads).entrySet()) {
+            ContextRead read = ok.getValue();
+            argvs.put(ok.getKey(), new Argv(GuestStrings.argv(read.buffer(), read.length()), complete.get(ok.getKey())));
+        }
+        // argv pages that were never touched or are swapped out are normal: such reads stay absent, no anomaly
+        return argvs;
+    }
+
+    /** One batch; when it fails, each read alone, keeping the ones that succeed. */
+    private Map<Long, ContextRead> readEach(Map<Long, ContextRead> reads) {
+        try {
+            memory.readAll(List.copyOf(reads.values()));
+            return reads;
+        } catch (GuestAccessException batchFailed) {
+            Map<Long, ContextRead> ok = new LinkedHashMap<>();
+            reads.forEach((key, read) -> {
+                try {
+                    memory.readAll(List.of(read));
+                    ok.put(key, read);
+                } catch (GuestAccessException e) {
+                    // left out: the caller treats a missing read as unreadable
+                }
+            });
+            return ok;
+        }
+    }
+
+    /** One struct per address in one batch; when the batch fails, each alone, reporting the bad ones. */
+    private Map<Long, ReadPlan.Block> readStructs(ReadPlan plan, Map<Long, RawTask> owners, String member,
+                                                  List<Anomaly> anomalies) {
+        List<Long> addresses = List.copyOf(owners.keySet());
+        Map<Long, ReadPlan.Block> blocks = new HashMap<>();
+        try {
+            List<ReadPlan.Block> read = plan.readAll(memory, addresses.stream().map(Gva::of).toList());
+            for (int i = 0; i < addresses.size(); i++) {
+                blocks.put(addresses.get(i), read.get(i));
+            }
+        } catch (GuestAccessException batchFailed) {
+            for (long address : addresses) {
+                try {
+                    blocks.put(address, plan.read(memory, Gva.of(address)));
+                } catch (GuestAccessException e) {
+                    anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, where(owners.get(address).address),
+                            member + ": " + e.getMessage()));
+                }
+            }
+        }
+        return blocks;
     }
 
     private int parentTgid(RawTask t, Map<Long, Integer> tgidByTask, List<Anomaly> anomalies) {
@@ -170,55 +289,9 @@ public final class TaskWalker {
         }
     }
 
-    private long[] readCred(RawTask t, List<Anomaly> anomalies) {
-        if (!KernelPointers.isPlausible(t.realCred, addressBits, 8)) {
-            anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "real_cred is " + Gva.of(t.realCred)));
-            return new long[] {-1, -1};
-        }
-        try {
-            ReadPlan.Block block = credPlan.read(memory, Gva.of(t.realCred));
-            return new long[] {Integer.toUnsignedLong(block.u32(layout.credUid())),
-                    Integer.toUnsignedLong(block.u32(layout.credGid()))};
-        } catch (GuestAccessException e) {
-            anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, where(t.address), "real_cred: " + e.getMessage()));
-            return new long[] {-1, -1};
-        }
-    }
-
     private record Argv(List<String> args, boolean complete) {
+        static final Argv NONE = new Argv(List.of(), true);
         static final Argv UNREADABLE = new Argv(List.of(), false);
-    }
-
-    private Argv readArgv(RawTask t, List<Anomaly> anomalies) {
-        if (!KernelPointers.isPlausible(t.mm, addressBits, 8)) {
-            anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "mm is " + Gva.of(t.mm)));
-            return Argv.UNREADABLE;
-        }
-        try {
-            ReadPlan.Block mm = mmPlan.read(memory, Gva.of(t.mm));
-            long pgd = mm.u64(layout.mmPgd());
-            long start = mm.u64(layout.mmArgStart());
-            long end = mm.u64(layout.mmArgEnd());
-            if (end <= start || Gva.of(start).isKernelHalf() || !Gva.of(end).isCanonical(addressBits)) {
-                // A process between exec stages can have an empty range; a negative one is implausible.
-                if (end < start) {
-                    anomalies.add(new Anomaly(Anomaly.Kind.IMPLAUSIBLE, where(t.address),
-                            "arg_end " + Gva.of(end) + " below arg_start " + Gva.of(start)));
-                }
-                return Argv.UNREADABLE;
-            }
-            if (!KernelPointers.isPlausible(pgd, addressBits, 4096)) {
-                anomalies.add(new Anomaly(Anomaly.Kind.WILD_POINTER, where(t.address), "mm->pgd is " + Gva.of(pgd)));
-                return Argv.UNREADABLE;
-            }
-            long cr3 = memory.translate(AccessContext.kernel(Gva.of(pgd))).gpa().value();
-            int length = (int) Math.min(end - start, limits.maxArgvBytes());
-            byte[] bytes = memory.read(AccessContext.process(Gva.of(start), cr3), length);
-            return new Argv(GuestStrings.argv(bytes, length), end - start <= limits.maxArgvBytes());
-        } catch (GuestAccessException e) {
-            // argv pages that were never touched or are swapped out are normal: no anomaly.
-            return Argv.UNREADABLE;
-        }
     }
 
     /** The letter /proc shows, after the kernel's {@code __task_state_index()}. */

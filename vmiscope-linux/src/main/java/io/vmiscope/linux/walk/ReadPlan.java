@@ -2,6 +2,7 @@ package io.vmiscope.linux.walk;
 
 import io.vmiscope.api.AccessContext;
 import io.vmiscope.api.Gva;
+import io.vmiscope.x86.ContextRead;
 import io.vmiscope.x86.GuestMemory;
 
 import java.nio.ByteBuffer;
@@ -42,16 +43,33 @@ public final class ReadPlan {
     }
 
     /**
-     * Reads the planned ranges of the struct at {@code address}.
+     * Reads the planned ranges of the struct at {@code address}, as one batch.
      *
      * @throws io.vmiscope.api.GuestAccessException when a range is unmapped
      */
     public Block read(GuestMemory memory, Gva address) {
-        byte[] bytes = new byte[size];
-        for (Span span : spans) {
-            memory.read(AccessContext.kernel(address.plus(span.start)), bytes, span.start - base, span.end - span.start);
+        return readAll(memory, List.of(address)).get(0);
+    }
+
+    /**
+     * Reads the planned ranges of several structs as one batch (about one round trip on a
+     * pipelining transport).
+     *
+     * @throws io.vmiscope.api.GuestAccessException for the first unmapped range, after all were tried
+     */
+    public List<Block> readAll(GuestMemory memory, List<Gva> addresses) {
+        List<ContextRead> reads = new ArrayList<>(addresses.size() * spans.size());
+        List<Block> blocks = new ArrayList<>(addresses.size());
+        for (Gva address : addresses) {
+            byte[] bytes = new byte[size];
+            for (Span span : spans) {
+                reads.add(new ContextRead(AccessContext.kernel(address.plus(span.start)), bytes, span.start - base,
+                        span.end - span.start));
+            }
+            blocks.add(new Block(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), base));
         }
-        return new Block(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), base);
+        memory.readAll(reads);
+        return blocks;
     }
 
     /** Collects the fields a walker needs. */
