@@ -1,0 +1,68 @@
+package io.vmiscope.cli;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The module table of docs/architecture.md, enforced: an arrow that runs the wrong way fails the build. */
+class ArchitectureTest {
+
+    /** module package → the vmiscope packages it may import (besides its own). */
+    private static final Map<String, List<String>> ALLOWED = Map.of(
+            "api", List.of(),
+            "gdb", List.of("api"),
+            "x86", List.of("api"),
+            "linux", List.of("api", "x86"),
+            "guest", List.of("api"),
+            "cli", List.of("api", "gdb", "x86", "linux", "guest"));
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.vmiscope");
+    }
+
+    static Stream<Arguments> forbiddenArrows() {
+        List<Arguments> arrows = new ArrayList<>();
+        for (String module : ALLOWED.keySet()) {
+            List<String> forbidden = ALLOWED.keySet().stream()
+                    .filter(other -> !other.equals(module) && !ALLOWED.get(module).contains(other))
+                    .map(other -> "io.vmiscope." + other + "..").toList();
+            if (!forbidden.isEmpty()) {
+                arrows.add(Arguments.of(module, forbidden));
+            }
+        }
+        arrows.add(Arguments.of("every module", List.of("io.vmiscope.testkit..")));
+        return arrows.stream();
+    }
+
+    @ParameterizedTest(name = "{0} imports none of {1}")
+    @MethodSource("forbiddenArrows")
+    void module_importsOnlyWhatTheArchitectureAllows(String module, List<String> forbidden) {
+        String from = module.equals("every module") ? "io.vmiscope.." : "io.vmiscope." + module + "..";
+        noClasses().that().resideInAPackage(from)
+                .and().resideOutsideOfPackage("io.vmiscope.testkit..")
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
+                .check(classes);
+    }
+
+    @org.junit.jupiter.api.Test
+    void productionClassesAreFound_soTheRulesAreNotVacuous() {
+        org.assertj.core.api.Assertions.assertThat(classes.stream()
+                .map(c -> c.getPackageName().split("\\.")[2]).distinct())
+                .contains("api", "gdb", "x86", "linux", "guest", "cli");
+    }
+}

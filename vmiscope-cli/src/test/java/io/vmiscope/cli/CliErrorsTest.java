@@ -1,0 +1,115 @@
+package io.vmiscope.cli;
+
+import io.vmiscope.guest.CloudKernel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Wrong inputs give one line on stderr that names the problem, never a stack trace. */
+class CliErrorsTest {
+
+    private static Path kernel;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void fetchKernel() {
+        kernel = CloudKernel.fetchDefault().vmlinuz();
+    }
+
+    private record Run(int exit, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, err.toString());
+    }
+
+    private static void assertOneLine(Run run, String expected) {
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("vmiscope: ").contains(expected).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void missingKernelImage_isNamed() {
+        assertOneLine(run("profile", "show", "--kernel", dir.resolve("nope").toString()), "nope");
+    }
+
+    @Test
+    void corruptKernelImage_isNamed() throws IOException {
+        Path junk = dir.resolve("vmlinuz-junk");
+        byte[] head = Files.readAllBytes(kernel);
+        Files.write(junk, java.util.Arrays.copyOf(head, 300_000)); // a truncated real image
+
+        assertOneLine(run("profile", "show", "--kernel", junk.toString()), "vmlinuz-junk");
+    }
+
+    @Test
+    void garbageIsfFile_isNamed() throws IOException {
+        Path isf = dir.resolve("profile.json");
+        Files.writeString(isf, "{\"metadata\": {}, \"symbols\": 7}");
+
+        assertOneLine(run("profile", "show", "--kernel", isf.toString()), "profile.json");
+    }
+
+    @Test
+    void noStubListening_isNamed() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+
+        assertOneLine(run("ps", "--gdb", "127.0.0.1:" + port, "--kernel", kernel.toString()),
+                "no GDB stub listening at 127.0.0.1:" + port);
+    }
+
+    @Test
+    void stubAnsweringGarbage_isNamed() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread liar = new Thread(() -> {
+                try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
+                    s.getInputStream().read(new byte[64]);
+                    out.write("HTTP/1.1 400 Bad Request\r\n\r\nnot a gdbstub".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    Thread.sleep(2000);
+                } catch (IOException | InterruptedException e) {
+                    // the client hung up: that is the point
+                }
+            });
+            liar.start();
+
+            assertOneLine(run("ps", "--gdb", "127.0.0.1:" + server.getLocalPort(), "--kernel", kernel.toString()),
+                    "127.0.0.1:" + server.getLocalPort());
+            liar.join(5000);
+        }
+    }
+
+    @Test
+    void gdbWithoutKernel_saysWhatIsMissing() {
+        assertOneLine(run("ps", "--gdb", "127.0.0.1:1234"), "--gdb needs --kernel");
+    }
+
+    @Test
+    void unknownVm_isNamed() {
+        assertOneLine(run("ps", "--vm", "no-such-vm"), "no running VM named 'no-such-vm'");
+    }
+}
