@@ -86,6 +86,7 @@ public final class FakeGuest implements GuestConnection {
     private long callCount;
     private long roundTrips;
     private long requests;
+    private boolean inBatch;
     private long bytesRead;
     private boolean paused = true;
     private boolean closed;
@@ -256,24 +257,21 @@ public final class FakeGuest implements GuestConnection {
     /** Like a pipelining transport: one round trip per read, one request per preferred chunk. */
     @Override
     public synchronized void read(Gpa address, byte[] buffer, int offset, int length) {
-        roundTrips++;
+        if (!inBatch) {
+            roundTrips++;
+        }
         readChunks(address, buffer, offset, length);
     }
 
-    /** One round trip for the whole batch; every read is attempted, the first failure is rethrown. */
+    /** One round trip for the whole batch, with the contract's failure rules. */
     @Override
     public synchronized void readAll(List<PhysicalRead> reads) {
         roundTrips++;
-        GuestAccessException first = null;
-        for (PhysicalRead r : reads) {
-            try {
-                readChunks(r.address(), r.buffer(), r.offset(), r.length());
-            } catch (GuestAccessException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
+        inBatch = true;
+        try {
+            GuestConnection.super.readAll(reads);
+        } finally {
+            inBatch = false;
         }
     }
 
