@@ -15,6 +15,12 @@ public interface ExecutionControl {
     boolean isPaused();
 
     /**
+     * Executes one instruction on {@code vcpu} while the other vCPUs stay stopped, and returns its
+     * stop. The VM must be stopped. Used to step over a breakpoint: remove it, step, insert it again.
+     */
+    StopEvent step(int vcpu);
+
+    /**
      * Waits until the running VM stops by itself (breakpoint, step end, guest exit).
      *
      * @return empty when the timeout passed first; the VM is then still running

@@ -1,7 +1,10 @@
 package io.vmiscope.linux;
 
 import io.vmiscope.api.GuestConnection;
+import io.vmiscope.linux.module.ModuleInfo;
+import io.vmiscope.linux.module.ModuleWalker;
 import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.ProcessInfo;
 import io.vmiscope.linux.task.TaskWalker;
 import io.vmiscope.linux.walk.WalkLimits;
@@ -23,6 +26,10 @@ public final class LinuxGuest {
     private final GuestMemory memory;
     private final KernelLocation location;
     private final TaskWalker tasks;
+    private final CurrentTaskReader currentTasks;
+    private final WalkLimits limits;
+    /** Built on first use: a kernel whose module layout is unsupported can still list processes. */
+    private ModuleWalker modules;
 
     private LinuxGuest(GuestConnection connection, KernelProfile profile, GuestMemory memory,
                        KernelLocation location, WalkLimits limits) {
@@ -32,6 +39,8 @@ public final class LinuxGuest {
         this.location = location;
         this.tasks = new TaskWalker(memory, profile, location.slide(), limits,
                 connection.preferredChunkBytes());
+        this.currentTasks = new CurrentTaskReader(memory, profile, connection.preferredChunkBytes());
+        this.limits = limits;
     }
 
     /**
@@ -57,6 +66,24 @@ public final class LinuxGuest {
         return profile;
     }
 
+    /**
+     * Reads guest memory by access context. Valid while the VM is stopped; call
+     * {@link #invalidateCaches()} whenever the VM has run since the last read.
+     */
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** Reads which task runs on a stopped vCPU, and who a task is. */
+    public CurrentTaskReader currentTasks() {
+        return currentTasks;
+    }
+
+    /** Drops cached translations: the guest may have changed its page tables while it ran. */
+    public void invalidateCaches() {
+        memory.invalidate();
+    }
+
     /** The runtime address of a profile symbol. */
     public long address(String symbol) {
         return profile.symbol(symbol) + location.slide();
@@ -65,6 +92,14 @@ public final class LinuxGuest {
     /** The process list now (the VM is paused for the walk if it was running). */
     public WalkResult<ProcessInfo> processes() {
         return stopped(connection, memory, tasks::walk);
+    }
+
+    /** The loaded kernel modules now (the VM is paused for the walk if it was running). */
+    public WalkResult<ModuleInfo> modules() {
+        if (modules == null) {
+            modules = new ModuleWalker(memory, profile, location.slide(), limits, connection.preferredChunkBytes());
+        }
+        return stopped(connection, memory, modules::walk);
     }
 
     /** Runs {@code work} with the VM stopped; resumes it afterwards if it was running before. */

@@ -12,13 +12,15 @@ import io.vmiscope.x86.GuestMemory;
 import io.vmiscope.x86.PagingMode;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A tiny Linux-shaped guest in a {@link FakeGuest}: a kernel image mapped at a chosen KASLR slide,
- * the banner, {@code init_task} heading a task list, and a profile describing it all.
+ * the banner, {@code init_task} heading a task list, the {@code modules} list head with the modules
+ * added to it (laid out as Linux 6.1 lays out {@code struct module}), and a profile describing it all.
  */
 public final class FakeLinux {
 
@@ -26,6 +28,7 @@ public final class FakeLinux {
     static final long BANNER = TEXT + 0x10_0000;
     static final long INIT_TASK = TEXT + 0x40_0000;
     static final long INIT_TOP_PGT = TEXT + 0x60_0000;
+    static final long MODULES = TEXT + 0x70_0000;
     static final long END = TEXT + 0x80_0000;
     static final String BANNER_TEXT = "Linux version 6.1.0-fake (test@vmiscope) #1 SMP\n";
     /** Task layout: TaskOffsets' members plus the ones the walker also reads. */
@@ -39,6 +42,18 @@ public final class FakeLinux {
     static final long MM_PGD = 0x10;
     static final long MM_ARG_START = 0x20;
     static final long MM_ARG_END = 0x28;
+    /** Module layout: the offsets of Debian's 6.1 kernel ({@code struct module} and {@code struct module_layout}). */
+    static final long MODULE_STATE = 0x00;
+    static final long MODULE_LIST = 0x08;
+    static final long MODULE_NAME = 0x18;
+    static final int MODULE_NAME_BYTES = 56;
+    static final long MODULE_CORE_LAYOUT = 0x140;
+    static final long LAYOUT_BASE = 0x00;
+    static final long LAYOUT_SIZE = 0x08;
+    static final long MODULE_REFCNT = 0x358;
+    static final long MODULE_SIZE = 0x380;
+    /** Where fake modules are placed: the start of x86-64's module area. */
+    static final long FIRST_MODULE = 0xffff_ffff_c000_0000L;
 
     final FakeGuest guest = new FakeGuest(1L << 30, 1);
     final PageTableBuilder kernelTables = new PageTableBuilder(guest, 4, 0x0010_0000);
@@ -47,6 +62,9 @@ public final class FakeLinux {
     private long nextKernelHeap = 0xffff_8880_0100_0000L;
     private long nextUserTablePool = 0x2000_0000L;
     private final long rootCred;
+    private final long modulesHead;
+    private final List<FakeModule> modules = new ArrayList<>();
+    private long nextModule = FIRST_MODULE;
 
     public FakeLinux(long slide) {
         this.slide = slide;
@@ -55,6 +73,10 @@ public final class FakeLinux {
         tasks = new TaskListBuilder(kernelTables, TASK, INIT_TASK + slide);
         rootCred = kernelObject(0x40);
         tasks.setCred(tasks.add(0, "swapper/0"), rootCred);
+        modulesHead = MODULES + slide;
+        kernelTables.mapFresh(modulesHead, 16);
+        kernelTables.writeVirtualU64(modulesHead, modulesHead); // an empty list points at itself
+        kernelTables.writeVirtualU64(modulesHead + 8, modulesHead);
         guest.setRegister(guest.vcpus().get(0), "cr3", kernelTables.cr3());
         guest.setRegister(guest.vcpus().get(0), "cr4", 0);
         guest.setRegister(guest.vcpus().get(0), "rip", 0x401000);
@@ -66,7 +88,8 @@ public final class FakeLinux {
 
     KernelProfile profile(String banner) {
         Map<String, KernelSymbol> symbols = new HashMap<>();
-        for (var e : Map.of("_text", TEXT, "linux_banner", BANNER, "init_task", INIT_TASK, "_end", END).entrySet()) {
+        for (var e : Map.of("_text", TEXT, "linux_banner", BANNER, "init_task", INIT_TASK, "modules", MODULES,
+                "_end", END).entrySet()) {
             symbols.put(e.getKey(), new KernelSymbol(e.getKey(), e.getValue(), 'D'));
         }
         StructLayout task = new StructLayout("task_struct", TASK.sizeBytes(), List.of(
@@ -81,12 +104,25 @@ public final class FakeLinux {
                 member("uid", CRED_UID, 4, "kuid_t"), member("gid", CRED_GID, 4, "kgid_t")));
         StructLayout mm = new StructLayout("mm_struct", 0x40, List.of(member("pgd", MM_PGD, 8, "pgd_t *"),
                 member("arg_start", MM_ARG_START, 8, "unsigned long"), member("arg_end", MM_ARG_END, 8, "unsigned long")));
-        return new KernelProfile("fake", "", banner, symbols,
-                Map.of("task_struct", task, "cred", cred, "mm_struct", mm));
+        StructLayout module = new StructLayout("module", MODULE_SIZE, List.of(
+                member("state", MODULE_STATE, 4, "enum module_state"),
+                member("list", MODULE_LIST, 16, "struct list_head"),
+                member("name", MODULE_NAME, MODULE_NAME_BYTES, "char[56]"),
+                member("core_layout", MODULE_CORE_LAYOUT, 0x50, "struct module_layout"),
+                member("refcnt", MODULE_REFCNT, 4, "atomic_t")));
+        StructLayout moduleLayout = new StructLayout("module_layout", 0x50, List.of(
+                member("base", LAYOUT_BASE, 8, "void *"), member("size", LAYOUT_SIZE, 4, "unsigned int")));
+        return new KernelProfile("fake", "", banner, symbols, Map.of("task_struct", task, "cred", cred,
+                "mm_struct", mm, "module", module, "module_layout", moduleLayout));
     }
 
     private static StructMember member(String name, long offset, int size, String type) {
         return new StructMember(name, offset * 8, size * 8L, type);
+    }
+
+    /** The fake behind it, for its recorded calls and access costs. */
+    public FakeGuest guest() {
+        return guest;
     }
 
     public GuestMemory memory() {
@@ -138,5 +174,75 @@ public final class FakeLinux {
 
     public void writeTaskFlags(TaskListBuilder.Task task, int flags) {
         kernelTables.writeVirtualU32(task.address() + FLAGS, flags);
+    }
+
+    /**
+     * One fake {@code struct module} as written (later corruption is not reflected here).
+     *
+     * @param address     virtual address of the struct (also its core base, until changed)
+     * @param listAddress virtual address of its {@code list} member (what list pointers hold)
+     * @param name        the name as passed to {@link #addModule}
+     */
+    public record FakeModule(long address, long listAddress, String name) {
+    }
+
+    /** The runtime address of the {@code modules} list head. */
+    public long modulesHead() {
+        return modulesHead;
+    }
+
+    /**
+     * Writes a new {@code struct module} in the module area and links it at the tail of the
+     * {@code modules} list; its core starts at the struct (as the kernel places {@code this_module} in
+     * the core allocation) and its {@code refcnt} is 1 ({@code MODULE_REF_BASE}: nobody uses it).
+     */
+    public FakeModule addModule(String name, int state, int coreSizeBytes) {
+        long address = nextModule;
+        nextModule += 0x1_0000;
+        kernelTables.mapFresh(address, MODULE_SIZE);
+        FakeModule module = new FakeModule(address, address + MODULE_LIST, name);
+        kernelTables.writeVirtualU32(address + MODULE_STATE, state);
+        byte[] field = new byte[MODULE_NAME_BYTES];
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(utf8, 0, field, 0, Math.min(utf8.length, MODULE_NAME_BYTES - 1));
+        kernelTables.writeVirtual(address + MODULE_NAME, field);
+        setModuleCore(module, address, coreSizeBytes);
+        kernelTables.writeVirtualU32(address + MODULE_REFCNT, 1);
+        long last = modules.isEmpty() ? modulesHead : modules.get(modules.size() - 1).listAddress();
+        setModuleNextRaw(module, modulesHead);
+        setModulePrevRaw(module, last);
+        kernelTables.writeVirtualU64(last, module.listAddress());
+        kernelTables.writeVirtualU64(modulesHead + 8, module.listAddress());
+        modules.add(module);
+        return module;
+    }
+
+    /** Sets {@code module->list.next} to any value. */
+    public void setModuleNextRaw(FakeModule module, long pointer) {
+        kernelTables.writeVirtualU64(module.listAddress(), pointer);
+    }
+
+    /** Sets {@code module->list.prev} to any value. */
+    public void setModulePrevRaw(FakeModule module, long pointer) {
+        kernelTables.writeVirtualU64(module.listAddress() + 8, pointer);
+    }
+
+    /** Overwrites the start of {@code module->name} with raw bytes, adding no terminator. */
+    public void setModuleNameRaw(FakeModule module, byte[] name) {
+        if (name.length > MODULE_NAME_BYTES) {
+            throw new IllegalArgumentException("module names hold " + MODULE_NAME_BYTES + " bytes, not " + name.length);
+        }
+        kernelTables.writeVirtual(module.address() + MODULE_NAME, name);
+    }
+
+    /** Sets {@code module->core_layout.base} and {@code .size}. */
+    public void setModuleCore(FakeModule module, long base, int sizeBytes) {
+        kernelTables.writeVirtualU64(module.address() + MODULE_CORE_LAYOUT + LAYOUT_BASE, base);
+        kernelTables.writeVirtualU32(module.address() + MODULE_CORE_LAYOUT + LAYOUT_SIZE, sizeBytes);
+    }
+
+    /** Sets {@code module->refcnt}. */
+    public void setModuleRefcnt(FakeModule module, int refcnt) {
+        kernelTables.writeVirtualU32(module.address() + MODULE_REFCNT, refcnt);
     }
 }

@@ -332,6 +332,18 @@ public final class FakeGuest implements GuestConnection {
         paused = false;
     }
 
+    /** Records the step and moves {@code rip} one byte on: the fake executes no instructions. */
+    @Override
+    public synchronized StopEvent step(int vcpu) {
+        enter("step " + vcpu);
+        if (!paused) {
+            throw new IllegalStateException("step needs a stopped VM");
+        }
+        Map<String, Long> regs = registersOf(vcpu);
+        regs.merge("rip", 1L, Long::sum);
+        return new StopEvent(StopEvent.Reason.TRAP, vcpu, SIGTRAP);
+    }
+
     @Override
     public synchronized boolean isPaused() {
         if (!closed) {

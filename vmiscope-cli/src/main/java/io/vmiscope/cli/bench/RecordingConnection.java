@@ -106,6 +106,11 @@ final class RecordingConnection implements GuestConnection {
     }
 
     @Override
+    public StopEvent step(int vcpu) {
+        return target.step(vcpu);
+    }
+
+    @Override
     public Optional<StopEvent> awaitStop(Duration timeout) {
         return target.awaitStop(timeout);
     }

@@ -1,0 +1,51 @@
+package io.vmiscope.events;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A system call, seen at its entry (and, when return values are traced, its result).
+ *
+ * @param name      the syscall's name, e.g. {@code "openat"}
+ * @param number    its number in the x86-64 table, or -1
+ * @param arguments decoded arguments in order
+ * @param result    the return value as text ({@code "3"}, {@code "-1 ENOENT"}), or {@code null} when not traced
+ */
+public record SyscallEvent(long timeNanos, String vm, String action, ProcessRef process, String name, int number,
+                           List<SyscallArgument> arguments, String result) implements Event {
+
+    public SyscallEvent {
+        arguments = List.copyOf(arguments);
+    }
+
+    @Override
+    public String kind() {
+        return "syscall";
+    }
+
+    @Override
+    public Map<String, Object> fields() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("syscall", name);
+        f.put("number", number);
+        f.put("args", arguments.stream().map(a -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", a.name());
+            m.put("type", a.type());
+            m.put("value", a.text());
+            m.put("raw", a.raw());
+            if (a.truncated()) {
+                m.put("truncated", true);
+            }
+            if (a.unreadable()) {
+                m.put("unreadable", true);
+            }
+            return m;
+        }).toList());
+        if (result != null) {
+            f.put("result", result);
+        }
+        return f;
+    }
+}

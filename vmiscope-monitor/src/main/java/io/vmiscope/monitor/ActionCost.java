@@ -1,0 +1,102 @@
+package io.vmiscope.monitor;
+
+import java.util.Arrays;
+
+/**
+ * The running cost of one action, kept by the monitor's thread; {@link #summary} may be called from any
+ * thread. A stop shared by several actions (hooks on the same address) is split evenly among them, so
+ * the actions' stopped times add up to the VM's.
+ */
+final class ActionCost {
+
+    private static final int SAMPLE_CAPACITY = 16_384;
+
+    private final String actionId;
+    private long hits;
+    private long hitsWithEvents;
+    private long hitsFiltered;
+    private long hitsFailed;
+    private long events;
+    private long returnHits;
+    private long periodicRuns;
+    private long stoppedNanos;
+    private double roundTrips;
+    private double bytes;
+    private long handlerNanos;
+    private final long[] samples = new long[SAMPLE_CAPACITY];
+    private long sampleCount;
+    private long seed = 0x9E3779B97F4A7C15L;
+
+    ActionCost(String actionId) {
+        this.actionId = actionId;
+    }
+
+    synchronized void hit(HitOutcome outcome, long handlerNanos) {
+        hits++;
+        this.handlerNanos += handlerNanos;
+        switch (outcome) {
+            case EVENTS -> hitsWithEvents++;
+            case FILTERED -> hitsFiltered++;
+            case FAILED -> hitsFailed++;
+        }
+    }
+
+    synchronized void returnHit(long handlerNanos) {
+        returnHits++;
+        this.handlerNanos += handlerNanos;
+    }
+
+    synchronized void events(int count) {
+        events += count;
+    }
+
+    synchronized void periodicRun() {
+        periodicRuns++;
+    }
+
+    /** A share of one stop: its VM-stopped time, round trips and bytes. */
+    synchronized void stop(long stoppedNanosShare, double roundTripsShare, double bytesShare) {
+        stoppedNanos += stoppedNanosShare;
+        roundTrips += roundTripsShare;
+        bytes += bytesShare;
+        sample(stoppedNanosShare);
+    }
+
+    /** Reservoir sampling keeps percentiles honest over long sessions in bounded memory. */
+    private void sample(long value) {
+        if (sampleCount < SAMPLE_CAPACITY) {
+            samples[(int) sampleCount] = value;
+        } else {
+            seed ^= seed << 13;
+            seed ^= seed >>> 7;
+            seed ^= seed << 17;
+            long slot = Math.floorMod(seed, sampleCount + 1);
+            if (slot < SAMPLE_CAPACITY) {
+                samples[(int) slot] = value;
+            }
+        }
+        sampleCount++;
+    }
+
+    synchronized CostSummary summary() {
+        int n = (int) Math.min(sampleCount, SAMPLE_CAPACITY);
+        long[] sorted = Arrays.copyOf(samples, n);
+        Arrays.sort(sorted);
+        long stops = hits + returnHits + periodicRuns;
+        return new CostSummary(actionId, hits, hitsWithEvents, hitsFiltered, hitsFailed, events, returnHits,
+                periodicRuns, stoppedNanos, percentile(sorted, 50), percentile(sorted, 99),
+                stops == 0 ? 0 : roundTrips / stops, stops == 0 ? 0 : bytes / stops,
+                stops == 0 ? 0 : handlerNanos / stops);
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** How one hit of a handler ended. */
+    enum HitOutcome { EVENTS, FILTERED, FAILED }
+}

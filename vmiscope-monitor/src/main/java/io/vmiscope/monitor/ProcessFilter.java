@@ -1,0 +1,35 @@
+package io.vmiscope.monitor;
+
+import io.vmiscope.events.ProcessRef;
+
+import java.util.Set;
+
+/**
+ * Which processes an action reports: all, or those whose pid or name is listed.
+ *
+ * @param pids  thread-group ids to keep (empty: no pid restriction)
+ * @param names task names to keep (empty: no name restriction)
+ */
+public record ProcessFilter(Set<Integer> pids, Set<String> names) {
+
+    public static final ProcessFilter ALL = new ProcessFilter(Set.of(), Set.of());
+
+    public ProcessFilter {
+        pids = Set.copyOf(pids);
+        names = Set.copyOf(names);
+    }
+
+    public boolean isAll() {
+        return pids.isEmpty() && names.isEmpty();
+    }
+
+    /** A process of unknown identity is kept only when there is no restriction. */
+    public boolean matches(ProcessRef process) {
+        return isAll() || pids.contains(process.pid()) || names.contains(process.name());
+    }
+
+    @Override
+    public String toString() {
+        return isAll() ? "all processes" : "pids " + pids + " names " + names;
+    }
+}
