@@ -26,7 +26,8 @@ public final class LinuxGuest {
     private final GuestMemory memory;
     private final KernelLocation location;
     private final TaskWalker tasks;
-    private final CurrentTaskReader currentTasks;
+    /** Built on first use, like the module walker: only tracing needs current_task. */
+    private CurrentTaskReader currentTasks;
     private final WalkLimits limits;
     /** Built on first use: a kernel whose module layout is unsupported can still list processes. */
     private ModuleWalker modules;
@@ -39,7 +40,6 @@ public final class LinuxGuest {
         this.location = location;
         this.tasks = new TaskWalker(memory, profile, location.slide(), limits,
                 connection.preferredChunkBytes());
-        this.currentTasks = new CurrentTaskReader(memory, profile, connection.preferredChunkBytes());
         this.limits = limits;
     }
 
@@ -76,6 +76,9 @@ public final class LinuxGuest {
 
     /** Reads which task runs on a stopped vCPU, and who a task is. */
     public CurrentTaskReader currentTasks() {
+        if (currentTasks == null) {
+            currentTasks = new CurrentTaskReader(memory, profile, connection.preferredChunkBytes());
+        }
         return currentTasks;
     }
 

@@ -31,6 +31,17 @@ public final class FakeLinux {
     static final long MODULES = TEXT + 0x70_0000;
     static final long END = TEXT + 0x80_0000;
     static final String BANNER_TEXT = "Linux version 6.1.0-fake (test@vmiscope) #1 SMP\n";
+    /** Hooked functions (link-time addresses) for the monitor's tests. */
+    public static final long SYS_EXECVE = TEXT + 0x1000;
+    public static final long WAKE_UP_NEW_TASK = TEXT + 0x2000;
+    public static final long DO_EXIT = TEXT + 0x3000;
+    /** The per-CPU offset of current_task, and where the fake's one CPU keeps its per-CPU area. */
+    static final long CURRENT_TASK = 0x2_0000;
+    public static final long PER_CPU_BASE = 0xffff_8880_7fc0_0000L;
+    /** struct pt_regs members the syscall hooks read. */
+    public static final long PT_REGS_DI = 0x70;
+    public static final long PT_REGS_SI = 0x68;
+    public static final long PT_REGS_DX = 0x60;
     /** Task layout: TaskOffsets' members plus the ones the walker also reads. */
     static final TaskOffsets TASK = new TaskOffsets(0x00, 0x10, 0x14, 0x18, 0x28, 0x30, 0x38, 0x100);
     static final long FLAGS = 0x40;
@@ -89,7 +100,8 @@ public final class FakeLinux {
     KernelProfile profile(String banner) {
         Map<String, KernelSymbol> symbols = new HashMap<>();
         for (var e : Map.of("_text", TEXT, "linux_banner", BANNER, "init_task", INIT_TASK, "modules", MODULES,
-                "_end", END).entrySet()) {
+                "_end", END, "__x64_sys_execve", SYS_EXECVE, "wake_up_new_task", WAKE_UP_NEW_TASK,
+                "do_exit", DO_EXIT, "current_task", CURRENT_TASK).entrySet()) {
             symbols.put(e.getKey(), new KernelSymbol(e.getKey(), e.getValue(), 'D'));
         }
         StructLayout task = new StructLayout("task_struct", TASK.sizeBytes(), List.of(
@@ -112,12 +124,30 @@ public final class FakeLinux {
                 member("refcnt", MODULE_REFCNT, 4, "atomic_t")));
         StructLayout moduleLayout = new StructLayout("module_layout", 0x50, List.of(
                 member("base", LAYOUT_BASE, 8, "void *"), member("size", LAYOUT_SIZE, 4, "unsigned int")));
+        StructLayout ptRegs = new StructLayout("pt_regs", 168, List.of(member("dx", PT_REGS_DX, 8, "long unsigned int"),
+                member("si", PT_REGS_SI, 8, "long unsigned int"), member("di", PT_REGS_DI, 8, "long unsigned int")));
         return new KernelProfile("fake", "", banner, symbols, Map.of("task_struct", task, "cred", cred,
-                "mm_struct", mm, "module", module, "module_layout", moduleLayout));
+                "mm_struct", mm, "module", module, "module_layout", moduleLayout, "pt_regs", ptRegs));
     }
 
     private static StructMember member(String name, long offset, int size, String type) {
         return new StructMember(name, offset * 8, size * 8L, type);
+    }
+
+    /** Makes {@code task} the one running on the fake's vCPU: per-CPU current_task and GS base. */
+    public void runOnCpu(TaskListBuilder.Task task) {
+        kernelTables.mapFresh(PER_CPU_BASE, 0x3_0000);
+        kernelTables.writeVirtualU64(PER_CPU_BASE + CURRENT_TASK, task.address());
+        guest.setRegister(guest.vcpus().get(0), "gs_base", PER_CPU_BASE);
+    }
+
+    /** A kernel stack holding a {@code struct pt_regs} with these user argument registers; returns its address. */
+    public long ptRegs(long di, long si, long dx) {
+        long regs = kernelObject(168);
+        kernelTables.writeVirtualU64(regs + PT_REGS_DI, di);
+        kernelTables.writeVirtualU64(regs + PT_REGS_SI, si);
+        kernelTables.writeVirtualU64(regs + PT_REGS_DX, dx);
+        return regs;
     }
 
     /** The fake behind it, for its recorded calls and access costs. */
@@ -130,7 +160,7 @@ public final class FakeLinux {
     }
 
     /** A kernel object of {@code size} bytes in the direct map. */
-    long kernelObject(int size) {
+    public long kernelObject(int size) {
         long va = nextKernelHeap;
         nextKernelHeap += (size + 0xfff) & ~0xfffL;
         kernelTables.mapFresh(va, size);

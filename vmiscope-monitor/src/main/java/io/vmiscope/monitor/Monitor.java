@@ -12,7 +12,6 @@ import io.vmiscope.events.Event;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.linux.LinuxGuest;
-import io.vmiscope.linux.task.CurrentTaskReader;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +57,6 @@ public final class Monitor implements AutoCloseable {
     private final LinuxGuest linux;
     private final EventSink sink;
     private final Options options;
-    private final CurrentTaskReader currentTask;
     private final long epochBaseNanos = System.currentTimeMillis() * 1_000_000L;
     private final long monoBaseNanos = System.nanoTime();
 
@@ -111,7 +109,6 @@ public final class Monitor implements AutoCloseable {
         this.linux = linux;
         this.sink = sink;
         this.options = options;
-        this.currentTask = linux.currentTasks();
     }
 
     // ------------------------------------------------------------------ control, any thread
@@ -282,7 +279,7 @@ public final class Monitor implements AutoCloseable {
         if (site == null) {
             return; // not ours (a breakpoint removed meanwhile): resuming runs on
         }
-        StopContext context = new StopContext(stop.vcpu(), registers, epochNanos(t0), linux, currentTask);
+        StopContext context = new StopContext(stop.vcpu(), registers, epochNanos(t0), linux);
         List<Running> charged = dispatch(site, context);
         stepOver(site, stop.vcpu());
         if (site.unused()) {

@@ -38,7 +38,7 @@ public final class ProcessEventsAction implements Action {
 
     /** @throws io.vmiscope.linux.profile.ProfileException when a hooked function or pt_regs member is missing */
     public ProcessEventsAction(LinuxGuest linux, ProcessFilter filter) {
-        this.id = "procevents";
+        this.id = filter.isAll() ? "procevents" : "procevents[" + filter + "]";
         this.filter = filter;
         KernelProfile profile = linux.profile();
         this.ptRegsDi = profile.offset("pt_regs", "di");

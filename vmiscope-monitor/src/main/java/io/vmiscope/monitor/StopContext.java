@@ -3,7 +3,6 @@ package io.vmiscope.monitor;
 import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.linux.LinuxGuest;
-import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.TaskIdentity;
 
 import java.util.Map;
@@ -16,15 +15,13 @@ final class StopContext {
     final Map<String, Long> registers;
     final long timeNanos;
     final LinuxGuest linux;
-    private final CurrentTaskReader currentTask;
     private Optional<TaskIdentity> identity;
 
-    StopContext(int vcpu, Map<String, Long> registers, long timeNanos, LinuxGuest linux, CurrentTaskReader currentTask) {
+    StopContext(int vcpu, Map<String, Long> registers, long timeNanos, LinuxGuest linux) {
         this.vcpu = vcpu;
         this.registers = registers;
         this.timeNanos = timeNanos;
         this.linux = linux;
-        this.currentTask = currentTask;
     }
 
     long register(String name) {
@@ -39,7 +36,7 @@ final class StopContext {
     Optional<TaskIdentity> currentTask() {
         if (identity == null) {
             try {
-                identity = Optional.of(currentTask.current(register("gs_base")));
+                identity = Optional.of(linux.currentTasks().current(register("gs_base")));
             } catch (GuestAccessException e) {
                 identity = Optional.empty();
             }
