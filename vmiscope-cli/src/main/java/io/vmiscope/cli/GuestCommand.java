@@ -1,11 +1,18 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.api.TransportException;
+import io.vmiscope.cli.guard.GdbEndpoint;
+import io.vmiscope.cli.guard.GdbStubClients;
+import io.vmiscope.gdb.GdbDriver;
+import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.guest.Accelerator;
 import io.vmiscope.guest.CommandResult;
 import io.vmiscope.guest.GuestBuilder;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
+import io.vmiscope.guest.Qmp;
+import io.vmiscope.guest.QmpException;
 import io.vmiscope.guest.VmOptions;
 import io.vmiscope.guest.VmRegistry;
 import io.vmiscope.guest.VmState;
@@ -13,17 +20,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code vmiscope guest build|start|stop|status|console}: the demo guest and its QEMU. */
+/** {@code vmiscope guest build|start|stop|status|console|release}: the demo guest and its QEMU. */
 @Command(name = "guest", mixinStandardHelpOptions = true,
         description = "Build and run the demo guest: Debian's cloud kernel and busybox services (httpd with a CGI "
                 + "script, syslogd, crond) with a test console on a second serial port.",
         subcommands = {GuestCommand.Build.class, GuestCommand.Start.class, GuestCommand.Stop.class,
-                GuestCommand.Status.class, GuestCommand.Console.class})
+                GuestCommand.Status.class, GuestCommand.Console.class, GuestCommand.Release.class})
 final class GuestCommand {
 
     static final String DEFAULT_NAME = "demo";
@@ -148,6 +157,93 @@ final class GuestCommand {
             CommandResult result = vm.console().run(String.join(" ", command), Duration.ofSeconds(timeoutSeconds));
             System.out.print(result.output());
             return result.exitCode();
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = {"Resume a VM that a debugger left stopped, and remove every breakpoint in it.",
+                    "",
+                    "Use it when a vmiscope process (or any other debugger) died while attached to the VM's gdbstub "
+                            + "(kill -9, out of memory, a crash) and the VM's services hang: QEMU keeps the VM stopped "
+                            + "until a debugger continues it, and a breakpoint left in the kernel would stop it again. "
+                            + "A tracing vmiscope starts a guard process that does this by itself; this is the manual way.",
+                    "",
+                    "It connects to the gdbstub, sends '?' (QEMU then removes all breakpoints) and detaches, which "
+                            + "resumes the VM. For a VM of vmiscope's it also checks the run state through QMP before and "
+                            + "after, and sends QMP cont if the VM still does not run. It refuses while QMP shows a debugger attached "
+                            + "(a vmiscope session still running): end that first. With --gdb it cannot look: an "
+                            + "attempt behind a live debugger fails, stays queued in QEMU and stops the VM again once "
+                            + "that debugger detaches."})
+    static final class Release implements Callable<Integer> {
+        private static final GdbOptions OPTIONS = GdbOptions.DEFAULTS.withCommandTimeout(Duration.ofSeconds(3));
+        private static final Duration QMP_TIMEOUT = Duration.ofSeconds(3);
+
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "a VM started by vmiscope (see 'vmiscope guest status')")
+        String name;
+
+        @Option(names = "--gdb", paramLabel = "HOST:PORT", description = "the gdbstub of any QEMU, e.g. 127.0.0.1:1234")
+        String gdb;
+
+        @Override
+        public Integer call() {
+            if ((name == null) == (gdb == null)) {
+                throw new IllegalArgumentException("guest release wants a VM NAME or --gdb HOST:PORT, one of the two");
+            }
+            Optional<QemuVm> vm = Optional.empty();
+            GdbEndpoint stub;
+            if (name != null) {
+                vm = VmRegistry.withDefaults().find(name);
+                stub = new GdbEndpoint("127.0.0.1", vm.orElseThrow(() -> new IllegalArgumentException(
+                        "no running VM named '" + name + "' (see 'vmiscope guest status')")).gdbPort());
+            } else {
+                stub = GdbEndpoint.parse(gdb);
+            }
+            String label = name != null ? "VM " + name : "VM at " + stub;
+            // The guard's socket: the tools' socket may be held by a long-running tool.
+            Optional<Path> qmpSocket = vm.map(QemuVm::guardQmpSocket);
+            qmpSocket.ifPresent(socket -> System.out.println(label + ": QMP status before: " + qmpStatus(socket)));
+            qmpSocket.flatMap(Release::attachedDebugger).ifPresent(client -> {
+                throw new IllegalStateException(label + " has a debugger attached (" + client + "): end or detach it "
+                        + "first; a release queued behind it would stop the VM again when it detaches");
+            });
+            GdbDriver.Release release;
+            try {
+                release = GdbDriver.release(stub.host(), stub.port(), OPTIONS);
+            } catch (TransportException e) {
+                throw new TransportException("cannot release " + label + " through its gdbstub: " + e.getMessage()
+                        + " (if a debugger is attached, this attempt stays queued and stops the VM when it detaches:"
+                        + " release again then)", e);
+            }
+            System.out.println(release.describe());
+            if (qmpSocket.isPresent()) {
+                try (Qmp qmp = Qmp.connect(qmpSocket.get(), QMP_TIMEOUT)) {
+                    if (!qmp.isRunning()) {
+                        qmp.cont();
+                        System.out.println(label + ": sent QMP cont");
+                    }
+                    System.out.println(label + ": QMP status now: " + qmp.status());
+                    return qmp.isRunning() ? 0 : 1;
+                } catch (TransportException | QmpException e) {
+                    System.out.println(label + ": QMP unavailable: " + e.getMessage());
+                }
+            }
+            return 0;
+        }
+
+        private static Optional<String> attachedDebugger(Path socket) {
+            try (Qmp qmp = Qmp.connect(socket, QMP_TIMEOUT)) {
+                return GdbStubClients.attached(qmp);
+            } catch (TransportException | QmpException e) {
+                return Optional.empty();
+            }
+        }
+
+        private static String qmpStatus(Path socket) {
+            try (Qmp qmp = Qmp.connect(socket, QMP_TIMEOUT)) {
+                return qmp.status();
+            } catch (TransportException | QmpException e) {
+                return "unknown (" + e.getMessage() + ")";
+            }
         }
     }
 }

@@ -963,8 +963,8 @@ public final class GdbDriver implements GuestConnection {
      * Removes this driver's breakpoints, switches the stub back to virtual-memory mode, detaches
      * ({@code D}), which makes QEMU resume the VM, and closes the connection. A running VM is
      * interrupted first. When the connection is broken or any of these steps fails, connects once more
-     * to resume the VM ({@code ?} — which also makes QEMU drop all breakpoints — then
-     * {@code Qqemu.PhyMemMode:0} and {@code c}). Never throws; safe to call twice and from another thread
+     * to resume the VM with {@link #release} ({@code ?} — which also makes QEMU drop all breakpoints —
+     * then {@code Qqemu.PhyMemMode:0} and {@code D;1}). Never throws; safe to call twice and from another thread
      * (e.g. a shutdown hook). If the stub itself is gone, nothing remains to resume.
      */
     @Override
@@ -1029,13 +1029,81 @@ public final class GdbDriver implements GuestConnection {
     }
 
     private void rescue() {
-        long deadline = System.nanoTime() + commandTimeoutNanos;
-        try (PacketChannel fresh = PacketChannel.open(host, port, options.connectTimeout().toMillis())) {
-            fresh.request("?", true, deadline);
-            fresh.request("Qqemu.PhyMemMode:0", false, deadline);
-            fresh.send("c", deadline);
+        try {
+            release(host, port, options);
         } catch (TransportException e) {
             // Nothing is left to resume: the stub is gone or serves another debugger.
+        }
+    }
+
+    /**
+     * What {@link #release} did to the VM behind a gdbstub. The stub cannot say whether the VM was
+     * stopped before: QEMU stops a running VM as soon as a debugger connects, so ask QMP
+     * ({@code query-status}) first when that matters.
+     *
+     * @param peer              the stub, {@code host:port}
+     * @param stopReply         the stub's answer to {@code ?}; QEMU removed every breakpoint and
+     *                          watchpoint of earlier clients as it sent it
+     * @param physicalModeReset true when the stub confirmed {@code Qqemu.PhyMemMode:0}; false for a
+     *                          stub without QEMU's physical-memory mode
+     * @param detached          true when the stub accepted {@code D;1}, which resumed the VM; false when
+     *                          it refused and the VM was resumed with {@code c}
+     */
+    public record Release(String peer, String stopReply, boolean physicalModeReset, boolean detached) {
+
+        /** One line for logs and the command line. */
+        public String describe() {
+            return "released " + peer + ": breakpoints removed (stop reply " + stopReply + "), "
+                    + (physicalModeReset ? "virtual-memory mode restored, " : "")
+                    + (detached ? "detached, VM resumed" : "detach refused, VM resumed with 'c'");
+        }
+    }
+
+    /**
+     * Releases the VM behind the gdbstub at {@code host:port} from whatever a vanished debugger left:
+     * connects, sends {@code ?} (QEMU then removes all breakpoints), {@code Qqemu.PhyMemMode:0}, and
+     * detaches with {@code D;1}, which resumes the VM; a stub that refuses to detach gets {@code c}.
+     * Then closes the connection. Works whether the VM was stopped or running (connecting stops it
+     * first), and needs no handshake beyond {@code ?}: it is what {@link #close()} does over a fresh
+     * connection when its own broke, and what a guard process does for a debugger that died.
+     *
+     * <p>While another client holds the stub, QEMU does not serve a second one: the connection is
+     * accepted by the host's TCP stack but nothing answers, and this method fails after
+     * {@link GdbOptions#commandTimeout()}. That connection stays queued: QEMU accepts it once the other
+     * client detaches, even though it is closed by then, and accepting it stops the VM, which then stays
+     * stopped. So call this only when no live debugger holds the stub (QMP {@code query-chardev} tells);
+     * callers that wait for QEMU to notice a dropped client retry, and a later successful release
+     * undoes the stop of an earlier queued attempt.
+     *
+     * @return what the stub answered; on return the VM has been told to run
+     * @throws TransportException when nothing listens at {@code host:port}, the stub does not answer
+     *         in time or answers {@code ?} with something other than a stop reply; the VM may then be
+     *         stopped still (connecting stops it)
+     */
+    public static Release release(String host, int port, GdbOptions options) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(options, "options");
+        long timeoutNanos = options.commandTimeout().toNanos();
+        try (PacketChannel channel = PacketChannel.open(host, port, options.connectTimeout().toMillis())) {
+            // QEMU's stub may report the stop that connecting caused before answering: the first stop
+            // reply is the answer either way, and later ones are skipped as asynchronous.
+            channel.request("?", true, System.nanoTime() + timeoutNanos);
+            if (!PacketChannel.isStopReply(channel.answer(), channel.answerLength())) {
+                throw channel.fail("GDB stub at " + channel.peer() + " answered '?' with '"
+                        + channel.answerString() + "'");
+            }
+            String stopReply = channel.answerString();
+            channel.request("Qqemu.PhyMemMode:0", false, System.nanoTime() + timeoutNanos);
+            boolean physicalModeReset = channel.answerIs("OK");
+            // Detach before any 'c': a running VM takes the next byte it receives as an interrupt and
+            // drops the packet, so 'c' must be the last thing sent. QEMU accepts 'D;1' also when
+            // multiprocess mode was never negotiated (it then ignores the pid).
+            channel.request("D;1", false, System.nanoTime() + timeoutNanos);
+            boolean detached = channel.answerIs("OK");
+            if (!detached) {
+                channel.send("c", System.nanoTime() + timeoutNanos);
+            }
+            return new Release(channel.peer(), stopReply, physicalModeReset, detached);
         }
     }
 

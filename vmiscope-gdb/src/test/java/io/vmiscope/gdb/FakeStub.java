@@ -122,9 +122,13 @@ final class FakeStub implements AutoCloseable {
             return expect("Qqemu.PhyMemMode:0").reply("OK").expect("D;1").reply("OK");
         }
 
-        /** What {@link GdbDriver#close()} sends over a fresh connection after the first one broke. */
+        /**
+         * What {@link GdbDriver#release} sends, as {@link GdbDriver#close()} does over a fresh connection
+         * after the first one broke.
+         */
         static Script rescue() {
-            return of().expect("?").reply("T05thread:p01.01;").expect("Qqemu.PhyMemMode:0").reply("OK").expect("c");
+            return of().expect("?").reply("T05thread:p01.01;").expect("Qqemu.PhyMemMode:0").reply("OK")
+                    .expect("D;1").reply("OK");
         }
 
         /** Reads the next packet (skipping acks), acknowledges it, and checks its payload. */

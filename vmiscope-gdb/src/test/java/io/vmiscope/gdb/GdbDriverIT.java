@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -363,6 +365,86 @@ class GdbDriverIT {
                     batchCost.roundTrips(), batchCost.requests(), median(sequentialNanos) / 1e6,
                     median(sequentialWaitNanos) / 1e6, sequentialCost.roundTrips());
         }
+    }
+
+    @Test
+    @Order(14)
+    void release_afterADebuggerVanishedLeavingABreakpoint_resumesTheVm_andTheBreakpointIsGone() throws Exception {
+        Gva hot = hotAddress();
+        try (Socket debugger = new Socket("127.0.0.1", gdbPort)) {
+            rawExchange(debugger, "?");
+            assertThat(rawExchange(debugger, "Z0," + Long.toHexString(hot.value()) + ",1")).isEqualTo("OK");
+        } // closed without detaching, as by a killed debugger
+        assertThat(qmpStatus()).contains("\"running\": false");
+        qmp("cont");
+        assertThat(awaitStatus("debug", Duration.ofSeconds(3))).as("the breakpoint left behind stops the VM again")
+                .isTrue();
+
+        GdbDriver.Release release = GdbDriver.release("127.0.0.1", gdbPort, OPTIONS);
+
+        assertThat(release.detached()).isTrue();
+        assertThat(release.physicalModeReset()).isTrue();
+        assertThat(qmpStatus()).contains("\"status\": \"running\"");
+        assertThat(awaitStatus("debug", Duration.ofSeconds(1))).as("no breakpoint is left to stop the VM").isFalse();
+        assertThat(qmpStatus()).contains("\"status\": \"running\"");
+    }
+
+    /** An address vCPU 1 executes again and again (the firmware's idle loop), proven by one breakpoint hit. */
+    private static Gva hotAddress() throws InterruptedException {
+        try (GdbDriver driver = connect()) {
+            driver.resume();
+            Thread.sleep(200);
+            driver.pause();
+            long rip = driver.register(1, "rip");
+            boolean realMode = (driver.register(1, "cr0") & 1) == 0;
+            Gva hot = Gva.of(realMode ? (driver.register(1, "cs") << 4) + rip : rip);
+            try (BreakpointControl.Breakpoint probe = driver.insert(hot, BreakpointControl.Kind.SOFTWARE)) {
+                driver.resume();
+                assertThat(driver.awaitStop(Duration.ofSeconds(3))).as("breakpoint at %s hit", hot)
+                        .hasValueSatisfying(stop -> assertThat(stop.reason()).isEqualTo(StopEvent.Reason.TRAP));
+            }
+            return hot;
+        }
+    }
+
+    /** Sends one packet over a bare socket and returns the first answer that is no stop reply, or the stop reply to '?'. */
+    private static String rawExchange(Socket socket, String payload) throws IOException {
+        int sum = 0;
+        for (byte b : payload.getBytes(StandardCharsets.ISO_8859_1)) {
+            sum += b & 0xff;
+        }
+        socket.getOutputStream().write(String.format("$%s#%02x", payload, sum & 0xff).getBytes(StandardCharsets.ISO_8859_1));
+        socket.setSoTimeout(3000);
+        InputStream in = socket.getInputStream();
+        while (true) {
+            int b;
+            while ((b = in.read()) != '$') {
+                if (b < 0) {
+                    throw new IOException("the stub closed the connection");
+                }
+            }
+            StringBuilder packet = new StringBuilder();
+            while ((b = in.read()) != '#') {
+                packet.append((char) b);
+            }
+            in.readNBytes(2);
+            String answer = packet.toString();
+            if (payload.equals("?") || "STWX".indexOf(answer.isEmpty() ? ' ' : answer.charAt(0)) < 0) {
+                return answer;
+            }
+        }
+    }
+
+    /** Polls QMP every 50 ms: true as soon as the run state is {@code status}, false when {@code within} passed. */
+    private static boolean awaitStatus(String status, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (qmpStatus().contains("\"status\": \"" + status + "\"")) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     private static GdbDriver connect() {
