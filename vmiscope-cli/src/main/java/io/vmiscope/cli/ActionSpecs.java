@@ -2,6 +2,9 @@ package io.vmiscope.cli;
 
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.monitor.Action;
+import io.vmiscope.monitor.FileEventsAction;
+import io.vmiscope.monitor.NetworkEventsAction;
+import io.vmiscope.monitor.SyscallTraceAction;
 import io.vmiscope.monitor.ProcessEventsAction;
 import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.monitor.SnapshotAction;
@@ -11,20 +14,30 @@ import java.util.Locale;
 
 /**
  * Parses the {@code --action} words of {@code vmiscope monitor} into actions:
- * {@code procevents}, {@code pslist:5s}, {@code modules:30s}.
+ * {@code syscalls:file,network}, {@code procevents}, {@code files}, {@code network}, {@code pslist:5s},
+ * {@code modules:30s}.
  */
 final class ActionSpecs {
 
-    static final String HELP = "procevents | pslist:PERIOD | modules:PERIOD   (PERIOD like 500ms, 5s, 1m)";
+    static final String HELP = "syscalls:NAMES|GROUPS (e.g. syscalls:openat,execve or syscalls:file,network) | "
+            + "procevents | files | network | pslist:PERIOD | modules:PERIOD   (PERIOD like 500ms, 5s, 1m)";
 
     private ActionSpecs() {
     }
 
-    static Action parse(String spec, LinuxGuest linux, ProcessFilter filter) {
+    static Action parse(String spec, LinuxGuest linux, ProcessFilter filter, boolean returnValues) {
         String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
         String argument = spec.contains(":") ? spec.substring(spec.indexOf(':') + 1) : "";
         return switch (name.toLowerCase(Locale.ROOT)) {
+            case "syscalls" -> {
+                if (argument.isEmpty()) {
+                    throw new IllegalArgumentException("action 'syscalls' needs names or groups, e.g. syscalls:file,network");
+                }
+                yield new SyscallTraceAction(linux, argument, filter, returnValues);
+            }
             case "procevents" -> new ProcessEventsAction(linux, filter);
+            case "files" -> new FileEventsAction(linux, filter);
+            case "network" -> new NetworkEventsAction(linux, filter);
             case "pslist" -> new SnapshotAction(SnapshotAction.Kind.PROCESSES, period(spec, argument));
             case "modules" -> new SnapshotAction(SnapshotAction.Kind.MODULES, period(spec, argument));
             default -> throw new IllegalArgumentException("unknown action '" + spec + "'; known: " + HELP);

@@ -40,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
             Duration booted = vm.awaitBooted(Duration.ofMinutes(3));
             System.out.printf("guest %s up in %.1f s (%s); its web service: http://127.0.0.1:%d/%n", name,
                     booted.toMillis() / 1000.0, vm.state().accelerator(), vm.httpPort());
-            TargetOptions.Resolved target = new TargetOptions.Resolved(name, "127.0.0.1", vm.gdbPort(), image.kernel());
+            TargetOptions.Resolved target = new TargetOptions.Resolved(name, "127.0.0.1", vm.gdbPort(), image.kernel(),
+                    java.util.Optional.of(vm.state().guardQmpSocket()));
             try (TargetOptions.Session session = TargetOptions.attach(target)) {
                 session.driver().resume();
                 System.out.println("attached through the gdbstub at 127.0.0.1:" + vm.gdbPort() + ": "

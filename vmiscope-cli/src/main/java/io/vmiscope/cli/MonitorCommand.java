@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
         description = {"Run introspection actions against a live VM and stream their events until Ctrl-C or "
                 + "--duration ends, then print what each action cost the VM.",
                 "", "Actions: " + ActionSpecs.HELP, "",
-                "Examples:", "  vmiscope monitor --vm demo --action procevents --action pslist:5s",
+                "Examples:", "  vmiscope monitor --vm demo --action syscalls:file,network --action procevents --action pslist:5s",
+                "  vmiscope monitor --vm demo --action syscalls:openat --process httpd --returns",
                 "  vmiscope monitor --vm demo --action procevents --duration 60s --out events.jsonl"})
 final class MonitorCommand implements Callable<Integer> {
 
@@ -51,6 +52,10 @@ final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--process", paramLabel = "NAME", description = "report only processes with this name (repeatable)")
     Set<String> names = Set.of();
 
+    @Option(names = "--returns", description = "syscall events carry return values with errno names (a temporary "
+            + "breakpoint on each call's return: more stops)")
+    boolean returns;
+
     @Override
     public Integer call() throws IOException {
         Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.period("--duration", duration);
@@ -61,7 +66,7 @@ final class MonitorCommand implements Callable<Integer> {
              EventSink sink = sink()) {
             Monitor monitor = new Monitor(session.driver(), session.linux(), sink, Monitor.Options.named(session.name()));
             for (String spec : actions) {
-                monitor.start(ActionSpecs.parse(spec, session.linux(), filter));
+                monitor.start(ActionSpecs.parse(spec, session.linux(), filter, returns));
             }
             CountDownLatch reported = new CountDownLatch(1);
             Thread onCtrlC = new Thread(() -> {

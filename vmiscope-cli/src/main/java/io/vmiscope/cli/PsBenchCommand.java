@@ -58,7 +58,8 @@ final class PsBenchCommand implements Callable<Integer> {
         System.err.println("vmiscope: booting a demo guest for the benchmark …");
         try (QemuVm guest = QemuLauncher.withDefaults().start(image, VmOptions.named(name))) {
             guest.awaitBooted(Duration.ofMinutes(3));
-            return bench(guest, new TargetOptions.Resolved(name, "127.0.0.1", guest.gdbPort(), image.kernel()),
+            return bench(guest, new TargetOptions.Resolved(name, "127.0.0.1", guest.gdbPort(), image.kernel(),
+                    java.util.Optional.empty()),
                     "demo guest " + image.kernelVersion() + " under " + guest.state().accelerator() + ", "
                             + guest.state().vcpus() + " vCPU");
         }

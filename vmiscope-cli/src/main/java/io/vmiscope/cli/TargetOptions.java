@@ -1,5 +1,7 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.cli.guard.Guard;
+import io.vmiscope.cli.guard.GuardLauncher;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.guest.VmRegistry;
@@ -13,6 +15,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Which VM to introspect: {@code --vm NAME} (a VM started by vmiscope) or {@code --gdb HOST:PORT}
@@ -35,8 +38,12 @@ final class TargetOptions {
         String gdb;
     }
 
-    /** What to connect to, resolved. */
-    record Resolved(String name, String host, int port, Path kernel) {
+    /**
+     * What to connect to, resolved.
+     *
+     * @param guardQmpSocket the VM's QMP socket kept free for the guard, when the VM is one of vmiscope's
+     */
+    record Resolved(String name, String host, int port, Path kernel, Optional<Path> guardQmpSocket) {
     }
 
     Resolved resolve() {
@@ -56,7 +63,7 @@ final class TargetOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--gdb wants HOST:PORT, not '" + selection.gdb + "'");
         }
-        return new Resolved(selection.gdb, selection.gdb.substring(0, colon), port, kernel);
+        return new Resolved(selection.gdb, selection.gdb.substring(0, colon), port, kernel, Optional.empty());
     }
 
     /** A VM from vmiscope's registry, with its own kernel unless --kernel overrides it. */
@@ -64,28 +71,44 @@ final class TargetOptions {
         VmState vm = VmRegistry.withDefaults().find(name)
                 .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name
                         + "' (see 'vmiscope guest status')")).state();
-        return new Resolved(vm.name(), "127.0.0.1", vm.gdbPort(), kernel != null ? kernel : vm.kernel());
+        return new Resolved(vm.name(), "127.0.0.1", vm.gdbPort(), kernel != null ? kernel : vm.kernel(),
+                Optional.of(vm.guardQmpSocket()));
     }
 
-    /** Loads the profile first (a wrong kernel path fails before the VM is touched), then attaches. */
+    /**
+     * Loads the profile first (a wrong kernel path fails before the VM is touched), starts a guard that
+     * releases the VM should this process die without detaching (kill -9), then attaches.
+     */
     static Session attach(Resolved target) {
         KernelProfile profile = KernelProfiles.load(target.kernel(), ProfileCache.atDefaultLocation());
-        GdbDriver driver = GdbDriver.connect(target.host(), target.port(), GdbOptions.DEFAULTS);
-        // Ctrl-C or a kill must still resume the VM and remove breakpoints; close() is idempotent.
-        Runtime.getRuntime().addShutdownHook(new Thread(driver::close, "vmiscope-detach"));
+        Guard guard = GuardLauncher.start(target.host(), target.port(), target.guardQmpSocket());
+        GdbDriver driver;
         try {
-            return new Session(target.name(), driver, LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT));
+            driver = GdbDriver.connect(target.host(), target.port(), GdbOptions.DEFAULTS);
         } catch (RuntimeException e) {
-            driver.close();
+            guard.close();
+            throw e;
+        }
+        Session session = new Session(target.name(), driver, null, guard);
+        // Ctrl-C or a kill must still resume the VM and remove breakpoints; close() is idempotent.
+        Runtime.getRuntime().addShutdownHook(new Thread(session::close, "vmiscope-detach"));
+        try {
+            return new Session(target.name(), driver, LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT), guard);
+        } catch (RuntimeException e) {
+            session.close();
             throw e;
         }
     }
 
-    /** An attached VM; closing resumes the VM and removes every breakpoint. */
-    record Session(String name, GdbDriver driver, LinuxGuest linux) implements AutoCloseable {
+    /** An attached VM; closing resumes the VM, removes every breakpoint, then dismisses the guard. */
+    record Session(String name, GdbDriver driver, LinuxGuest linux, Guard guard) implements AutoCloseable {
         @Override
         public void close() {
-            driver.close();
+            try {
+                driver.close();
+            } finally {
+                guard.close();
+            }
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.Optional;
  * a missing symbol or member makes the constructor throw with a clear message, never a half-working
  * action. Immutable; the monitor owns its run-time state.
  */
-public sealed interface Action permits SnapshotAction, ProcessEventsAction {
+public sealed interface Action permits SnapshotAction, ProcessEventsAction, SyscallTraceAction, FileEventsAction,
+        NetworkEventsAction {
 
     /** A stable id, e.g. {@code "syscalls:file,network"} or {@code "pslist:5s"}. */
     String id();

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * One hit of one action's hook, as its handler sees it: the stopped vCPU's registers, guest memory,
- * the current task, and where to put events. Valid only during the handler call, on the monitor's
- * thread.
+ * the current task, and where to put events. A hit whose handler emits nothing (and asks for no
+ * return) counts as filtered. Valid only during the handler call, on the monitor's thread.
  */
 public final class Hit {
 
@@ -19,7 +19,7 @@ public final class Hit {
     private final String action;
     private final Monitor monitor;
     private int emitted;
-    private boolean filtered;
+    private boolean deferred;
 
     Hit(StopContext stop, String action, Monitor monitor) {
         this.stop = stop;
@@ -72,17 +72,13 @@ public final class Hit {
         monitor.emit(action, event);
     }
 
-    /** Marks this hit as excluded by the action's filter (no event). */
-    public void filtered() {
-        filtered = true;
-    }
-
     /**
      * Asks for a second call when the hooked function returns (same task: matched by the stack pointer).
      * The monitor sets a temporary breakpoint on the return address; when the return is not seen within
      * the monitor's return timeout, {@code giveUp} runs instead.
      */
     public void onReturn(HitHandler onReturn, Runnable giveUp) {
+        deferred = true;
         monitor.expectReturn(this, onReturn, giveUp);
     }
 
@@ -90,8 +86,9 @@ public final class Hit {
         return emitted;
     }
 
-    boolean wasFiltered() {
-        return filtered;
+    /** True when the hit's event waits for the return (it counts as a hit with events). */
+    boolean deferred() {
+        return deferred;
     }
 
     StopContext stop() {

@@ -303,7 +303,7 @@ public final class Monitor implements AutoCloseable {
             ActionCost.HitOutcome outcome;
             try {
                 registration.hook.handler().onHit(hit);
-                outcome = hit.emitted() > 0 ? ActionCost.HitOutcome.EVENTS : ActionCost.HitOutcome.FILTERED;
+                outcome = hit.emitted() > 0 || hit.deferred() ? ActionCost.HitOutcome.EVENTS : ActionCost.HitOutcome.FILTERED;
             } catch (GuestAccessException e) {
                 outcome = ActionCost.HitOutcome.FAILED;
             }

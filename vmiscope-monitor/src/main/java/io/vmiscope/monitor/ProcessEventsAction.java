@@ -8,6 +8,8 @@ import io.vmiscope.events.ForkEvent;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.syscall.UserMemory;
+import io.vmiscope.linux.syscall.UserStrings;
 import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.TaskIdentity;
 
@@ -74,15 +76,14 @@ public final class ProcessEventsAction implements Action {
     private void exec(Hit hit, long filenameMember, long argvMember) {
         ProcessRef process = hit.process();
         if (!filter.matches(process)) {
-            hit.filtered();
             return;
         }
         long regs = hit.register("rdi");
         long filename = hit.memory().readU64(AccessContext.kernel(Gva.of(regs + filenameMember)));
         long argv = hit.memory().readU64(AccessContext.kernel(Gva.of(regs + argvMember)));
-        UserMemoryReader user = new UserMemoryReader(hit.memory(), hit.register("cr3"));
-        UserMemoryReader.Text path = user.string(filename, MAX_STRING_BYTES);
-        UserMemoryReader.Strings args = user.strings(argv, MAX_ARGV, MAX_STRING_BYTES);
+        UserStrings user = UserStrings.of(UserMemory.of(hit.memory(), hit.register("cr3")));
+        UserStrings.Text path = user.string(filename, MAX_STRING_BYTES);
+        UserStrings.Texts args = user.strings(argv, MAX_ARGV, MAX_STRING_BYTES);
         hit.emit(new ExecEvent(hit.timeNanos(), hit.vm(), id, process, path.value(), args.values(),
                 args.complete() && !path.truncated()));
     }
@@ -91,7 +92,6 @@ public final class ProcessEventsAction implements Action {
     private void fork(Hit hit) {
         ProcessRef parent = hit.process();
         if (!filter.matches(parent)) {
-            hit.filtered();
             return;
         }
         TaskIdentity child = tasks.identity(hit.register("rdi"));
@@ -103,7 +103,6 @@ public final class ProcessEventsAction implements Action {
     private void exit(Hit hit) {
         ProcessRef process = hit.process();
         if (!filter.matches(process)) {
-            hit.filtered();
             return;
         }
         long code = hit.register("rdi");

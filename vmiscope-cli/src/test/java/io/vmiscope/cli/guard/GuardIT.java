@@ -116,6 +116,36 @@ class GuardIT {
     }
 
     @Test
+    void killedMonitorCommand_whileTracing_leavesTheVmRunning_withNoBreakpoint() throws Exception {
+        Path stderr = workDir.resolve("monitor.err");
+        Process monitor = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
+                "io.vmiscope.cli.Main", "monitor", "--vm", vm.name(), "--action", "procevents", "--json")
+                .redirectError(stderr.toFile())
+                .redirectOutput(workDir.resolve("monitor.out").toFile())
+                .start();
+        children.add(monitor.toHandle());
+        awaitLogLine(stderr, "vmiscope: monitoring");
+        for (int i = 0; i < 3; i++) {
+            vm.console().run("/bin/true", Duration.ofSeconds(10)).orThrow(); // hits on the exec/fork/exit hooks
+        }
+        assertThat(Files.readString(workDir.resolve("monitor.out"))).as("the monitor traced").contains("\"exec\"");
+
+        long killedAt = System.nanoTime();
+        monitor.destroyForcibly();
+        Optional<Duration> untilHttp = awaitHttp(killedAt);
+
+        System.out.printf("guard: from kill -9 of 'vmiscope monitor' to httpd answering: %s%n",
+                untilHttp.map(d -> d.toMillis() + " ms").orElse("no answer"));
+        assertThat(untilHttp).as("httpd answers within %s", HTTP_DEADLINE).isPresent();
+        // leftover breakpoints on the exec/fork/exit hooks would stop the VM at the next command
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < until) {
+            vm.console().run("/bin/true", Duration.ofSeconds(5)).orThrow();
+        }
+        assertThat(vm.qmp().status()).isEqualTo("running");
+    }
+
+    @Test
     void cleanClose_endsTheGuardWithin1s_andLeavesTheVmAlone() throws Exception {
         try (GdbDriver driver = GdbDriver.connect("127.0.0.1", vm.gdbPort(), GdbOptions.DEFAULTS)) {
             Guard guard = GuardLauncher.start("127.0.0.1", vm.gdbPort(), Optional.of(vm.guardQmpSocket()));

@@ -1,0 +1,277 @@
+package io.vmiscope.cli;
+
+import io.vmiscope.events.ControlEvent;
+import io.vmiscope.events.Event;
+import io.vmiscope.events.ExecEvent;
+import io.vmiscope.events.ExitEvent;
+import io.vmiscope.events.FileEvent;
+import io.vmiscope.events.NetworkEvent;
+import io.vmiscope.events.SyscallEvent;
+import io.vmiscope.events.ModuleSnapshotEvent;
+import io.vmiscope.gdb.GdbDriver;
+import io.vmiscope.gdb.GdbOptions;
+import io.vmiscope.guest.GuestBuilder;
+import io.vmiscope.guest.GuestImage;
+import io.vmiscope.guest.QemuLauncher;
+import io.vmiscope.guest.QemuVm;
+import io.vmiscope.guest.VmOptions;
+import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.profile.KernelProfiles;
+import io.vmiscope.linux.profile.ProfileCache;
+import io.vmiscope.linux.walk.WalkLimits;
+import io.vmiscope.monitor.Action;
+import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.monitor.FileEventsAction;
+import io.vmiscope.monitor.NetworkEventsAction;
+import io.vmiscope.monitor.SyscallTraceAction;
+import io.vmiscope.monitor.Monitor;
+import io.vmiscope.monitor.ProcessEventsAction;
+import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.monitor.SnapshotAction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Introspection actions on the real demo guest, with ground truth made through the test console.
+ * One booted guest for the class; each test runs its own monitor session on a background thread.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LiveMonitorIT {
+
+    private QemuVm vm;
+    private GuestImage image;
+    private KernelProfile profile;
+    private GdbDriver driver;
+    private LinuxGuest linux;
+    private Monitor monitor;
+    private Thread loop;
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void bootGuest() {
+        image = GuestBuilder.withDefaults().build();
+        vm = QemuLauncher.withDefaults().start(image, VmOptions.named("live-monitor-" + ProcessHandle.current().pid()));
+        vm.awaitBooted(Duration.ofMinutes(3));
+        profile = KernelProfiles.load(image.kernel(), ProfileCache.atDefaultLocation());
+    }
+
+    @AfterAll
+    void stopGuest() {
+        if (vm != null) {
+            vm.stop();
+        }
+    }
+
+    @BeforeEach
+    void attach() {
+        events.clear();
+        driver = GdbDriver.connect("127.0.0.1", vm.gdbPort(), GdbOptions.DEFAULTS);
+        linux = LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT);
+        monitor = new Monitor(driver, linux, events::add, Monitor.Options.named(vm.name()));
+        driver.resume(); // attaching stopped the VM; the console needs it running
+    }
+
+    @AfterEach
+    void detach() throws InterruptedException {
+        monitor.requestEnd();
+        if (loop != null) {
+            loop.join(10_000);
+        }
+        driver.close();
+        assertThat(vm.qmp().isRunning()).as("the VM runs after the session").isTrue();
+    }
+
+    private void runInBackground(Action... actions) {
+        for (Action action : actions) {
+            monitor.start(action);
+        }
+        loop = new Thread(() -> monitor.run(Duration.ofMinutes(2)), "monitor-loop");
+        loop.start();
+        awaitEvent(ControlEvent.class, e -> e.change().equals("started"));
+    }
+
+    private <T extends Event> T awaitEvent(Class<T> type, Predicate<T> matching) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Event e : events) {
+                if (type.isInstance(e) && matching.test(type.cast(e))) {
+                    return type.cast(e);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("no matching " + type.getSimpleName() + " within 30 s; saw " + events.size() + " events");
+    }
+
+    private CostSummary cost(String action) {
+        return monitor.costs().stream().filter(c -> c.action().equals(action)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aKnownCommand_givesExecAndExitEvents_withTheRightPidPpidPathArgvAndExitCode() {
+        runInBackground(new ProcessEventsAction(linux, ProcessFilter.ALL));
+        String script = "echo $$ $PPID >/tmp/ids; exit 3";
+
+        vm.console().run("/bin/busybox sh -c '" + script + "'");
+        String[] ids = vm.console().run("cat /tmp/ids").orThrow().output().strip().split(" ");
+        int pid = Integer.parseInt(ids[0]);
+        int ppid = Integer.parseInt(ids[1]);
+
+        ExecEvent exec = awaitEvent(ExecEvent.class, e -> e.argv().contains(script));
+        assertThat(exec.path()).isEqualTo("/bin/busybox");
+        assertThat(exec.argv()).containsExactly("/bin/busybox", "sh", "-c", script);
+        assertThat(exec.process().pid()).isEqualTo(pid);
+        assertThat(exec.process().ppid()).isEqualTo(ppid);
+        ExitEvent exit = awaitEvent(ExitEvent.class, e -> e.process().pid() == pid);
+        assertThat(exit.exitCode()).isEqualTo(3);
+        assertThat(exit.signal()).isZero();
+        assertThat(exit.process().ppid()).isEqualTo(ppid);
+    }
+
+    @Test
+    void aRestrictedAction_reportsOnlyTheSelectedProcess() {
+        int sleeper = Integer.parseInt(vm.console().run("sleep 600 >/dev/null 2>&1 </dev/null & echo $!")
+                .orThrow().output().strip());
+        runInBackground(new ProcessEventsAction(linux, new ProcessFilter(Set.of(sleeper), Set.of())));
+
+        vm.console().run("for i in 1 2 3; do /bin/true; done").orThrow();
+        vm.console().run("kill " + sleeper).orThrow();
+
+        ExitEvent exit = awaitEvent(ExitEvent.class, e -> e.process().pid() == sleeper);
+        assertThat(exit.signal()).isEqualTo(15);
+        assertThat(events).filteredOn(e -> !(e instanceof ControlEvent))
+                .allSatisfy(e -> assertThat(e.process().pid()).isEqualTo(sleeper));
+        String id = "procevents[" + new ProcessFilter(Set.of(sleeper), Set.of()) + "]";
+        assertThat(cost(id).hitsFiltered()).as("the other processes' hits were filtered").isPositive();
+    }
+
+    @Test
+    void stoppingAnActionAtRunTime_removesItsBreakpoints_soNoFurtherHitsHappen() {
+        ProcessEventsAction action = new ProcessEventsAction(linux, ProcessFilter.ALL);
+        runInBackground(action, new SnapshotAction(SnapshotAction.Kind.PROCESSES, Duration.ofSeconds(60)));
+        vm.console().run("/bin/true").orThrow();
+        awaitEvent(ExitEvent.class, e -> true);
+
+        monitor.stop(action.id());
+        awaitEvent(ControlEvent.class, e -> e.change().equals("stopped") && e.action().equals(action.id()));
+        long hits = cost(action.id()).hits();
+        vm.console().run("for i in 1 2 3 4 5; do /bin/true; done").orThrow();
+
+        assertThat(cost(action.id()).hits()).as("no hit after the stop").isEqualTo(hits);
+        assertThat(monitor.running()).doesNotContain(action.id());
+    }
+
+    @Test
+    void openingAKnownPath_appearsAsAFileEvent_withItsFlags() {
+        runInBackground(new FileEventsAction(linux, ProcessFilter.ALL));
+
+        vm.console().run("echo vmiscope > /tmp/known-file").orThrow();
+
+        FileEvent open = awaitEvent(FileEvent.class, e -> e.path().equals("/tmp/known-file"));
+        assertThat(open.operation()).isEqualTo("create");
+        assertThat(open.detail()).contains("O_WRONLY").contains("O_CREAT").contains("O_TRUNC");
+        assertThat(open.syscall()).isEqualTo("openat");
+    }
+
+    @Test
+    void wgetToTheGuestsOwnHttpd_showsTheConnect_andTheMatchingAccept() {
+        runInBackground(new NetworkEventsAction(linux, ProcessFilter.ALL));
+
+        vm.console().run("wget -q -O /dev/null http://127.0.0.1/").orThrow();
+
+        NetworkEvent connect = awaitEvent(NetworkEvent.class, e -> e.operation().equals("connect"));
+        assertThat(connect.address()).isEqualTo("127.0.0.1:80");
+        assertThat(connect.process().name()).isEqualTo("wget");
+        NetworkEvent accept = awaitEvent(NetworkEvent.class, e -> e.operation().equals("accept"));
+        assertThat(accept.process().name()).isEqualTo("httpd");
+        assertThat(accept.address()).matches("127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:80");
+    }
+
+    @Test
+    void syscallTracing_decodesArguments_andReturnValuesWithErrnoNames() {
+        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat", ProcessFilter.ALL, true);
+        runInBackground(trace);
+
+        vm.console().run("cat /no/such/file; true").orThrow();
+
+        SyscallEvent missing = awaitEvent(SyscallEvent.class,
+                e -> e.arguments().stream().anyMatch(a -> a.text().equals("\"/no/such/file\"")));
+        assertThat(missing.name()).isEqualTo("openat");
+        assertThat(missing.number()).isEqualTo(257);
+        assertThat(missing.result()).startsWith("-1 ENOENT");
+        assertThat(missing.process().name()).isEqualTo("cat");
+    }
+
+    @Test
+    void stoppingSyscallTracingAtRunTime_removesItsBreakpoints_soNoFurtherHitsHappen() {
+        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat,execve", ProcessFilter.ALL, false);
+        runInBackground(trace, new SnapshotAction(SnapshotAction.Kind.PROCESSES, Duration.ofSeconds(60)));
+        vm.console().run("cat /etc/passwd >/dev/null").orThrow();
+        awaitEvent(SyscallEvent.class, e -> true);
+
+        monitor.stop(trace.id());
+        awaitEvent(ControlEvent.class, e -> e.change().equals("stopped") && e.action().equals(trace.id()));
+        long hits = cost(trace.id()).hits();
+        vm.console().run("for i in 1 2 3; do cat /etc/passwd >/dev/null; done").orThrow();
+
+        assertThat(cost(trace.id()).hits()).as("no hit after the stop").isEqualTo(hits);
+    }
+
+    @Test
+    void aRestrictedSyscallTrace_reportsOnlyTheSelectedProcess() {
+        int shell = Integer.parseInt(vm.console().run(
+                "sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 1; done' >/dev/null 2>&1 </dev/null & echo $!")
+                .orThrow().output().strip());
+        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat,execve,clone", new ProcessFilter(Set.of(shell), Set.of()),
+                false);
+        try {
+            runInBackground(trace);
+            vm.console().run("cat /etc/passwd >/dev/null; ls / >/dev/null").orThrow();
+            awaitEvent(SyscallEvent.class, e -> e.process().pid() == shell);
+            vm.console().run("sleep 1").orThrow();
+
+            assertThat(events).filteredOn(e -> e instanceof SyscallEvent)
+                    .isNotEmpty().allSatisfy(e -> assertThat(e.process().pid()).isEqualTo(shell));
+            assertThat(cost(trace.id()).hitsFiltered()).as("other processes' calls were filtered").isPositive();
+        } finally {
+            vm.console().run("kill " + shell);
+        }
+    }
+
+    @Test
+    void insertingAModule_showsUpInTheNextModuleSnapshot() {
+        String dummy = image.spareModules().stream().filter(m -> m.contains("dummy")).findFirst().orElseThrow();
+        runInBackground(new SnapshotAction(SnapshotAction.Kind.MODULES, Duration.ofMillis(500)));
+        awaitEvent(ModuleSnapshotEvent.class, e -> true);
+
+        vm.console().run("insmod " + dummy).orThrow();
+        try {
+            ModuleSnapshotEvent seen = awaitEvent(ModuleSnapshotEvent.class, e -> e.appeared().contains("dummy"));
+            assertThat(seen.modules()).anySatisfy(m -> {
+                assertThat(m.name()).isEqualTo("dummy");
+                assertThat(m.state()).isEqualTo("LIVE");
+            });
+        } finally {
+            vm.console().run("rmmod dummy");
+        }
+        awaitEvent(ModuleSnapshotEvent.class, e -> e.disappeared().contains("dummy"));
+    }
+}

@@ -1,0 +1,80 @@
+package io.vmiscope.monitor;
+
+import io.vmiscope.api.Gva;
+import io.vmiscope.events.SyscallArgument;
+import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.linux.syscall.DecodeLimits;
+import io.vmiscope.linux.syscall.DecodedArg;
+import io.vmiscope.linux.syscall.PtRegsLayout;
+import io.vmiscope.linux.syscall.Syscall;
+import io.vmiscope.linux.syscall.SyscallDecoder;
+import io.vmiscope.linux.syscall.SyscallSignature;
+import io.vmiscope.linux.syscall.SyscallTable;
+import io.vmiscope.linux.syscall.UserMemory;
+import io.vmiscope.linux.walk.ReadPlan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * What the syscall-based actions share: hooks on {@code __x64_sys_<name>} entries, reading the user's
+ * arguments from the {@code pt_regs} the entry receives in {@code rdi} (one read), and decoding them.
+ */
+final class SyscallEntries {
+
+    /** One call at its entry: which syscall and its six raw arguments. */
+    record Call(Syscall syscall, long[] args) {
+        String name() {
+            return syscall.name();
+        }
+    }
+
+    private final LinuxGuest linux;
+    private final SyscallTable table;
+    private final PtRegsLayout ptRegs;
+    private final ReadPlan ptRegsPlan;
+
+    /** @throws io.vmiscope.linux.profile.ProfileException when pt_regs or current_task are missing */
+    SyscallEntries(LinuxGuest linux) {
+        this.linux = linux;
+        this.table = SyscallTable.fromProfile(linux.profile());
+        this.ptRegs = PtRegsLayout.from(linux.profile());
+        this.ptRegsPlan = ptRegs.readPlan(2048);
+        linux.currentTasks();
+    }
+
+    SyscallTable table() {
+        return table;
+    }
+
+    /** A hook per syscall name; the kernel's missing ones are refused with the table's reason. */
+    List<Hook> hooks(Set<String> names, BiConsumer<Hit, Call> handler) {
+        List<Hook> hooks = new ArrayList<>();
+        for (String name : names) {
+            Syscall syscall = table.find(name).orElseThrow(() -> new IllegalArgumentException(
+                    table.whyMissing(name).orElse("no syscall " + name)));
+            long address = syscall.address() + linux.location().slide();
+            hooks.add(new Hook(syscall.symbol(), Gva.of(address), hit -> handler.accept(hit, read(hit, syscall))));
+        }
+        return hooks;
+    }
+
+    private Call read(Hit hit, Syscall syscall) {
+        ReadPlan.Block block = ptRegsPlan.read(hit.memory(), Gva.of(hit.register("rdi")));
+        return new Call(syscall, ptRegs.arguments(block));
+    }
+
+    /** The arguments decoded through the calling process's page tables (the vCPU's CR3). */
+    List<DecodedArg> decode(Hit hit, Call call) {
+        return SyscallDecoder.decode(SyscallSignature.of(call.name()), call.args(),
+                UserMemory.of(hit.memory(), hit.register("cr3")), DecodeLimits.DEFAULT);
+    }
+
+    /** The same, in the events' shape. */
+    static List<SyscallArgument> asEventArguments(List<DecodedArg> decoded) {
+        return decoded.stream().map(d -> new SyscallArgument(d.name(), d.type(), d.raw(), d.text(), d.truncated(),
+                d.unreadable())).toList();
+    }
+}
