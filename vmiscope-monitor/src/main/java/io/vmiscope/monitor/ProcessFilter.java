@@ -28,8 +28,19 @@ public record ProcessFilter(Set<Integer> pids, Set<String> names) {
         return isAll() || pids.contains(process.pid()) || names.contains(process.name());
     }
 
+    /** Compact and space-free, as it appears in action ids: {@code pid=42,43;process=httpd}. */
     @Override
     public String toString() {
-        return isAll() ? "all processes" : "pids " + pids + " names " + names;
+        if (isAll()) {
+            return "all";
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (!pids.isEmpty()) {
+            parts.add("pid=" + pids.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+        }
+        if (!names.isEmpty()) {
+            parts.add("process=" + names.stream().sorted().collect(java.util.stream.Collectors.joining(",")));
+        }
+        return String.join(";", parts);
     }
 }

@@ -1,0 +1,105 @@
+package io.vmiscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmiscope.guest.GuestBuilder;
+import io.vmiscope.guest.QemuLauncher;
+import io.vmiscope.guest.QemuVm;
+import io.vmiscope.guest.VmOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code vmiscope monitor} end to end on the demo guest: JSON lines out, cost summaries that add up. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MonitorCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SUMMARY = Pattern.compile(
+            "  (\\S+): (\\d+) hits \\((\\d+) with events, (\\d+) filtered, (\\d+) failed\\), (\\d+) events");
+    private QemuVm vm;
+
+    @BeforeAll
+    void bootGuest() {
+        vm = QemuLauncher.withDefaults().start(GuestBuilder.withDefaults().build(),
+                VmOptions.named("monitor-cmd-" + ProcessHandle.current().pid()));
+        vm.awaitBooted(Duration.ofMinutes(3));
+    }
+
+    @AfterAll
+    void stopGuest() {
+        if (vm != null) {
+            vm.stop();
+        }
+    }
+
+    @Test
+    void monitor_streamsJsonLines_andPrintsCostSummariesThatAddUp() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        Thread workload = new Thread(() -> {
+            for (int i = 0; i < 5; i++) {
+                try {
+                    Thread.sleep(400);
+                    vm.console().run("cat /etc/passwd >/dev/null; ls /tmp >/dev/null", Duration.ofSeconds(10));
+                } catch (RuntimeException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        int exit;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            workload.start();
+            exit = Main.commandLine().execute("monitor", "--vm", vm.name(), "--json", "--duration", "4s",
+                    "--action", "syscalls:openat,execve", "--action", "procevents", "--process", "cat");
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+            workload.join();
+        }
+
+        assertThat(exit).as("stderr: %s", err).isZero();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                events.add(JSON.readTree(line));
+            }
+        }
+        assertThat(events).filteredOn(e -> e.get("kind").asText().equals("syscall")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.get("process").asText()).isEqualTo("cat"));
+        Matcher m = SUMMARY.matcher(err.toString(StandardCharsets.UTF_8));
+        int summaries = 0;
+        while (m.find()) {
+            summaries++;
+            String action = m.group(1);
+            long hits = Long.parseLong(m.group(2));
+            long withEvents = Long.parseLong(m.group(3));
+            long filtered = Long.parseLong(m.group(4));
+            long failed = Long.parseLong(m.group(5));
+            long emitted = Long.parseLong(m.group(6));
+            assertThat(withEvents + filtered + failed).as(action).isEqualTo(hits);
+            assertThat(emitted).as("%s: events printed", action).isEqualTo(events.stream()
+                    .filter(e -> e.get("action").asText().equals(action) && !e.get("kind").asText().equals("control"))
+                    .count());
+            assertThat(filtered).as("%s: other processes were filtered out", action).isPositive();
+        }
+        assertThat(summaries).as("one summary per action in:%n%s", err).isEqualTo(2);
+        assertThat(vm.qmp().isRunning()).isTrue();
+    }
+}
