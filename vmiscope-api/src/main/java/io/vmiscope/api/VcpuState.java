@@ -18,4 +18,10 @@ public interface VcpuState {
 
     /** All general registers of one vCPU that the hypervisor hands over in one exchange. */
     Map<String, Long> registers(int vcpu);
+
+    /**
+     * Writes one register of one vCPU (the VM must be stopped). Used to step over an instruction the
+     * monitor emulates, e.g. advancing {@code rip} past a no-op a breakpoint sits on.
+     */
+    void setRegister(int vcpu, String name, long value);
 }

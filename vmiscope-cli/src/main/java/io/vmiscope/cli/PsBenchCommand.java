@@ -3,11 +3,7 @@ package io.vmiscope.cli;
 import io.vmiscope.cli.bench.GdbPsBaseline;
 import io.vmiscope.cli.bench.PsBenchmark;
 import io.vmiscope.cli.bench.Samples;
-import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
-import io.vmiscope.guest.VmOptions;
-import io.vmiscope.guest.VmRegistry;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
@@ -17,7 +13,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,23 +41,9 @@ final class PsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HostTools.require("gdb", "gdb");
-        HostTools.require("qemu-system-x86_64", "qemu-system-x86");
-        if (vm != null) {
-            QemuVm found = VmRegistry.withDefaults().find(vm)
-                    .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + vm + "'"));
-            return bench(found, new TargetOptions().resolveVm(vm), "VM " + vm);
-        }
-        GuestImage image = GuestCommand.buildImage();
-        String name = "bench-" + ProcessHandle.current().pid();
-        System.err.println("vmiscope: booting a demo guest for the benchmark …");
-        try (QemuVm guest = QemuLauncher.withDefaults().start(image, VmOptions.named(name))) {
-            guest.awaitBooted(Duration.ofMinutes(3));
-            return bench(guest, new TargetOptions.Resolved(name, "127.0.0.1", guest.gdbPort(), image.kernel(),
-                    java.util.Optional.empty()),
-                    "demo guest " + image.kernelVersion() + " under " + guest.state().accelerator() + ", "
-                            + guest.state().vcpus() + " vCPU");
-        }
+        return BenchGuest.with(vm, "bench-ps", (guest, kernel, what) -> bench(guest,
+                new TargetOptions.Resolved(guest.name(), "127.0.0.1", guest.gdbPort(), kernel, java.util.Optional.empty()),
+                what));
     }
 
     private int bench(QemuVm vm, TargetOptions.Resolved target, String what) throws Exception {

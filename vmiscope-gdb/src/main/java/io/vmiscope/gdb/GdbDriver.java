@@ -608,6 +608,37 @@ public final class GdbDriver implements GuestConnection {
         }
     }
 
+    /**
+     * Writes one register of at most 64 bits with a {@code P} packet (value in target byte order).
+     *
+     * @throws GuestAccessException when the stub refuses the write
+     * @throws IllegalStateException while the VM is running
+     */
+    @Override
+    public void setRegister(int vcpu, String name, long value) {
+        TargetDescription.Register register = target.register(name).orElseThrow(() -> new IllegalArgumentException(
+                "unknown register '" + name + "'"));
+        if (register.bitSize() > 64) {
+            throw new IllegalArgumentException("register " + name + " is " + register.bitSize() + " bits wide");
+        }
+        lock.lock();
+        try {
+            requireStopped("write registers");
+            selectGeneral(thread(vcpu));
+            StringBuilder packet = new StringBuilder("P").append(Integer.toHexString(register.number())).append('=');
+            for (int i = 0; i < register.sizeBytes(); i++) {
+                packet.append(String.format("%02x", (value >>> (8 * i)) & 0xff));
+            }
+            channel.request(packet.toString(), false, deadline());
+            if (!channel.answerIs("OK")) {
+                throw new GuestAccessException("cannot write register " + name + " of vCPU " + vcpu
+                        + ": GDB stub answered " + describe(channel.answerString()));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private Map<String, Long> readAllRegisters(int vcpu) {
         channel.request("g", false, deadline());
         if (channel.answerIsError()) {

@@ -85,10 +85,14 @@ public final class Monitor implements AutoCloseable {
     private record PendingReturn(Running owner, HitHandler handler, Runnable giveUp, long deadlineNanos) {
     }
 
-    /** One breakpoint address: the hooks on it and the calls waiting to return through it. */
+    /**
+     * One breakpoint address: the hooks on it and the calls waiting to return through it. When the
+     * instruction under the breakpoint is a no-op, a hit is stepped over by advancing rip.
+     */
     private final class Site {
         final Gva address;
         final String symbol;
+        final int nopLength;
         BreakpointControl.Breakpoint breakpoint;
         final List<Registration> hooks = new ArrayList<>();
         final Map<Long, PendingReturn> returns = new LinkedHashMap<>();
@@ -96,6 +100,7 @@ public final class Monitor implements AutoCloseable {
         Site(Gva address, String symbol) {
             this.address = address;
             this.symbol = symbol;
+            this.nopLength = nopAt(address);
             this.breakpoint = connection.insert(address, BreakpointControl.Kind.SOFTWARE);
         }
 
@@ -332,10 +337,26 @@ public final class Monitor implements AutoCloseable {
     }
 
     private void stepOver(Site site, int vcpu) {
+        if (site.nopLength > 0) {
+            connection.setRegister(vcpu, "rip", site.address.value() + site.nopLength);
+            if (site.unused()) {
+                site.breakpoint.close();
+            }
+            return;
+        }
         site.breakpoint.close();
         connection.step(vcpu);
         if (!site.unused()) {
             site.breakpoint = connection.insert(site.address, BreakpointControl.Kind.SOFTWARE);
+        }
+    }
+
+    /** The length of the no-op at {@code address} (read before the breakpoint goes in), or 0. */
+    private int nopAt(Gva address) {
+        try {
+            return NopInstructions.length(linux.memory().read(AccessContext.kernel(address), NopInstructions.MAX_LENGTH));
+        } catch (GuestAccessException e) {
+            return 0;
         }
     }
 

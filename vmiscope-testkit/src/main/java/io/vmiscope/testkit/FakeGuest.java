@@ -194,6 +194,7 @@ public final class FakeGuest implements GuestConnection {
     }
 
     /** Sets one register of one vCPU; a name not yet known is added. */
+    @Override
     public synchronized void setRegister(int vcpu, String name, long value) {
         registersOf(vcpu).put(name, value);
     }

@@ -1,19 +1,15 @@
 package io.vmiscope.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.linux.profile.KernelProfile;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's {@code gdb} producing the same process list over the same gdbstub, with the gdb Python
@@ -21,8 +17,6 @@ import java.util.concurrent.TimeUnit;
  * offsets and addresses vmiscope uses, so both do the same logical work.
  */
 public final class GdbPsBaseline {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * @param walkNanos     time of each measured listing inside gdb
@@ -38,76 +32,41 @@ public final class GdbPsBaseline {
     /** Runs gdb against {@code host:port}; the VM must be attachable (no other debugger connected). */
     public static Result run(String host, int port, KernelProfile profile, long slide, int warmup, int runs,
                              int maxArgvBytes, Path workDir) {
+        Path output = workDir.resolve("gdb_ps.out.json");
+        long total = GdbScript.run("gdb_ps.py", config(host, port, profile, slide, warmup, runs, maxArgvBytes, output),
+                workDir, output, 10);
         try {
-            Files.createDirectories(workDir);
-            Path script = workDir.resolve("gdb_ps.py");
-            try (InputStream in = GdbPsBaseline.class.getResourceAsStream("gdb_ps.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-            Path output = workDir.resolve("gdb_ps.out.json");
-            Files.deleteIfExists(output);
-            Path config = workDir.resolve("gdb_ps.config.json");
-            JSON.writeValue(config.toFile(), config(host, port, profile, slide, warmup, runs, maxArgvBytes, output));
-            ProcessBuilder pb = new ProcessBuilder("gdb", "-nx", "-batch", "-x", script.toString())
-                    .redirectErrorStream(true).redirectOutput(workDir.resolve("gdb.log").toFile());
-            pb.environment().put("VMISCOPE_BENCH_CONFIG", config.toString());
-            long t0 = System.nanoTime();
-            Process gdb = pb.start();
-            if (!gdb.waitFor(10, TimeUnit.MINUTES)) {
-                gdb.destroyForcibly();
-                throw new IllegalStateException("gdb baseline did not finish in 10 minutes");
-            }
-            long total = System.nanoTime() - t0;
-            if (!Files.exists(output)) {
-                String log = Files.readString(workDir.resolve("gdb.log"));
-                throw new IllegalStateException("gdb baseline failed: "
-                        + log.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("no output"));
-            }
-            JsonNode doc = JSON.readTree(output.toFile());
+            JsonNode doc = GdbScript.JSON.readTree(output.toFile());
             List<Long> walks = new ArrayList<>();
             doc.get("walkNanos").forEach(n -> walks.add(n.asLong()));
             List<Map<String, Object>> processes = new ArrayList<>();
-            doc.get("processes").forEach(p -> processes.add(JSON.convertValue(p, Map.class)));
+            doc.get("processes").forEach(p -> processes.add(GdbScript.JSON.convertValue(p, Map.class)));
             return new Result(walks, total, processes);
         } catch (IOException e) {
-            throw new UncheckedIOException("gdb baseline: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new UncheckedIOException("gdb baseline output: " + e.getMessage(), e);
         }
     }
 
     private static Map<String, Object> config(String host, int port, KernelProfile profile, long slide, int warmup,
                                               int runs, int maxArgvBytes, Path output) {
-        Map<String, Object> offsets = new LinkedHashMap<>();
-        String[][] members = {
-                {"tasks", "task_struct", "tasks"}, {"pid", "task_struct", "pid"}, {"tgid", "task_struct", "tgid"},
-                {"comm", "task_struct", "comm"}, {"real_parent", "task_struct", "real_parent"},
-                {"real_cred", "task_struct", "real_cred"}, {"mm", "task_struct", "mm"},
-                {"flags", "task_struct", "flags"}, {"exit_state", "task_struct", "exit_state"},
-                {"start_time", "task_struct", "start_time"}, {"cred_uid", "cred", "uid"}, {"cred_gid", "cred", "gid"},
-                {"mm_pgd", "mm_struct", "pgd"}, {"mm_arg_start", "mm_struct", "arg_start"},
-                {"mm_arg_end", "mm_struct", "arg_end"}};
-        for (String[] m : members) {
-            offsets.put(m[0], profile.offset(m[1], m[2]));
-        }
+        Map<String, Object> offsets = GdbScript.offsets(profile, "tasks", "task_struct.tasks", "pid", "task_struct.pid",
+                "tgid", "task_struct.tgid", "comm", "task_struct.comm", "real_parent", "task_struct.real_parent",
+                "real_cred", "task_struct.real_cred", "mm", "task_struct.mm", "flags", "task_struct.flags",
+                "exit_state", "task_struct.exit_state", "start_time", "task_struct.start_time", "cred_uid", "cred.uid",
+                "cred_gid", "cred.gid", "mm_pgd", "mm_struct.pgd", "mm_arg_start", "mm_struct.arg_start",
+                "mm_arg_end", "mm_struct.arg_end");
         offsets.put("state", profile.struct("task_struct").member("__state")
                 .or(() -> profile.struct("task_struct").member("state")).orElseThrow().offsetBytes());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("target", host + ":" + port);
         config.put("offsets", offsets);
-        config.put("initTask", unsigned(profile.symbol("init_task") + slide));
-        config.put("pageOffsetBase", unsigned(profile.symbol("page_offset_base") + slide));
+        config.put("initTask", GdbScript.unsigned(profile.symbol("init_task") + slide));
+        config.put("pageOffsetBase", GdbScript.unsigned(profile.symbol("page_offset_base") + slide));
         config.put("warmup", warmup);
         config.put("runs", runs);
         config.put("maxArgvBytes", maxArgvBytes);
         config.put("maxNodes", 65_536);
         config.put("output", output.toString());
         return config;
-    }
-
-    /** Kernel addresses are above 2^63: JSON must carry them as unsigned numbers for Python. */
-    private static java.math.BigInteger unsigned(long address) {
-        return new java.math.BigInteger(Long.toUnsignedString(address));
     }
 }

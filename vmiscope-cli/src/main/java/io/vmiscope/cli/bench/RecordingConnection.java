@@ -16,6 +16,7 @@ import java.util.Optional;
 /**
  * A connection that records the physical read batches passing through it, so that exactly the same
  * requests can be replayed without any translation or decoding: the protocol floor of a workload.
+ * Batches are grouped by stop: every stop the VM reports starts a new group.
  */
 final class RecordingConnection implements GuestConnection {
 
@@ -23,8 +24,13 @@ final class RecordingConnection implements GuestConnection {
     record Request(Gpa address, int length) {
     }
 
+    /** The read batches of one stop (or of everything between two stops). */
+    record Group(List<List<Request>> batches) {
+    }
+
     private final GuestConnection target;
-    private List<List<Request>> recording;
+    private List<Group> recording;
+    private List<List<Request>> current;
 
     RecordingConnection(GuestConnection target) {
         this.target = target;
@@ -33,34 +39,37 @@ final class RecordingConnection implements GuestConnection {
     /** Starts recording, dropping what was recorded before. */
     void record() {
         recording = new ArrayList<>();
+        current = new ArrayList<>();
+        recording.add(new Group(current));
     }
 
-    /** The batches recorded since {@link #record()}, and stops recording. */
-    List<List<Request>> stop() {
-        List<List<Request>> batches = recording;
+    /** The groups recorded since {@link #record()} (the first one holds what came before any stop); stops recording. */
+    List<Group> stop() {
+        List<Group> groups = recording;
         recording = null;
-        return batches;
+        current = null;
+        return groups;
     }
 
-    /** Sends the recorded batches again, as they were sent. */
-    static void replay(GuestConnection target, List<List<Request>> batches) {
-        for (List<Request> batch : batches) {
+    /** Sends a group's batches again, as they were sent. */
+    static void replay(GuestConnection target, Group group) {
+        for (List<Request> batch : group.batches()) {
             target.readAll(batch.stream().map(r -> PhysicalRead.of(r.address(), r.length())).toList());
         }
     }
 
     @Override
     public void read(Gpa address, byte[] buffer, int offset, int length) {
-        if (recording != null) {
-            recording.add(List.of(new Request(address, length)));
+        if (current != null) {
+            current.add(List.of(new Request(address, length)));
         }
         target.read(address, buffer, offset, length);
     }
 
     @Override
     public void readAll(List<PhysicalRead> reads) {
-        if (recording != null) {
-            recording.add(reads.stream().map(r -> new Request(r.address(), r.length())).toList());
+        if (current != null) {
+            current.add(reads.stream().map(r -> new Request(r.address(), r.length())).toList());
         }
         target.readAll(reads);
     }
@@ -91,6 +100,11 @@ final class RecordingConnection implements GuestConnection {
     }
 
     @Override
+    public void setRegister(int vcpu, String name, long value) {
+        target.setRegister(vcpu, name, value);
+    }
+
+    @Override
     public StopEvent pause() {
         return target.pause();
     }
@@ -112,7 +126,12 @@ final class RecordingConnection implements GuestConnection {
 
     @Override
     public Optional<StopEvent> awaitStop(Duration timeout) {
-        return target.awaitStop(timeout);
+        Optional<StopEvent> stop = target.awaitStop(timeout);
+        if (stop.isPresent() && recording != null) {
+            current = new ArrayList<>();
+            recording.add(new Group(current));
+        }
+        return stop;
     }
 
     @Override

@@ -1,0 +1,114 @@
+package io.vmiscope.cli.bench;
+
+import io.vmiscope.api.AccessStats;
+import io.vmiscope.api.BreakpointControl;
+import io.vmiscope.api.Gva;
+import io.vmiscope.api.StopEvent;
+import io.vmiscope.gdb.GdbDriver;
+import io.vmiscope.gdb.GdbOptions;
+import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.walk.WalkLimits;
+import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.monitor.Monitor;
+import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.monitor.SyscallTraceAction;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The vmiscope and protocol-floor sides of {@code bench trace}: tracing a set of syscalls for a fixed
+ * time while a workload runs in the guest.
+ */
+public final class TraceBenchmark {
+
+    /** What vmiscope did: events, its cost summary, and the read batches of every stop (for the floor). */
+    public record Traced(long events, double seconds, CostSummary cost, List<RecordingConnection.Group> stops,
+                         Map<String, Long> hookAddresses) {
+        public double eventsPerSecond() {
+            return events / seconds;
+        }
+    }
+
+    /** What the floor loop did. */
+    public record Floor(long hits, double seconds, Samples perHitNanos, double roundTripsPerHit) {
+        public double hitsPerSecond() {
+            return hits / seconds;
+        }
+    }
+
+    private TraceBenchmark() {
+    }
+
+    public static Traced vmiscope(String host, int port, KernelProfile profile, String syscalls, Duration time) {
+        try (GdbDriver driver = GdbDriver.connect(host, port, GdbOptions.DEFAULTS)) {
+            RecordingConnection recorder = new RecordingConnection(driver);
+            LinuxGuest linux = LinuxGuest.attach(recorder, profile, WalkLimits.DEFAULT);
+            AtomicLong events = new AtomicLong();
+            Monitor monitor = new Monitor(recorder, linux, e -> events.incrementAndGet(), Monitor.Options.named("bench"));
+            SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls, ProcessFilter.ALL, false);
+            monitor.start(trace);
+            Map<String, Long> hooks = new HashMap<>();
+            trace.hooks().forEach(h -> hooks.put(h.symbol().replace("__x64_sys_", ""), h.address().value()));
+            recorder.record();
+            long t0 = System.nanoTime();
+            monitor.run(time);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            List<RecordingConnection.Group> stops = recorder.stop();
+            CostSummary cost = monitor.costs().stream().filter(c -> c.action().equals(trace.id())).findFirst()
+                    .orElseThrow();
+            return new Traced(cost.events(), seconds, cost, stops.subList(1, stops.size()), hooks);
+        }
+    }
+
+    /**
+     * The protocol floor: the same breakpoints, stops and step-overs, and per stop the read batches
+     * vmiscope sent for a recorded stop, replayed; no translation, no decoding.
+     */
+    public static Floor floor(String host, int port, Traced traced, Duration time) {
+        List<RecordingConnection.Group> recorded = traced.stops().stream().filter(g -> !g.batches().isEmpty()).toList();
+        if (recorded.isEmpty()) {
+            throw new IllegalStateException("vmiscope recorded no hits: is the workload running?");
+        }
+        try (GdbDriver driver = GdbDriver.connect(host, port, GdbOptions.DEFAULTS)) {
+            driver.pause();
+            Map<Long, BreakpointControl.Breakpoint> breakpoints = new HashMap<>();
+            for (long address : traced.hookAddresses().values()) {
+                breakpoints.put(address, driver.insert(Gva.of(address), BreakpointControl.Kind.SOFTWARE));
+            }
+            List<Long> perHit = new ArrayList<>();
+            long roundTrips = 0;
+            long end = System.nanoTime() + time.toNanos();
+            long t0 = System.nanoTime();
+            int i = 0;
+            while (System.nanoTime() < end) {
+                driver.resume();
+                StopEvent stop = driver.awaitStop(Duration.ofSeconds(1)).orElse(null);
+                if (stop == null) {
+                    continue;
+                }
+                long h0 = System.nanoTime();
+                AccessStats before = driver.stats();
+                long rip = driver.registers(stop.vcpu()).get("rip");
+                RecordingConnection.replay(driver, recorded.get(i++ % recorded.size()));
+                BreakpointControl.Breakpoint bp = breakpoints.get(rip);
+                if (bp != null) {
+                    bp.close();
+                    driver.step(stop.vcpu());
+                    breakpoints.put(rip, driver.insert(Gva.of(rip), BreakpointControl.Kind.SOFTWARE));
+                }
+                roundTrips += driver.stats().minus(before).roundTrips();
+                perHit.add(System.nanoTime() - h0);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            driver.pause();
+            breakpoints.values().forEach(BreakpointControl.Breakpoint::close);
+            return new Floor(perHit.size(), seconds, Samples.of(perHit), (double) roundTrips / Math.max(1, perHit.size()));
+        }
+    }
+}
