@@ -134,6 +134,11 @@ public final class FakeLinux {
         return new StructMember(name, offset * 8, size * 8L, type);
     }
 
+    /** Writes bytes at a kernel virtual address of the image (code at a hooked function, say). */
+    public void writeKernelText(long linkAddress, byte[] bytes) {
+        kernelTables.writeVirtual(linkAddress + slide, bytes);
+    }
+
     /** Makes {@code task} the one running on the fake's vCPU: per-CPU current_task and GS base. */
     public void runOnCpu(TaskListBuilder.Task task) {
         kernelTables.mapFresh(PER_CPU_BASE, 0x3_0000);

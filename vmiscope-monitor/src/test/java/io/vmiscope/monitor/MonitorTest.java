@@ -73,6 +73,22 @@ class MonitorTest {
     }
 
     @Test
+    void aHookOnAFiveByteNop_isSteppedOverByAdvancingRip_leavingTheBreakpointInPlace() {
+        linux.writeKernelText(FakeLinux.DO_EXIT, new byte[] {0x0f, 0x1f, 0x44, 0x00, 0x00}); // ftrace's NOP
+        Monitor fresh = new Monitor(guest, attached, events::add, Monitor.Options.named("fake"));
+        fresh.start(new ProcessEventsAction(attached, ProcessFilter.ALL));
+        hitDoExit(0);
+
+        fresh.run(Duration.ofMillis(200));
+
+        assertThat(eventsOf(ExitEvent.class)).hasSize(1);
+        assertThat(guest.calls()).noneMatch(c -> c.startsWith("step"));
+        String doExit = String.format("0x%x", FakeLinux.DO_EXIT + SLIDE);
+        assertThat(guest.calls().stream().filter(c -> c.startsWith("insert") && c.contains(doExit))).hasSize(1);
+        assertThat(guest.register(vcpu, "rip")).isEqualTo(FakeLinux.DO_EXIT + SLIDE + 5);
+    }
+
+    @Test
     void killedBySignal_reportsTheSignal_notAnExitStatus() {
         monitor.start(new ProcessEventsAction(attached, ProcessFilter.ALL));
         hitDoExit(9);
