@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code vmiscope <command>}. Errors become one line on stderr, exit code 1. */
 @Command(name = "vmiscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Controlled, visualisation-supported intrusion detection by virtual machine introspection.",
-        subcommands = {DemoCommand.class, GuestCommand.class, ProfileCommand.class, PsCommand.class, MonitorCommand.class,
+        subcommands = {DemoCommand.class, GuestCommand.class, ProfileCommand.class, PsCommand.class, ModulesCommand.class,
+                MemoryCommand.class, DumpCommand.class, MonitorCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

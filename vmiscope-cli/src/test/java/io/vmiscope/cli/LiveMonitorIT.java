@@ -257,6 +257,37 @@ class LiveMonitorIT {
     }
 
     @Test
+    void oneShotMemoryRead_returnsAKnownProcessesArgv_throughItsOwnPageTables() {
+        int pid = Integer.parseInt(vm.console().run("sleep 4343 >/dev/null 2>&1 </dev/null & p=$!; "
+                + "while [ \"$(cat /proc/$p/comm)\" != sleep ]; do usleep 10000; done; echo $p").orThrow().output().strip());
+        try {
+            long argStart = Long.parseLong(vm.console().run("cut -d' ' -f48 /proc/" + pid + "/stat").orThrow()
+                    .output().strip());
+
+            byte[] argv = linux.readProcessMemory(pid, io.vmiscope.api.Gva.of(argStart), 11);
+
+            assertThat(new String(argv, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("sleep\0" + "4343\0");
+            assertThat(vm.qmp().isRunning()).isTrue();
+        } finally {
+            vm.console().run("kill " + pid);
+        }
+    }
+
+    @Test
+    void oneShotMemoryDump_writesAnElfCoreOfTheWholeRam(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path core = dir.resolve("guest.core");
+
+        long size = io.vmiscope.guest.MemoryDump.write(vm.qmp(), core, (done, total) -> 0);
+
+        assertThat(size).isEqualTo(java.nio.file.Files.size(core));
+        byte[] head = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(core), 4);
+        assertThat(head).containsExactly(0x7f, 'E', 'L', 'F');
+        assertThat(java.nio.file.Files.size(core)).isGreaterThan(256L << 20);
+        assertThat(vm.qmp().isRunning()).isTrue();
+    }
+
+    @Test
     void insertingAModule_showsUpInTheNextModuleSnapshot() {
         String dummy = image.spareModules().stream().filter(m -> m.contains("dummy")).findFirst().orElseThrow();
         runInBackground(new SnapshotAction(SnapshotAction.Kind.MODULES, Duration.ofMillis(500)));

@@ -4,6 +4,9 @@ import io.vmiscope.api.GuestConnection;
 import io.vmiscope.linux.module.ModuleInfo;
 import io.vmiscope.linux.module.ModuleWalker;
 import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.api.AccessContext;
+import io.vmiscope.api.Gva;
+import io.vmiscope.linux.task.AddressSpaces;
 import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.ProcessInfo;
 import io.vmiscope.linux.task.TaskWalker;
@@ -95,6 +98,28 @@ public final class LinuxGuest {
     /** The process list now (the VM is paused for the walk if it was running). */
     public WalkResult<ProcessInfo> processes() {
         return stopped(connection, memory, tasks::walk);
+    }
+
+    /** Most bytes {@link #readProcessMemory} returns in one call. */
+    public static final int MAX_PROCESS_READ_BYTES = 16 << 20;
+
+    /**
+     * Reads {@code length} bytes of process {@code pid}'s memory at {@code address}, through that
+     * process's own page tables (the VM is paused for the read if it was running).
+     *
+     * @throws IllegalArgumentException when no such process is on the task list, or the length is out of range
+     * @throws io.vmiscope.api.GuestAccessException when the range is not mapped
+     */
+    public byte[] readProcessMemory(int pid, Gva address, int length) {
+        if (length <= 0 || length > MAX_PROCESS_READ_BYTES) {
+            throw new IllegalArgumentException("length must be 1.." + MAX_PROCESS_READ_BYTES + " bytes, not " + length);
+        }
+        return stopped(connection, memory, () -> {
+            ProcessInfo process = tasks.walk().items().stream().filter(p -> p.tgid() == pid).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no process with pid " + pid + " on the task list"));
+            long root = new AddressSpaces(memory, profile).pageTableRoot(process.task());
+            return memory.read(AccessContext.process(address, root), length);
+        });
     }
 
     /** The loaded kernel modules now (the VM is paused for the walk if it was running). */
