@@ -20,7 +20,7 @@ import java.util.Locale;
 final class ActionSpecs {
 
     static final String HELP = "syscalls:NAMES|GROUPS (e.g. syscalls:openat,execve or syscalls:file,network) | "
-            + "procevents | files | network | pslist:PERIOD | modules:PERIOD   (PERIOD like 500ms, 5s, 1m)";
+            + "procevents | files | network | pslist:PERIOD[:unpaused] | modules:PERIOD   (PERIOD like 500ms, 5s, 1m)";
 
     private ActionSpecs() {
     }
@@ -38,7 +38,10 @@ final class ActionSpecs {
             case "procevents" -> new ProcessEventsAction(linux, filter);
             case "files" -> new FileEventsAction(linux, filter);
             case "network" -> new NetworkEventsAction(linux, filter);
-            case "pslist" -> new SnapshotAction(SnapshotAction.Kind.PROCESSES, period(spec, argument));
+            case "pslist" -> argument.endsWith(":unpaused")
+                    ? new SnapshotAction(SnapshotAction.Kind.PROCESSES,
+                            period(spec, argument.substring(0, argument.length() - ":unpaused".length())), false)
+                    : new SnapshotAction(SnapshotAction.Kind.PROCESSES, period(spec, argument));
             case "modules" -> new SnapshotAction(SnapshotAction.Kind.MODULES, period(spec, argument));
             default -> throw new IllegalArgumentException("unknown action '" + spec + "'; known: " + HELP);
         };

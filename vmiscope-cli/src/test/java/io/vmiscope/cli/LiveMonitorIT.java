@@ -221,6 +221,33 @@ class LiveMonitorIT {
     }
 
     @Test
+    void tracingAllSyscalls_usesOneBreakpointOnTheCommonEntry_andSeesManyKinds() {
+        SyscallTraceAction all = new SyscallTraceAction(linux, "all", ProcessFilter.ALL, false);
+        assertThat(all.hooks()).singleElement().satisfies(h -> assertThat(h.symbol()).isEqualTo("do_syscall_64"));
+        runInBackground(all);
+
+        vm.console().run("cat /etc/passwd >/dev/null").orThrow();
+
+        SyscallEvent open = awaitEvent(SyscallEvent.class,
+                e -> e.name().equals("openat") && e.process().name().equals("cat"));
+        assertThat(open.arguments()).anySatisfy(a -> assertThat(a.text()).isEqualTo("\"/etc/passwd\""));
+        assertThat(events.stream().filter(e -> e instanceof SyscallEvent).map(e -> ((SyscallEvent) e).name())
+                .distinct().count()).as("many different syscalls through one breakpoint").isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void anUnpausedProcessSnapshot_listsTheGuestsProcesses() {
+        runInBackground(new SnapshotAction(SnapshotAction.Kind.PROCESSES, Duration.ofSeconds(30), false));
+
+        io.vmiscope.events.ProcessSnapshotEvent snapshot = awaitEvent(io.vmiscope.events.ProcessSnapshotEvent.class,
+                e -> true);
+
+        assertThat(snapshot.paused()).isFalse();
+        assertThat(snapshot.processes()).extracting(io.vmiscope.events.ProcessSnapshotEvent.Entry::name)
+                .contains("init", "httpd", "syslogd");
+    }
+
+    @Test
     void stoppingSyscallTracingAtRunTime_removesItsBreakpoints_soNoFurtherHitsHappen() {
         SyscallTraceAction trace = new SyscallTraceAction(linux, "openat,execve", ProcessFilter.ALL, false);
         runInBackground(trace, new SnapshotAction(SnapshotAction.Kind.PROCESSES, Duration.ofSeconds(60)));

@@ -11,6 +11,7 @@ import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.ProcessInfo;
 import io.vmiscope.linux.task.TaskWalker;
 import io.vmiscope.linux.walk.WalkLimits;
+import io.vmiscope.linux.walk.WalkPacer;
 import io.vmiscope.linux.walk.WalkResult;
 import io.vmiscope.x86.GuestMemory;
 import io.vmiscope.x86.PagingMode;
@@ -97,7 +98,12 @@ public final class LinuxGuest {
 
     /** The process list now (the VM is paused for the walk if it was running). */
     public WalkResult<ProcessInfo> processes() {
-        return stopped(connection, memory, tasks::walk);
+        return processes(WalkPacer.PAUSED);
+    }
+
+    /** The process list, with {@code pacer} called between tasks (e.g. to let the VM run: an unpaused walk). */
+    public WalkResult<ProcessInfo> processes(WalkPacer pacer) {
+        return stopped(connection, memory, () -> tasks.walk(pacer));
     }
 
     /** Most bytes {@link #readProcessMemory} returns in one call. */

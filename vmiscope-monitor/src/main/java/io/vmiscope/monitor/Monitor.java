@@ -12,6 +12,7 @@ import io.vmiscope.events.Event;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.linux.walk.WalkPacer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs introspection actions against one VM: the stop → dispatch → step over → resume loop.
@@ -52,6 +54,9 @@ public final class Monitor implements AutoCloseable {
             return new Options(vm, Duration.ofMillis(50), Duration.ofMillis(200), 1024);
         }
     }
+
+    /** How long an unpaused walk lets the VM run between two steps. */
+    static final long UNPAUSED_RUN_NANOS = 1_000_000;
 
     private final GuestConnection connection;
     private final LinuxGuest linux;
@@ -261,15 +266,30 @@ public final class Monitor implements AutoCloseable {
     private void runPeriodic(Running r, Periodic periodic) {
         AccessStats before = connection.stats();
         long t0 = System.nanoTime();
+        long[] runningNanos = {0};
+        WalkPacer pacer = periodic.pauseVm() ? WalkPacer.PAUSED : () -> letTheVmRun(runningNanos);
         try {
-            periodic.work().run(new Tick(r.action.id(), this, epochNanos(t0), periodic.pauseVm()));
+            periodic.work().run(new Tick(r.action.id(), this, epochNanos(t0), periodic.pauseVm(), pacer));
         } catch (GuestAccessException e) {
             control(r.action.id(), "failed", "periodic run: " + e.getMessage());
         }
         AccessStats used = connection.stats().minus(before);
         r.cost.periodicRun();
-        r.cost.stop(System.nanoTime() - t0, used.roundTrips(), used.bytesRead());
+        r.cost.stop(System.nanoTime() - t0 - runningNanos[0], used.roundTrips(), used.bytesRead());
         linux.invalidateCaches();
+    }
+
+    /**
+     * Between two steps of an unpaused walk: the VM runs for about {@link #UNPAUSED_RUN_NANOS}. A hook
+     * hit meanwhile leaves its vCPU on the breakpoint, so it traps again after the walk and is handled then.
+     */
+    private void letTheVmRun(long[] runningNanos) {
+        long t = System.nanoTime();
+        connection.resume();
+        LockSupport.parkNanos(UNPAUSED_RUN_NANOS);
+        connection.pause();
+        linux.invalidateCaches();
+        runningNanos[0] += System.nanoTime() - t;
     }
 
     private void handleStop(StopEvent stop) {

@@ -19,8 +19,10 @@ import java.util.stream.Collectors;
 
 /**
  * A periodic snapshot of the process list or the kernel module list, reporting every snapshot with
- * what appeared and disappeared since the previous one, and the walk's anomalies as events. The VM
- * is paused for the whole walk, so every snapshot is consistent.
+ * what appeared and disappeared since the previous one, and the walk's anomalies as events. Paused
+ * (the default), the VM is stopped for the whole walk and every snapshot is consistent; unpaused
+ * (process lists only), the VM runs between the walk's steps: shorter stops, a view the kernel may
+ * change mid-walk.
  */
 public final class SnapshotAction implements Action {
 
@@ -37,14 +39,24 @@ public final class SnapshotAction implements Action {
 
     private final Kind kind;
     private final Duration period;
+    private final boolean paused;
     private final String id;
     private Set<Integer> previousPids;
     private Set<String> previousModules;
 
     public SnapshotAction(Kind kind, Duration period) {
+        this(kind, period, true);
+    }
+
+    /** @throws IllegalArgumentException for an unpaused module snapshot (not supported) */
+    public SnapshotAction(Kind kind, Duration period, boolean paused) {
+        if (!paused && kind == Kind.MODULES) {
+            throw new IllegalArgumentException("module snapshots are always paused (the module list is short)");
+        }
         this.kind = kind;
         this.period = period;
-        this.id = kind.prefix + ":" + format(period);
+        this.paused = paused;
+        this.id = kind.prefix + ":" + format(period) + (paused ? "" : ":unpaused");
     }
 
     private static String format(Duration d) {
@@ -63,7 +75,7 @@ public final class SnapshotAction implements Action {
 
     @Override
     public Optional<Periodic> periodic() {
-        return Optional.of(new Periodic(period, true, this::snapshot));
+        return Optional.of(new Periodic(period, paused, this::snapshot));
     }
 
     private void snapshot(Tick tick) {
@@ -75,7 +87,7 @@ public final class SnapshotAction implements Action {
     }
 
     private void processes(Tick tick) {
-        WalkResult<ProcessInfo> result = tick.linux().processes();
+        WalkResult<ProcessInfo> result = tick.linux().processes(tick.pacer());
         Set<Integer> pids = result.items().stream().map(ProcessInfo::tgid).collect(Collectors.toCollection(TreeSet::new));
         List<ProcessSnapshotEvent.Entry> entries = result.items().stream().map(p -> new ProcessSnapshotEvent.Entry(
                 p.tgid(), p.pid(), p.ppid(), p.uid(), p.gid(), p.comm(), p.argv(), p.state(), p.kernelThread(),

@@ -61,6 +61,15 @@ final class SyscallEntries {
         return hooks;
     }
 
+    /**
+     * One hook on the common entry {@code do_syscall_64(struct pt_regs *regs, int nr)}, for tracing
+     * every syscall with a single breakpoint; numbers this kernel's table lacks are skipped.
+     */
+    Hook commonEntry(BiConsumer<Hit, Call> handler) {
+        return new Hook("do_syscall_64", Gva.of(linux.address("do_syscall_64")), hit -> table
+                .byNumber((int) hit.register("rsi")).ifPresent(syscall -> handler.accept(hit, read(hit, syscall))));
+    }
+
     private Call read(Hit hit, Syscall syscall) {
         ReadPlan.Block block = ptRegsPlan.read(hit.memory(), Gva.of(hit.register("rdi")));
         return new Call(syscall, ptRegs.arguments(block));

@@ -27,7 +27,8 @@ public final class SyscallTraceAction implements Action {
     private final Set<String> syscalls;
 
     /**
-     * @param spec names and groups, e.g. {@code "openat,execve"} or {@code "file,network"}
+     * @param spec names and groups, e.g. {@code "openat,execve"} or {@code "file,network"}; {@code "all"}
+     *             hooks the common entry {@code do_syscall_64} once instead of every entry function
      * @throws IllegalArgumentException for an unknown name, or one this kernel lacks (with the reason)
      */
     public SyscallTraceAction(LinuxGuest linux, String spec, ProcessFilter filter, boolean returnValues) {
@@ -36,7 +37,9 @@ public final class SyscallTraceAction implements Action {
         this.returnValues = returnValues;
         this.entries = new SyscallEntries(linux);
         this.syscalls = entries.table().select(spec);
-        this.hooks = entries.hooks(syscalls, this::onEntry);
+        // every syscall: one breakpoint on the common entry instead of one per entry function
+        boolean all = java.util.Arrays.stream(spec.split(",")).map(String::strip).anyMatch(s -> s.equals("all"));
+        this.hooks = all ? List.of(entries.commonEntry(this::onEntry)) : entries.hooks(syscalls, this::onEntry);
     }
 
     /** The syscalls hooked. */

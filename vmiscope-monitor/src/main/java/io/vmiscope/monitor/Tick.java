@@ -2,6 +2,7 @@ package io.vmiscope.monitor;
 
 import io.vmiscope.events.Event;
 import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.linux.walk.WalkPacer;
 
 /** One run of an action's periodic work, on the monitor's thread. */
 public final class Tick {
@@ -10,12 +11,19 @@ public final class Tick {
     private final Monitor monitor;
     private final long timeNanos;
     private final boolean paused;
+    private final WalkPacer pacer;
 
-    Tick(String action, Monitor monitor, long timeNanos, boolean paused) {
+    Tick(String action, Monitor monitor, long timeNanos, boolean paused, WalkPacer pacer) {
         this.action = action;
         this.monitor = monitor;
         this.timeNanos = timeNanos;
         this.paused = paused;
+        this.pacer = pacer;
+    }
+
+    /** What a walk calls between its steps: nothing when paused, else it lets the VM run a moment. */
+    public WalkPacer pacer() {
+        return pacer;
     }
 
     public LinuxGuest linux() {

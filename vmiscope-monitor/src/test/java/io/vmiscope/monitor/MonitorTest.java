@@ -175,6 +175,24 @@ class MonitorTest {
     }
 
     @Test
+    void anUnpausedSnapshot_letsTheVmRunBetweenTasks_andStillListsThem() {
+        linux.add(43, "a");
+        linux.add(44, "b");
+        monitor.start(new SnapshotAction(SnapshotAction.Kind.PROCESSES, Duration.ofSeconds(10), false));
+        guest.clearCalls();
+
+        monitor.run(Duration.ofMillis(100));
+
+        ProcessSnapshotEvent snapshot = eventsOf(ProcessSnapshotEvent.class).get(0);
+        assertThat(snapshot.paused()).isFalse();
+        assertThat(snapshot.processes()).extracting(ProcessSnapshotEvent.Entry::pid).contains(42, 43, 44);
+        List<String> calls = guest.calls();
+        int firstRead = calls.indexOf(calls.stream().filter(c -> c.startsWith("read")).findFirst().orElseThrow());
+        assertThat(calls.subList(firstRead, calls.size()).stream().filter(c -> c.equals("resume")).count())
+                .as("the VM ran between the tasks of the walk").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void periodicSnapshots_reportWhatAppearedAndDisappeared() {
         // the guest "runs" between snapshots: a process appears right after the first one
         Monitor watching = new Monitor(guest, attached, event -> {

@@ -9,6 +9,7 @@ import io.vmiscope.linux.walk.GuestStrings;
 import io.vmiscope.linux.walk.KernelPointers;
 import io.vmiscope.linux.walk.ReadPlan;
 import io.vmiscope.linux.walk.WalkLimits;
+import io.vmiscope.linux.walk.WalkPacer;
 import io.vmiscope.linux.walk.WalkResult;
 import io.vmiscope.x86.ContextRead;
 import io.vmiscope.x86.GuestMemory;
@@ -72,11 +73,19 @@ public final class TaskWalker {
                 .field(layout.mmPgd(), 8).field(layout.mmArgStart(), 8).field(layout.mmArgEnd(), 8).build();
     }
 
-    /** Walks the task list once. Never throws for bad guest data; transport failures propagate. */
+    /** Walks the task list once with the VM stopped throughout. */
     public WalkResult<ProcessInfo> walk() {
+        return walk(WalkPacer.PAUSED);
+    }
+
+    /**
+     * Walks the task list once, calling {@code pacer} between tasks. Never throws for bad guest data;
+     * transport failures propagate.
+     */
+    public WalkResult<ProcessInfo> walk(WalkPacer pacer) {
         List<Anomaly> anomalies = new ArrayList<>();
         List<RawTask> raw = new ArrayList<>();
-        boolean truncated = readList(raw, anomalies);
+        boolean truncated = readList(raw, anomalies, pacer);
 
         Map<Long, Integer> tgidByTask = new HashMap<>();
         raw.forEach(t -> tgidByTask.put(t.address, t.tgid));
@@ -92,7 +101,7 @@ public final class TaskWalker {
     }
 
     /** First pass: follow {@code tasks.next} and read each task's own fields. Returns true when cut short. */
-    private boolean readList(List<RawTask> out, List<Anomaly> anomalies) {
+    private boolean readList(List<RawTask> out, List<Anomaly> anomalies, WalkPacer pacer) {
         Set<Long> visited = new HashSet<>();
         long current = initTask;
         long expectedPrev = -1;
@@ -133,6 +142,7 @@ public final class TaskWalker {
             }
             expectedPrev = current + layout.tasks();
             current = nextTask;
+            pacer.betweenSteps();
         }
     }
 
