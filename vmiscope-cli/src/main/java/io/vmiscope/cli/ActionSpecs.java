@@ -20,7 +20,8 @@ import java.util.Locale;
 final class ActionSpecs {
 
     static final String HELP = "syscalls:NAMES|GROUPS (e.g. syscalls:openat,execve or syscalls:file,network) | "
-            + "procevents | files | network | pslist:PERIOD[:unpaused] | modules:PERIOD   (PERIOD like 500ms, 5s, 1m)";
+            + "procevents | files[:WATCHED,PATHS] | network | pslist:PERIOD[:unpaused] | modules:PERIOD   "
+            + "(PERIOD like 500ms, 5s, 1m; files:/etc,/tmp also reports writes under those paths)";
 
     private ActionSpecs() {
     }
@@ -36,7 +37,8 @@ final class ActionSpecs {
                 yield new SyscallTraceAction(linux, argument, filter, returnValues);
             }
             case "procevents" -> new ProcessEventsAction(linux, filter);
-            case "files" -> new FileEventsAction(linux, filter);
+            case "files" -> new FileEventsAction(linux, filter,
+                    argument.isEmpty() ? java.util.List.of() : java.util.List.of(argument.split(",")));
             case "network" -> new NetworkEventsAction(linux, filter);
             case "pslist" -> argument.endsWith(":unpaused")
                     ? new SnapshotAction(SnapshotAction.Kind.PROCESSES,

@@ -192,6 +192,20 @@ class LiveMonitorIT {
     }
 
     @Test
+    void writesUnderAWatchedPath_areReported_withTheFilesFullPathAcrossMounts() {
+        vm.console().run("mkdir -p /tmp/watched").orThrow(); // /tmp is a tmpfs mount: the path crosses it
+        runInBackground(new FileEventsAction(linux, ProcessFilter.ALL, List.of("/tmp/watched")));
+
+        vm.console().run("echo secret > /tmp/watched/x; echo other > /tmp/elsewhere").orThrow();
+
+        FileEvent write = awaitEvent(FileEvent.class, e -> e.operation().equals("write"));
+        assertThat(write.path()).isEqualTo("/tmp/watched/x");
+        assertThat(write.detail()).isEqualTo("count=7");
+        assertThat(events).filteredOn(e -> e instanceof FileEvent f && f.operation().equals("write"))
+                .allSatisfy(e -> assertThat(((FileEvent) e).path()).startsWith("/tmp/watched/"));
+    }
+
+    @Test
     void wgetToTheGuestsOwnHttpd_showsTheConnect_andTheMatchingAccept() {
         runInBackground(new NetworkEventsAction(linux, ProcessFilter.ALL));
 

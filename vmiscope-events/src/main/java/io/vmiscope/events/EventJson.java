@@ -1,22 +1,31 @@
 package io.vmiscope.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The documented JSON-lines form of an event (docs/events.md): the common header first, then the
  * kind's fields. Guest strings are written as JSON strings only, escaped by Jackson.
+ * {@link #parse(String)} reads such a line back. All methods are thread-safe.
  */
 public final class EventJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> ATTRIBUTES = new TypeReference<>() {
+    };
+    private static final int MAX_REASON_CHARS = 200;
 
     private EventJson() {
     }
@@ -45,6 +54,169 @@ public final class EventJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write event as JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads one line written by {@link #toLine(Event)} back into the event: {@code parse(toLine(e))}
+     * equals {@code e} for every kind (derived fields such as {@code count} are not read back; an
+     * imported event's attribute values come back as Jackson reads JSON: strings, {@code Integer},
+     * {@code Long}, {@code Double}, {@code Boolean}, lists, maps). Unknown extra keys are ignored.
+     *
+     * @param line one JSON object, without the newline
+     * @return the event the line describes
+     * @throws IllegalArgumentException with a one-line reason when the line is not a JSON object, lacks a
+     *                                  field, holds a field of the wrong type or names an unknown kind
+     */
+    public static Event parse(String line) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + oneLine(e.getOriginalMessage()), e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        long time = longOf(n, "time");
+        String vm = str(n, "vm");
+        String action = str(n, "action");
+        ProcessRef p = new ProcessRef(intOf(n, "pid"), intOf(n, "tid"), intOf(n, "ppid"), longOf(n, "uid"),
+                str(n, "process"));
+        String kind = str(n, "kind");
+        return switch (kind == null ? "" : kind) {
+            case "syscall" -> new SyscallEvent(time, vm, action, p, str(n, "syscall"), intOf(n, "number"),
+                    list(n, "args", EventJson::argument), n.has("result") ? str(n, "result") : null);
+            case "exec" -> new ExecEvent(time, vm, action, p, str(n, "path"), list(n, "argv", e -> text(e, "argv")),
+                    bool(n, "argvComplete"));
+            case "fork" -> new ForkEvent(time, vm, action, p, intOf(n, "childPid"), intOf(n, "childTid"),
+                    bool(n, "thread"));
+            case "exit" -> new ExitEvent(time, vm, action, p, intOf(n, "exitCode"), intOf(n, "signal"),
+                    bool(n, "thread"));
+            case "file" -> new FileEvent(time, vm, action, p, str(n, "operation"), str(n, "path"),
+                    n.has("target") ? str(n, "target") : null, str(n, "detail"), str(n, "syscall"));
+            case "network" -> new NetworkEvent(time, vm, action, p, str(n, "operation"), str(n, "address"),
+                    intOf(n, "fd"), str(n, "syscall"));
+            case "processes" -> new ProcessSnapshotEvent(time, vm, action, p, list(n, "processes", EventJson::process),
+                    list(n, "appeared", e -> integer(e, "appeared")), list(n, "disappeared", e -> integer(e, "disappeared")),
+                    bool(n, "complete"), bool(n, "paused"));
+            case "modules" -> new ModuleSnapshotEvent(time, vm, action, p, list(n, "modules", EventJson::module),
+                    list(n, "appeared", e -> text(e, "appeared")), list(n, "disappeared", e -> text(e, "disappeared")),
+                    bool(n, "complete"));
+            case "anomaly" -> new AnomalyEvent(time, vm, action, p, str(n, "anomaly"), str(n, "where"),
+                    str(n, "detail"));
+            case "control" -> new ControlEvent(time, vm, action, p, str(n, "change"), str(n, "reason"));
+            case "imported" -> new ImportedEvent(time, vm, action, p, str(n, "tool"), str(n, "source"),
+                    str(n, "method"), attributes(n));
+            default -> throw new IllegalArgumentException("unknown kind '" + oneLine(kind) + "'");
+        };
+    }
+
+    private static SyscallArgument argument(JsonNode a) {
+        return new SyscallArgument(str(a, "name"), str(a, "type"), longOf(a, "raw"), str(a, "value"),
+                optionalBool(a, "truncated"), optionalBool(a, "unreadable"));
+    }
+
+    private static ProcessSnapshotEvent.Entry process(JsonNode e) {
+        String state = str(e, "state");
+        if (state == null || state.length() != 1) {
+            throw new IllegalArgumentException("field 'state' is not one character");
+        }
+        return new ProcessSnapshotEvent.Entry(intOf(e, "pid"), intOf(e, "tid"), intOf(e, "ppid"), longOf(e, "uid"),
+                longOf(e, "gid"), str(e, "name"), list(e, "argv", a -> text(a, "argv")), state.charAt(0),
+                bool(e, "kernelThread"), longOf(e, "startTimeNanos"));
+    }
+
+    private static ModuleSnapshotEvent.Entry module(JsonNode m) {
+        String base = str(m, "base");
+        long address;
+        try {
+            address = Long.parseUnsignedLong(base.startsWith("0x") ? base.substring(2) : base, 16);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("field 'base' is not a hex address", e);
+        }
+        return new ModuleSnapshotEvent.Entry(str(m, "name"), str(m, "state"), address, longOf(m, "size"));
+    }
+
+    private static Map<String, Object> attributes(JsonNode n) {
+        JsonNode a = field(n, "attributes");
+        if (!a.isObject()) {
+            throw new IllegalArgumentException("field 'attributes' is not an object");
+        }
+        return JSON.convertValue(a, ATTRIBUTES);
+    }
+
+    private static JsonNode field(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing field '" + key + "'");
+        }
+        return v;
+    }
+
+    private static String str(JsonNode n, String key) {
+        JsonNode v = field(n, key);
+        if (v.isNull()) {
+            return null;
+        }
+        return text(v, key);
+    }
+
+    private static String text(JsonNode v, String key) {
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("field '" + key + "' is not a string");
+        }
+        return v.textValue();
+    }
+
+    private static long longOf(JsonNode n, String key) {
+        JsonNode v = field(n, key);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new IllegalArgumentException("field '" + key + "' is not a 64-bit integer");
+        }
+        return v.longValue();
+    }
+
+    private static int intOf(JsonNode n, String key) {
+        return integer(field(n, key), key);
+    }
+
+    private static int integer(JsonNode v, String key) {
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new IllegalArgumentException("field '" + key + "' is not a 32-bit integer");
+        }
+        return v.intValue();
+    }
+
+    private static boolean bool(JsonNode n, String key) {
+        JsonNode v = field(n, key);
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException("field '" + key + "' is not a boolean");
+        }
+        return v.booleanValue();
+    }
+
+    private static boolean optionalBool(JsonNode n, String key) {
+        return n.has(key) && bool(n, key);
+    }
+
+    private static <T> List<T> list(JsonNode n, String key, Function<JsonNode, T> element) {
+        JsonNode v = field(n, key);
+        if (!v.isArray()) {
+            throw new IllegalArgumentException("field '" + key + "' is not a list");
+        }
+        List<T> out = new ArrayList<>(v.size());
+        for (JsonNode e : v) {
+            if (e.isNull()) {
+                throw new IllegalArgumentException("field '" + key + "' holds null");
+            }
+            out.add(element.apply(e));
+        }
+        return out;
+    }
+
+    private static String oneLine(String s) {
+        String flat = String.valueOf(s).replaceAll("\\s+", " ");
+        return flat.length() <= MAX_REASON_CHARS ? flat : flat.substring(0, MAX_REASON_CHARS) + "…";
     }
 
     /**

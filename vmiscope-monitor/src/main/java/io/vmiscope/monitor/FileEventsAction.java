@@ -4,6 +4,7 @@ import io.vmiscope.events.FileEvent;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.syscall.DecodedArg;
+import io.vmiscope.linux.task.OpenFiles;
 
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,9 @@ import java.util.stream.Collectors;
 /**
  * File events: opens and creations, unlinks, renames, permission and owner changes, directory and
  * link creation, truncation — from the entries of the syscalls that do them. Paths are as the process
- * gave them (relative ones stay relative).
+ * gave them (relative ones stay relative). With watched paths, writes ({@code write}, {@code pwrite64},
+ * {@code writev}) to files under them are reported too: the written file's path comes from the
+ * writer's file table in kernel memory, so every write in the guest stops it — watch only when needed.
  */
 public final class FileEventsAction implements Action {
 
@@ -39,18 +42,33 @@ public final class FileEventsAction implements Action {
 
     private static final Set<String> DETAIL_TYPES = Set.of("OPEN_FLAGS", "MODE", "AT_FLAGS");
 
+    private static final Set<String> WRITES = Set.of("write", "pwrite64", "writev");
+
     private final String id;
     private final ProcessFilter filter;
     private final SyscallEntries entries;
     private final List<Hook> hooks;
+    private final List<String> watched;
+    private final OpenFiles openFiles;
 
     public FileEventsAction(LinuxGuest linux, ProcessFilter filter) {
-        this.id = filter.isAll() ? "files" : "files[" + filter + "]";
+        this(linux, filter, List.of());
+    }
+
+    /** @param watchedPaths path prefixes whose writes are reported, e.g. {@code /etc}; empty: none */
+    public FileEventsAction(LinuxGuest linux, ProcessFilter filter, List<String> watchedPaths) {
+        this.watched = List.copyOf(watchedPaths);
+        this.id = (filter.isAll() ? "files" : "files[" + filter + "]") + (watched.isEmpty() ? "" : ":" + String.join(",", watched));
         this.filter = filter;
         this.entries = new SyscallEntries(linux);
+        this.openFiles = new OpenFiles(linux.memory(), linux.profile());
         Set<String> present = SHAPES.keySet().stream().filter(n -> entries.table().find(n).isPresent())
                 .collect(Collectors.toSet());
-        this.hooks = entries.hooks(present, this::onEntry);
+        List<Hook> all = new java.util.ArrayList<>(entries.hooks(present, this::onEntry));
+        if (!watched.isEmpty()) {
+            all.addAll(entries.hooks(WRITES, this::onWrite));
+        }
+        this.hooks = List.copyOf(all);
     }
 
     @Override
@@ -66,6 +84,20 @@ public final class FileEventsAction implements Action {
     @Override
     public Optional<Periodic> periodic() {
         return Optional.empty();
+    }
+
+    /** {@code write(fd, buf, count)}: reported when the file is under a watched path. */
+    private void onWrite(Hit hit, SyscallEntries.Call call) {
+        ProcessRef process = hit.process();
+        if (!filter.matches(process) || hit.currentTask().isEmpty()) {
+            return;
+        }
+        String path = openFiles.path(hit.currentTask().get().task(), (int) call.args()[0]);
+        if (watched.stream().noneMatch(w -> path.equals(w) || path.startsWith(w.endsWith("/") ? w : w + "/"))) {
+            return;
+        }
+        hit.emit(new FileEvent(hit.timeNanos(), hit.vm(), id, process, "write", path, null,
+                (call.name().equals("writev") ? "iovcnt=" : "count=") + call.args()[2], call.name()));
     }
 
     private void onEntry(Hit hit, SyscallEntries.Call call) {
