@@ -2,11 +2,7 @@ package io.vmiscope.cli;
 
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
-import io.vmiscope.guest.GuestBuilder;
-import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
-import io.vmiscope.guest.VmOptions;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.profile.KernelProfiles;
@@ -52,12 +48,8 @@ abstract class LiveGuestProcessListTest {
 
     @BeforeAll
     void bootGuest() {
-        GuestImage image = GuestBuilder.withDefaults().build();
-        vm = QemuLauncher.withDefaults().start(image,
-                VmOptions.named((kaslr() ? "live-kaslr-" : "live-nokaslr-") + ProcessHandle.current().pid())
-                        .withKaslr(kaslr()));
-        vm.awaitBooted(Duration.ofMinutes(3));
-        profile = KernelProfiles.load(image.kernel(), ProfileCache.atDefaultLocation());
+        vm = TestGuests.boot(kaslr() ? "live-kaslr" : "live-nokaslr", kaslr());
+        profile = KernelProfiles.load(TestGuests.image().kernel(), ProfileCache.atDefaultLocation());
     }
 
     @AfterAll

@@ -2,11 +2,8 @@ package io.vmiscope.cli;
 
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
-import io.vmiscope.guest.GuestBuilder;
 import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
-import io.vmiscope.guest.VmOptions;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.module.ModuleInfo;
 import io.vmiscope.linux.module.ModuleSnapshotDiff;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -48,9 +44,8 @@ class LiveModuleListIT {
 
     @BeforeAll
     void bootGuest() {
-        image = GuestBuilder.withDefaults().build();
-        vm = QemuLauncher.withDefaults().start(image, VmOptions.named("live-modules-" + ProcessHandle.current().pid()));
-        vm.awaitBooted(Duration.ofMinutes(3));
+        image = TestGuests.image();
+        vm = TestGuests.boot("live-modules");
         profile = KernelProfiles.load(image.kernel(), ProfileCache.atDefaultLocation());
     }
 

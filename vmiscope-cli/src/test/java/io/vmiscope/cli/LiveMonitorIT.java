@@ -10,11 +10,8 @@ import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.events.ModuleSnapshotEvent;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
-import io.vmiscope.guest.GuestBuilder;
 import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
-import io.vmiscope.guest.VmOptions;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.profile.KernelProfiles;
@@ -62,9 +59,8 @@ class LiveMonitorIT {
 
     @BeforeAll
     void bootGuest() {
-        image = GuestBuilder.withDefaults().build();
-        vm = QemuLauncher.withDefaults().start(image, VmOptions.named("live-monitor-" + ProcessHandle.current().pid()));
-        vm.awaitBooted(Duration.ofMinutes(3));
+        image = TestGuests.image();
+        vm = TestGuests.boot("live-monitor");
         profile = KernelProfiles.load(image.kernel(), ProfileCache.atDefaultLocation());
     }
 

@@ -2,10 +2,7 @@ package io.vmiscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vmiscope.guest.GuestBuilder;
-import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
-import io.vmiscope.guest.VmOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,9 +30,7 @@ class MonitorCommandIT {
 
     @BeforeAll
     void bootGuest() {
-        vm = QemuLauncher.withDefaults().start(GuestBuilder.withDefaults().build(),
-                VmOptions.named("monitor-cmd-" + ProcessHandle.current().pid()));
-        vm.awaitBooted(Duration.ofMinutes(3));
+        vm = TestGuests.boot("monitor-cmd");
     }
 
     @AfterAll

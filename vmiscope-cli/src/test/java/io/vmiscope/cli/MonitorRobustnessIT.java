@@ -1,10 +1,7 @@
 package io.vmiscope.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vmiscope.guest.GuestBuilder;
-import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
-import io.vmiscope.guest.VmOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,9 +36,7 @@ class MonitorRobustnessIT {
 
     @BeforeAll
     void bootGuest() {
-        vm = QemuLauncher.withDefaults().start(GuestBuilder.withDefaults().build(),
-                VmOptions.named("robust-" + ProcessHandle.current().pid()));
-        vm.awaitBooted(Duration.ofMinutes(3));
+        vm = TestGuests.boot("robust");
     }
 
     @AfterAll

@@ -14,9 +14,13 @@ public sealed interface Action permits SnapshotAction, ProcessEventsAction, Sysc
     /** A stable id, e.g. {@code "syscalls:file,network"} or {@code "pslist:5s"}. */
     String id();
 
-    /** Kernel function entries to hook; empty for purely periodic actions. */
-    List<Hook> hooks();
+    /** Kernel function entries to hook; none for purely periodic actions. */
+    default List<Hook> hooks() {
+        return List.of();
+    }
 
-    /** Periodic work, if any. */
-    Optional<Periodic> periodic();
+    /** Periodic work, if any; none for purely hook-driven actions. */
+    default Optional<Periodic> periodic() {
+        return Optional.empty();
+    }
 }

@@ -8,7 +8,6 @@ import io.vmiscope.linux.task.OpenFiles;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -81,10 +80,6 @@ public final class FileEventsAction implements Action {
         return hooks;
     }
 
-    @Override
-    public Optional<Periodic> periodic() {
-        return Optional.empty();
-    }
 
     /** {@code write(fd, buf, count)}: reported when the file is under a watched path. */
     private void onWrite(Hit hit, SyscallEntries.Call call) {

@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -76,10 +75,6 @@ public final class NetworkEventsAction implements Action {
         return List.copyOf(hooks);
     }
 
-    @Override
-    public Optional<Periodic> periodic() {
-        return Optional.empty();
-    }
 
     private void onEntry(Hit hit, SyscallEntries.Call call) {
         ProcessRef process = hit.process();

@@ -15,7 +15,6 @@ import io.vmiscope.linux.task.TaskIdentity;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Process events: exec (image path and argv, at the entry of {@code execve}/{@code execveat}), fork
@@ -67,10 +66,6 @@ public final class ProcessEventsAction implements Action {
         return List.copyOf(hooks);
     }
 
-    @Override
-    public Optional<Periodic> periodic() {
-        return Optional.empty();
-    }
 
     /** {@code __x64_sys_execve(const struct pt_regs *regs)}: filename and argv are user pointers in regs. */
     private void exec(Hit hit, long filenameMember, long argvMember) {

@@ -68,10 +68,6 @@ public final class SnapshotAction implements Action {
         return id;
     }
 
-    @Override
-    public List<Hook> hooks() {
-        return List.of();
-    }
 
     @Override
     public Optional<Periodic> periodic() {

@@ -7,7 +7,6 @@ import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.syscall.ReturnFormatter;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,10 +56,6 @@ public final class SyscallTraceAction implements Action {
         return hooks;
     }
 
-    @Override
-    public Optional<Periodic> periodic() {
-        return Optional.empty();
-    }
 
     private void onEntry(Hit hit, SyscallEntries.Call call) {
         ProcessRef process = hit.process();

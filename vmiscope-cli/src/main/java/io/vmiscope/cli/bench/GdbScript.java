@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class GdbScript {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The scripts' shared prelude (config, connection, reads), imported from beside them. */
+    private static final String SHARED_MODULE = "vmiscope_gdb.py";
 
     private GdbScript() {
     }
@@ -34,8 +36,10 @@ final class GdbScript {
         try {
             Files.createDirectories(workDir);
             Path scriptFile = workDir.resolve(script);
-            try (InputStream in = GdbScript.class.getResourceAsStream(script)) {
-                Files.write(scriptFile, in.readAllBytes());
+            for (String resource : new String[] {script, SHARED_MODULE}) {
+                try (InputStream in = GdbScript.class.getResourceAsStream(resource)) {
+                    Files.write(workDir.resolve(resource), in.readAllBytes());
+                }
             }
             Files.deleteIfExists(expectedOutput);
             Path configFile = workDir.resolve(script + ".config.json");

@@ -4,34 +4,17 @@
 # Run as: VMISCOPE_BENCH_CONFIG=cfg.json gdb -nx -batch -x gdb_ps.py
 import json
 import os
-import struct
+import sys
 import time
 
 import gdb
 
-cfg = json.load(open(os.environ["VMISCOPE_BENCH_CONFIG"]))
+sys.path.insert(0, os.path.dirname(os.environ["VMISCOPE_BENCH_CONFIG"]))
+from vmiscope_gdb import cfg, rd, u32, u64  # noqa: E402  (connects to the stub)
+
 off = cfg["offsets"]
 PF_KTHREAD = 0x00200000
 ADDR = 0x000FFFFFFFFFF000
-
-gdb.execute("set pagination off")
-gdb.execute("set confirm off")
-gdb.execute("set architecture i386:x86-64", to_string=True)
-gdb.execute("target remote %s" % cfg["target"], to_string=True)
-inf = gdb.selected_inferior()
-
-
-def rd(addr, n):
-    return bytes(inf.read_memory(addr, n))
-
-
-def u64(addr):
-    return struct.unpack("<Q", rd(addr, 8))[0]
-
-
-def u32(addr):
-    return struct.unpack("<I", rd(addr, 4))[0]
-
 
 def physical(on):
     gdb.execute("maint packet Qqemu.PhyMemMode:%d" % (1 if on else 0), to_string=True)

@@ -5,36 +5,21 @@
 # Run as: VMISCOPE_BENCH_CONFIG=cfg.json gdb -nx -batch -x gdb_trace.py
 import json
 import os
-import struct
+import sys
 import threading
 import time
 
 import gdb
 
-cfg = json.load(open(os.environ["VMISCOPE_BENCH_CONFIG"]))
+sys.path.insert(0, os.path.dirname(os.environ["VMISCOPE_BENCH_CONFIG"]))
+from vmiscope_gdb import cfg, rd, u32, u64  # noqa: E402  (connects to the stub)
+
 off = cfg["offsets"]
 O_FLAGS = [(0o1, "O_WRONLY"), (0o2, "O_RDWR"), (0o100, "O_CREAT"), (0o200, "O_EXCL"), (0o1000, "O_TRUNC"),
            (0o2000, "O_APPEND"), (0o4000, "O_NONBLOCK"), (0o200000, "O_DIRECTORY"), (0o2000000, "O_CLOEXEC")]
 
-gdb.execute("set pagination off")
-gdb.execute("set confirm off")
-gdb.execute("set architecture i386:x86-64", to_string=True)
-gdb.execute("target remote %s" % cfg["target"], to_string=True)
-inf = gdb.selected_inferior()
 out = open(cfg["output"], "w")
 count = {"events": 0}
-
-
-def rd(addr, n):
-    return bytes(inf.read_memory(addr, n))
-
-
-def u64(addr):
-    return struct.unpack("<Q", rd(addr, 8))[0]
-
-
-def u32(addr):
-    return struct.unpack("<I", rd(addr, 4))[0]
 
 
 def reg(name):

@@ -3,11 +3,9 @@ package io.vmiscope.cli.guard;
 import io.vmiscope.cli.Main;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
-import io.vmiscope.guest.GuestBuilder;
+import io.vmiscope.cli.TestGuests;
 import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
-import io.vmiscope.guest.VmOptions;
 import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
 import org.junit.jupiter.api.AfterAll;
@@ -61,9 +59,8 @@ class GuardIT {
 
     @BeforeAll
     void bootGuest() {
-        image = GuestBuilder.withDefaults().build();
-        vm = QemuLauncher.withDefaults().start(image, VmOptions.named("guard-" + ProcessHandle.current().pid()));
-        vm.awaitBooted(Duration.ofMinutes(3));
+        image = TestGuests.image();
+        vm = TestGuests.boot("guard");
         // The tracer child loads the profile from the cache this fills.
         KernelProfiles.load(image.kernel(), ProfileCache.atDefaultLocation());
     }
