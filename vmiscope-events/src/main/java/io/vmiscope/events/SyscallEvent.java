@@ -11,12 +11,20 @@ import java.util.Map;
  * @param number    its number in the x86-64 table, or -1
  * @param arguments decoded arguments in order
  * @param result    the return value as text ({@code "3"}, {@code "-1 ENOENT"}), or {@code null} when not traced
+ * @param abi       the entry path: {@code "x64"}, {@code "ia32"} (a 32-bit call), or empty when unknown (imports)
  */
 public record SyscallEvent(long timeNanos, String vm, String action, ProcessRef process, String name, int number,
-                           List<SyscallArgument> arguments, String result) implements Event {
+                           List<SyscallArgument> arguments, String result, String abi) implements Event {
 
     public SyscallEvent {
         arguments = List.copyOf(arguments);
+        abi = abi == null ? "" : abi;
+    }
+
+    /** A call whose entry path is unknown (as in imported logs). */
+    public SyscallEvent(long timeNanos, String vm, String action, ProcessRef process, String name, int number,
+                        List<SyscallArgument> arguments, String result) {
+        this(timeNanos, vm, action, process, name, number, arguments, result, "");
     }
 
     @Override
@@ -45,6 +53,9 @@ public record SyscallEvent(long timeNanos, String vm, String action, ProcessRef 
         }).toList());
         if (result != null) {
             f.put("result", result);
+        }
+        if (!abi.isEmpty()) {
+            f.put("abi", abi);
         }
         return f;
     }

@@ -35,6 +35,8 @@ public final class FakeLinux {
     public static final long SYS_EXECVE = TEXT + 0x1000;
     public static final long WAKE_UP_NEW_TASK = TEXT + 0x2000;
     public static final long DO_EXIT = TEXT + 0x3000;
+    public static final long SYS_OPENAT = TEXT + 0x4000;
+    public static final long IA32_COMPAT_SYS_OPENAT = TEXT + 0x5000;
     /** The per-CPU offset of current_task, and where the fake's one CPU keeps its per-CPU area. */
     static final long CURRENT_TASK = 0x2_0000;
     public static final long PER_CPU_BASE = 0xffff_8880_7fc0_0000L;
@@ -104,6 +106,9 @@ public final class FakeLinux {
                 "do_exit", DO_EXIT, "current_task", CURRENT_TASK).entrySet()) {
             symbols.put(e.getKey(), new KernelSymbol(e.getKey(), e.getValue(), 'D'));
         }
+        for (var e : Map.of("__x64_sys_openat", SYS_OPENAT, "__ia32_compat_sys_openat", IA32_COMPAT_SYS_OPENAT).entrySet()) {
+            symbols.put(e.getKey(), new KernelSymbol(e.getKey(), e.getValue(), 'T'));
+        }
         StructLayout task = new StructLayout("task_struct", TASK.sizeBytes(), List.of(
                 member("tasks", TASK.tasks(), 16, "struct list_head"), member("pid", TASK.pid(), 4, "pid_t"),
                 member("tgid", TASK.tgid(), 4, "pid_t"), member("comm", TASK.comm(), 16, "char[16]"),
@@ -124,8 +129,13 @@ public final class FakeLinux {
                 member("refcnt", MODULE_REFCNT, 4, "atomic_t")));
         StructLayout moduleLayout = new StructLayout("module_layout", 0x50, List.of(
                 member("base", LAYOUT_BASE, 8, "void *"), member("size", LAYOUT_SIZE, 4, "unsigned int")));
-        StructLayout ptRegs = new StructLayout("pt_regs", 168, List.of(member("dx", PT_REGS_DX, 8, "long unsigned int"),
-                member("si", PT_REGS_SI, 8, "long unsigned int"), member("di", PT_REGS_DI, 8, "long unsigned int")));
+        // x86-64's struct pt_regs, as BTF gives it for 6.1
+        StructLayout ptRegs = new StructLayout("pt_regs", 168, List.of(member("bp", 0x20, 8, "long"),
+                member("bx", 0x28, 8, "long"), member("r10", 0x38, 8, "long"), member("r9", 0x40, 8, "long"),
+                member("r8", 0x48, 8, "long"), member("ax", 0x50, 8, "long"), member("cx", 0x58, 8, "long"),
+                member("dx", PT_REGS_DX, 8, "long"), member("si", PT_REGS_SI, 8, "long"),
+                member("di", PT_REGS_DI, 8, "long"), member("orig_ax", 0x78, 8, "long"), member("ip", 0x80, 8, "long"),
+                member("sp", 0x98, 8, "long")));
         return new KernelProfile("fake", "", banner, symbols, Map.of("task_struct", task, "cred", cred,
                 "mm_struct", mm, "module", module, "module_layout", moduleLayout, "pt_regs", ptRegs));
     }
@@ -146,6 +156,22 @@ public final class FakeLinux {
         guest.setRegister(guest.vcpus().get(0), "gs_base", PER_CPU_BASE);
     }
 
+    /** A kernel stack holding a {@code struct pt_regs} with these 32-bit call registers; returns its address. */
+    public long ia32PtRegs(long bx, long cx, long dx) {
+        long regs = kernelObject(168);
+        kernelTables.writeVirtualU64(regs + 0x28, bx);
+        kernelTables.writeVirtualU64(regs + 0x58, cx);
+        kernelTables.writeVirtualU64(regs + PT_REGS_DX, dx);
+        return regs;
+    }
+
+    /** A string in user memory mapped by the kernel's tables too (as CR3 maps user space at syscall entry). */
+    public long userString(long va, String text) {
+        kernelTables.mapFresh(va, text.length() + 1);
+        kernelTables.writeVirtual(va, (text + "\0").getBytes(StandardCharsets.UTF_8));
+        return va;
+    }
+
     /** A kernel stack holding a {@code struct pt_regs} with these user argument registers; returns its address. */
     public long ptRegs(long di, long si, long dx) {
         long regs = kernelObject(168);
@@ -153,6 +179,11 @@ public final class FakeLinux {
         kernelTables.writeVirtualU64(regs + PT_REGS_SI, si);
         kernelTables.writeVirtualU64(regs + PT_REGS_DX, dx);
         return regs;
+    }
+
+    /** The physical root of the kernel's page tables (the vCPU's CR3). */
+    public long kernelCr3() {
+        return kernelTables.cr3();
     }
 
     /** The fake behind it, for its recorded calls and access costs. */

@@ -3,6 +3,7 @@ package io.vmiscope.monitor;
 import io.vmiscope.api.Gva;
 import io.vmiscope.events.SyscallArgument;
 import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.linux.syscall.ArgType;
 import io.vmiscope.linux.syscall.DecodeLimits;
 import io.vmiscope.linux.syscall.DecodedArg;
 import io.vmiscope.linux.syscall.PtRegsLayout;
@@ -24,10 +25,19 @@ import java.util.function.BiConsumer;
  */
 final class SyscallEntries {
 
-    /** One call at its entry: which syscall and its six raw arguments. */
+    /** One call at its entry: which syscall (and so which entry path) and its six raw arguments. */
     record Call(Syscall syscall, long[] args) {
         String name() {
             return syscall.name();
+        }
+
+        boolean ia32() {
+            return syscall.abi() != Syscall.Abi.X64;
+        }
+
+        /** As events name the entry path. */
+        String abi() {
+            return ia32() ? "ia32" : "x64";
         }
     }
 
@@ -49,16 +59,27 @@ final class SyscallEntries {
         return table;
     }
 
-    /** A hook per syscall name; the kernel's missing ones are refused with the table's reason. */
+    /**
+     * A hook per syscall name on its 64-bit entry, and one on its 32-bit entry when the kernel has one
+     * (the compat entry when present: the 32-bit table points at it); the kernel's missing ones are
+     * refused with the table's reason.
+     */
     List<Hook> hooks(Set<String> names, BiConsumer<Hit, Call> handler) {
         List<Hook> hooks = new ArrayList<>();
         for (String name : names) {
             Syscall syscall = table.find(name).orElseThrow(() -> new IllegalArgumentException(
                     table.whyMissing(name).orElse("no syscall " + name)));
-            long address = syscall.address() + linux.location().slide();
-            hooks.add(new Hook(syscall.symbol(), Gva.of(address), hit -> handler.accept(hit, read(hit, syscall))));
+            hooks.add(hook(syscall, handler));
+            table.ia32().stream().filter(s -> s.name().equals(name))
+                    .min(java.util.Comparator.comparing(s -> s.abi() == Syscall.Abi.IA32_COMPAT ? 0 : 1))
+                    .ifPresent(ia32 -> hooks.add(hook(ia32, handler)));
         }
         return hooks;
+    }
+
+    private Hook hook(Syscall syscall, BiConsumer<Hit, Call> handler) {
+        long address = syscall.address() + linux.location().slide();
+        return new Hook(syscall.symbol(), Gva.of(address), hit -> handler.accept(hit, read(hit, syscall)));
     }
 
     /**
@@ -72,13 +93,22 @@ final class SyscallEntries {
 
     private Call read(Hit hit, Syscall syscall) {
         ReadPlan.Block block = ptRegsPlan.read(hit.memory(), Gva.of(hit.register("rdi")));
-        return new Call(syscall, ptRegs.arguments(block));
+        return new Call(syscall, syscall.abi() == Syscall.Abi.X64 ? ptRegs.arguments(block) : ptRegs.ia32Arguments(block));
     }
 
     /** The arguments decoded through the calling process's page tables (the vCPU's CR3). */
     List<DecodedArg> decode(Hit hit, Call call) {
-        return SyscallDecoder.decode(SyscallSignature.of(call.name()), call.args(),
+        return SyscallDecoder.decode(call.ia32() ? with32BitPointerArraysAsPointers(call.name())
+                        : SyscallSignature.of(call.name()), call.args(),
                 UserMemory.of(hit.memory(), hit.register("cr3")), DecodeLimits.DEFAULT);
+    }
+
+    /** The decoder reads 64-bit pointer arrays; a 32-bit caller's argv/envp are shown as pointers instead. */
+    private static SyscallSignature with32BitPointerArraysAsPointers(String name) {
+        SyscallSignature signature = SyscallSignature.of(name);
+        return new SyscallSignature(signature.name(), signature.params().stream()
+                .map(p -> p.type() == ArgType.ARGV || p.type() == ArgType.ENVP || p.type() == ArgType.SOCKADDR_LEN_PTR
+                        ? new SyscallSignature.Param(p.name(), ArgType.PTR, -1) : p).toList(), signature.returns());
     }
 
     /** The same, in the events' shape. */

@@ -63,16 +63,16 @@ public final class SyscallTraceAction implements Action {
             return;
         }
         List<SyscallArgument> args = SyscallEntries.asEventArguments(entries.decode(hit, call));
-        int number = call.syscall().number().orElse(-1);
+        int number = call.syscall().number().orElse(-1); // ia32 entries have no x86-64 number
         long time = hit.timeNanos();
         if (!returnValues) {
-            hit.emit(new SyscallEvent(time, hit.vm(), id, process, call.name(), number, args, null));
+            hit.emit(new SyscallEvent(time, hit.vm(), id, process, call.name(), number, args, null, call.abi()));
             return;
         }
         hit.onReturn(
                 ret -> ret.emit(new SyscallEvent(time, ret.vm(), id, process, call.name(), number, args,
-                        ReturnFormatter.format(call.name(), ret.register("rax")))),
+                        ReturnFormatter.format(call.name(), ret.register("rax")), call.abi())),
                 () -> hit.emit(new SyscallEvent(time, hit.vm(), id, process, call.name(), number, args,
-                        "? (no return within the timeout)")));
+                        "? (no return within the timeout)", call.abi())));
     }
 }

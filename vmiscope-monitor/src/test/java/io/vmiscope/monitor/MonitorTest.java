@@ -89,6 +89,27 @@ class MonitorTest {
     }
 
     @Test
+    void a32BitCall_isTracedAtItsCompatEntry_withArgumentsFromBxCxDx() {
+        SyscallTraceAction trace = new SyscallTraceAction(attached, "openat", ProcessFilter.ALL, false);
+        assertThat(trace.hooks()).extracting(Hook::symbol).containsExactly("__x64_sys_openat", "__ia32_compat_sys_openat");
+        monitor.start(trace);
+        long path = linux.userString(0x0804_a000L, "/etc/shadow");
+        guest.setRegister(vcpu, "rdi", linux.ia32PtRegs(0xffff_ff9cL, path, 0x241)); // AT_FDCWD as 32 bits
+        guest.setRegister(vcpu, "cr3", linux.kernelCr3());
+        guest.scheduleBreakpointHit(vcpu, Gva.of(FakeLinux.IA32_COMPAT_SYS_OPENAT + SLIDE));
+
+        monitor.run(Duration.ofMillis(200));
+
+        assertThat(eventsOf(io.vmiscope.events.SyscallEvent.class)).singleElement().satisfies(e -> {
+            assertThat(e.abi()).isEqualTo("ia32");
+            assertThat(e.name()).isEqualTo("openat");
+            assertThat(e.arguments().get(1).text()).isEqualTo("\"/etc/shadow\"");
+            assertThat(e.arguments().get(2).text()).contains("O_WRONLY").contains("O_CREAT").contains("O_TRUNC");
+            assertThat(e.process().pid()).isEqualTo(42);
+        });
+    }
+
+    @Test
     void killedBySignal_reportsTheSignal_notAnExitStatus() {
         monitor.start(new ProcessEventsAction(attached, ProcessFilter.ALL));
         hitDoExit(9);

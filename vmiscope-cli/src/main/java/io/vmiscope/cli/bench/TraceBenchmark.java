@@ -54,7 +54,8 @@ public final class TraceBenchmark {
             SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls, ProcessFilter.ALL, false);
             monitor.start(trace);
             Map<String, Long> hooks = new HashMap<>();
-            trace.hooks().forEach(h -> hooks.put(h.symbol().replace("__x64_sys_", ""), h.address().value()));
+            trace.hooks().stream().filter(h -> h.symbol().startsWith("__x64_sys_")) // the gdb script decodes x64 calls
+                    .forEach(h -> hooks.put(h.symbol().replace("__x64_sys_", ""), h.address().value()));
             recorder.record();
             long t0 = System.nanoTime();
             monitor.run(time);

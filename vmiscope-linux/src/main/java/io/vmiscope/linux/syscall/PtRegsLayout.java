@@ -22,9 +22,12 @@ import java.util.List;
  * @param ax     the return value, once the call has returned
  * @param ip     the user instruction pointer after {@code syscall}
  * @param sp     the user stack pointer
+ * @param bx     first argument of a 32-bit ({@code int 0x80}) call
+ * @param cx     second argument of a 32-bit call
+ * @param bp     sixth argument of a 32-bit call
  */
 public record PtRegsLayout(long di, long si, long dx, long r10, long r8, long r9, long origAx, long ax, long ip,
-                           long sp) {
+                           long sp, long bx, long cx, long bp) {
 
     /** Every saved register is 8 bytes on x86-64. */
     public static final int REGISTER_BYTES = 8;
@@ -51,14 +54,14 @@ public record PtRegsLayout(long di, long si, long dx, long r10, long r8, long r9
         StructLayout regs = profile.struct("pt_regs");
         return new PtRegsLayout(regs.offsetOf("di"), regs.offsetOf("si"), regs.offsetOf("dx"), regs.offsetOf("r10"),
                 regs.offsetOf("r8"), regs.offsetOf("r9"), regs.offsetOf("orig_ax"), regs.offsetOf("ax"),
-                regs.offsetOf("ip"), regs.offsetOf("sp"));
+                regs.offsetOf("ip"), regs.offsetOf("sp"), regs.offsetOf("bx"), regs.offsetOf("cx"), regs.offsetOf("bp"));
     }
 
-    /** The fields this layout knows: the six argument registers in order, then orig_ax, ax, ip, sp. */
+    /** The fields this layout knows: the six argument registers in order, orig_ax, ax, ip, sp, then bx, cx, bp. */
     public List<Field> fields() {
         return List.of(new Field("di", di), new Field("si", si), new Field("dx", dx), new Field("r10", r10),
                 new Field("r8", r8), new Field("r9", r9), new Field("orig_ax", origAx), new Field("ax", ax),
-                new Field("ip", ip), new Field("sp", sp));
+                new Field("ip", ip), new Field("sp", sp), new Field("bx", bx), new Field("cx", cx), new Field("bp", bp));
     }
 
     /** Adds every field to {@code builder}. */
@@ -78,6 +81,18 @@ public record PtRegsLayout(long di, long si, long dx, long r10, long r8, long r9
     /** The six system-call arguments {@code di, si, dx, r10, r8, r9} from a block read by a plan with these fields. */
     public long[] arguments(ReadPlan.Block block) {
         return new long[] {block.u64(di), block.u64(si), block.u64(dx), block.u64(r10), block.u64(r8), block.u64(r9)};
+    }
+
+    /**
+     * The six arguments of a 32-bit call ({@code int 0x80} / compat): {@code bx, cx, dx, si, di, bp},
+     * each the low 32 bits, zero-extended (arch/x86/entry/entry_32.S's convention).
+     */
+    public long[] ia32Arguments(ReadPlan.Block block) {
+        long[] regs = {block.u64(bx), block.u64(cx), block.u64(dx), block.u64(si), block.u64(di), block.u64(bp)};
+        for (int i = 0; i < regs.length; i++) {
+            regs[i] &= 0xffff_ffffL;
+        }
+        return regs;
     }
 
     /** The system-call number ({@code orig_ax}) from a block. */

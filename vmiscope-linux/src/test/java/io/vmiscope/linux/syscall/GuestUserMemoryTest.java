@@ -57,20 +57,24 @@ class GuestUserMemoryTest {
     @Test
     void theArgumentRegisters_comeFromOnePtRegsRead() {
         kernel.mapFresh(PT_REGS & -4096, 2 * 4096);
-        PtRegsLayout layout = new PtRegsLayout(0x70, 0x68, 0x60, 0x38, 0x48, 0x40, 0x78, 0x50, 0x80, 0x98);
+        PtRegsLayout layout = new PtRegsLayout(0x70, 0x68, 0x60, 0x38, 0x48, 0x40, 0x78, 0x50, 0x80, 0x98, 0x28, 0x58, 0x20);
         for (int i = 0; i < 6; i++) {
             long[] offsets = {0x70, 0x68, 0x60, 0x38, 0x48, 0x40};
             kernel.writeVirtualU64(PT_REGS + offsets[i], 100 + i);
         }
         kernel.writeVirtualU64(PT_REGS + 0x78, 257);
+        kernel.writeVirtualU64(PT_REGS + 0x28, 0xffff_ffff_0000_0007L); // bx: only its low half counts for ia32
+        kernel.writeVirtualU64(PT_REGS + 0x58, 8);  // cx
+        kernel.writeVirtualU64(PT_REGS + 0x20, 9);  // bp
         ReadPlan plan = layout.readPlan(4096);
 
         ReadPlan.Block block = plan.read(memory, Gva.of(PT_REGS));
 
         assertThat(layout.arguments(block)).containsExactly(100, 101, 102, 103, 104, 105);
+        assertThat(layout.ia32Arguments(block)).as("bx, cx, dx, si, di, bp").containsExactly(7, 8, 102, 101, 100, 9);
         assertThat(layout.syscallNumber(block)).isEqualTo(257);
         assertThat(layout.fields()).extracting(PtRegsLayout.Field::name)
-                .containsExactly("di", "si", "dx", "r10", "r8", "r9", "orig_ax", "ax", "ip", "sp");
+                .containsExactly("di", "si", "dx", "r10", "r8", "r9", "orig_ax", "ax", "ip", "sp", "bx", "cx", "bp");
         assertThat(plan.readCount()).isEqualTo(1);
     }
 }
