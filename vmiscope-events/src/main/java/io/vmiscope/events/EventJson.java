@@ -85,7 +85,8 @@ public final class EventJson {
         String kind = str(n, "kind");
         return switch (kind == null ? "" : kind) {
             case "syscall" -> new SyscallEvent(time, vm, action, p, str(n, "syscall"), intOf(n, "number"),
-                    list(n, "args", EventJson::argument), n.has("result") ? str(n, "result") : null);
+                    list(n, "args", EventJson::argument), n.has("result") ? str(n, "result") : null,
+                    n.has("abi") ? str(n, "abi") : "");
             case "exec" -> new ExecEvent(time, vm, action, p, str(n, "path"), list(n, "argv", e -> text(e, "argv")),
                     bool(n, "argvComplete"));
             case "fork" -> new ForkEvent(time, vm, action, p, intOf(n, "childPid"), intOf(n, "childTid"),

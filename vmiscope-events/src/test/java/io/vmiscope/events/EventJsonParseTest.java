@@ -28,6 +28,7 @@ class EventJsonParseTest {
                         List.of(new SyscallArgument("filename", "PATH", 0x7ffe0000L, "\"/tmp/f1\"", false, false),
                                 new SyscallArgument("buf", "BUFFER", -1L, "\"ab\"…", true, true)), "4"),
                 new SyscallEvent(1, "v", "a", SHELL, "getpid", 39, List.of(), null),
+                new SyscallEvent(1, "v", "a", SHELL, "execve", 11, List.of(), "0", "ia32"),
                 new ExecEvent(2, "v", "a", SHELL, "/bin/ls", List.of("ls", "-l"), true),
                 new ForkEvent(3, "v", "a", SHELL, 800, 801, true),
                 new ExitEvent(4, "v", "a", SHELL, -1, 9, false),
