@@ -1,0 +1,151 @@
+package io.vmiscope.store.imports;
+
+import io.vmiscope.events.ProcessRef;
+import io.vmiscope.events.ProcessSnapshotEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+
+import static io.vmiscope.store.imports.Fixtures.parsed;
+import static io.vmiscope.store.imports.Fixtures.readAll;
+import static io.vmiscope.store.imports.Fixtures.rejected;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+class VolatilityReaderTest {
+
+    private final VolatilityReader reader = new VolatilityReader();
+
+    private static ProcessSnapshotEvent snapshot(List<ImportItem> items) {
+        assertThat(parsed(items)).hasSize(1);
+        return (ProcessSnapshotEvent) parsed(items).get(0).event();
+    }
+
+    private static long nanos(String iso) {
+        Instant i = Instant.parse(iso);
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    @Test
+    void linuxPslistJson_newerColumns_giveOneSnapshot_withUidGidAndCreationTimes() {
+        List<ImportItem> items = readAll(reader, Fixtures.path("linux-pslist.json"));
+        ProcessSnapshotEvent s = snapshot(items);
+
+        assertThat(rejected(items)).isEmpty();
+        assertThat(s.action()).isEqualTo("volatility:linux.pslist");
+        assertThat(s.vm()).isEqualTo("case-42");
+        assertThat(s.process()).isEqualTo(ProcessRef.NONE);
+        assertThat(s.processes()).extracting(ProcessSnapshotEvent.Entry::pid, ProcessSnapshotEvent.Entry::tid,
+                ProcessSnapshotEvent.Entry::ppid, ProcessSnapshotEvent.Entry::uid, ProcessSnapshotEvent.Entry::name)
+                .containsExactly(tuple(1, 1, 0, 0L, "systemd"), tuple(612, 612, 1, 0L, "sshd"),
+                        tuple(701, 701, 612, 1000L, "bash"));
+        assertThat(s.processes().get(0).startTimeNanos()).isEqualTo(nanos("2024-05-01T10:00:00.250Z"));
+        assertThat(s.timeNanos()).as("the newest creation time").isEqualTo(nanos("2024-05-01T10:07:30.000001Z"));
+        assertThat(s.appeared()).containsExactly(1, 612, 701);
+        assertThat(s.complete()).isTrue();
+        assertThat(parsed(items).get(0).line()).isEqualTo(1);
+        assertThat(parsed(items).get(0).rawRecord()).startsWith("[").contains("\"COMM\": \"bash\"");
+    }
+
+    @Test
+    void linuxPstreeJson_flattensNestedChildren_depthFirst_keepingEveryParentRelation() {
+        ProcessSnapshotEvent s = snapshot(readAll(reader, Fixtures.path("linux-pstree.json")));
+
+        assertThat(s.action()).isEqualTo("volatility:linux.pstree");
+        assertThat(s.processes()).extracting(ProcessSnapshotEvent.Entry::pid, ProcessSnapshotEvent.Entry::ppid,
+                ProcessSnapshotEvent.Entry::name).containsExactly(tuple(1, 0, "systemd"), tuple(612, 1, "sshd"),
+                tuple(701, 612, "bash"), tuple(702, 701, "id"), tuple(530, 1, "cron"), tuple(2, 0, "kthreadd"));
+        assertThat(s.processes()).allSatisfy(p -> assertThat(p.startTimeNanos()).isZero());
+    }
+
+    @Test
+    void windowsPslistJson_keepsCreateTime_andMarksExitedProcesses() {
+        ProcessSnapshotEvent s = snapshot(readAll(reader, Fixtures.path("windows-pslist.json")));
+
+        assertThat(s.action()).isEqualTo("volatility:windows.pslist");
+        assertThat(s.processes()).extracting(ProcessSnapshotEvent.Entry::pid, ProcessSnapshotEvent.Entry::ppid,
+                ProcessSnapshotEvent.Entry::name, ProcessSnapshotEvent.Entry::state, ProcessSnapshotEvent.Entry::uid)
+                .containsExactly(tuple(4, 0, "System", '?', -1L), tuple(1980, 4, "explorer.exe", '?', -1L),
+                        tuple(3120, 1980, "powershell.exe", 'X', -1L));
+        assertThat(s.processes().get(2).startTimeNanos()).isEqualTo(nanos("2024-05-01T10:02:00.123456Z"));
+    }
+
+    @Test
+    void olderJsonl_withoutCreationTime_rejectsBadLines_keepsTheRest_andTakesTheFilesTime(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("pslist.jsonl");
+        Files.copy(Fixtures.path("linux-pslist-old.jsonl"), file);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2024-06-01T00:00:00Z")));
+
+        List<ImportItem> items = readAll(reader, file);
+        ProcessSnapshotEvent s = snapshot(items);
+
+        assertThat(rejected(items)).extracting(ImportItem.Rejected::line, ImportItem.Rejected::reason)
+                .containsExactly(tuple(3L, "PID is not an integer"), tuple(5L, rejected(items).get(1).reason()));
+        assertThat(rejected(items).get(1).reason()).startsWith("not JSON:");
+        assertThat(s.processes()).extracting(ProcessSnapshotEvent.Entry::pid, ProcessSnapshotEvent.Entry::ppid)
+                .containsExactly(tuple(1, 0), tuple(245, 1), tuple(311, 310));
+        assertThat(s.complete()).isFalse();
+        assertThat(s.action()).isEqualTo("volatility:linux.pslist");
+        assertThat(s.timeNanos()).isEqualTo(nanos("2024-06-01T00:00:00Z"));
+        assertThat(parsed(items).get(0).rawRecord().lines()).hasSize(3);
+    }
+
+    @Test
+    void malformedJsonDocument_givesOneRejectionForTheFile_andNoSnapshot() {
+        List<ImportItem> items = readAll(reader, Fixtures.path("malformed.json"));
+
+        assertThat(parsed(items)).isEmpty();
+        assertThat(rejected(items)).singleElement().satisfies(r -> {
+            assertThat(r.line()).isEqualTo(1);
+            assertThat(r.reason()).startsWith("not JSON:");
+        });
+    }
+
+    @Test
+    void aJsonRowOfTheWrongShape_isRejectedByItsIndex_andTheOthersKept(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pslist.json");
+        Files.writeString(file, "[{\"PID\":1,\"PPID\":0,\"COMM\":\"init\"}, 7, {\"PPID\":1,\"COMM\":\"nopid\"},"
+                + " {\"PID\":2,\"PPID\":1,\"COMM\":\"sh\",\"__children\":\"no\"}]");
+
+        List<ImportItem> items = readAll(reader, file);
+
+        assertThat(rejected(items)).extracting(ImportItem.Rejected::reason).containsExactly(
+                "row 2: not a JSON object", "row 3: row without PID", "row 4: __children is not a list");
+        assertThat(snapshot(items).processes()).extracting(ProcessSnapshotEvent.Entry::pid).containsExactly(1);
+        assertThat(snapshot(items).complete()).isFalse();
+    }
+
+    @Test
+    void nestingDeeperThanTheLimit_isRejected_notAStackOverflow(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pstree.json");
+        String open = "{\"PID\":1,\"PPID\":0,\"COMM\":\"x\",\"__children\":[";
+        Files.writeString(file, "[" + open.repeat(5000) + "]}".repeat(5000) + "]");
+
+        List<ImportItem> items = readAll(reader, file);
+
+        assertThat(parsed(items)).isEmpty();
+        assertThat(rejected(items)).singleElement().satisfies(r -> assertThat(r.reason()).contains("nesting depth"));
+    }
+
+    @Test
+    void emptyFile_isRejected(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("empty.json"), "\n\n");
+
+        assertThat(readAll(reader, file)).containsExactly(new ImportItem.Rejected(file.toString(), 1,
+                "empty file: no Volatility output"));
+    }
+
+    @Test
+    void emptyList_isASnapshotOfNoProcesses(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("none.json"), "[]");
+
+        assertThat(snapshot(readAll(reader, file)).processes()).isEmpty();
+    }
+}
