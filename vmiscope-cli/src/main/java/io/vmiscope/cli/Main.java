@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vmiscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Controlled, visualisation-supported intrusion detection by virtual machine introspection.",
         subcommands = {DemoCommand.class, GuestCommand.class, ProfileCommand.class, PsCommand.class, ModulesCommand.class,
-                MemoryCommand.class, DumpCommand.class, MonitorCommand.class,
+                MemoryCommand.class, DumpCommand.class, MonitorCommand.class, ImportCommand.class, ExportCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

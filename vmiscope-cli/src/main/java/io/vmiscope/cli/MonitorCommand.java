@@ -1,10 +1,14 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.Event;
 import io.vmiscope.events.EventJson;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.store.CostRecord;
+import io.vmiscope.store.DuckDbEventStore;
+import io.vmiscope.store.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +32,8 @@ import java.util.concurrent.TimeUnit;
                 "", "Actions: " + ActionSpecs.HELP, "",
                 "Examples:", "  vmiscope monitor --vm demo --action syscalls:file,network --action procevents --action pslist:5s",
                 "  vmiscope monitor --vm demo --action syscalls:openat --process httpd --returns",
-                "  vmiscope monitor --vm demo --action procevents --duration 60s --out events.jsonl"})
+                "  vmiscope monitor --vm demo --action procevents --duration 60s --out events.jsonl",
+                "  vmiscope monitor --vm demo --action syscalls:file --db vmiscope-data/vmiscope.duckdb"})
 final class MonitorCommand implements Callable<Integer> {
 
     @Mixin
@@ -56,19 +61,29 @@ final class MonitorCommand implements Callable<Integer> {
             + "breakpoint on each call's return: more stops)")
     boolean returns;
 
+    @Option(names = "--db", paramLabel = "PATH", description = "also keep the events, and at the end the costs, in "
+            + "this DuckDB store (e.g. vmiscope-data/vmiscope.duckdb; see docs/store.md)")
+    Path db;
+
+    @Option(names = "--db-drop-when-full", description = "with --db: when the store falls behind, drop events "
+            + "(counted and reported) instead of holding up the monitor")
+    boolean dropWhenFull;
+
     @Override
     public Integer call() throws IOException {
         Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.period("--duration", duration);
         ProcessFilter filter = new ProcessFilter(pids, names);
         TargetOptions.Resolved resolved = target.resolve();
         PrintStream err = System.err;
+        DuckDbEventStore store = db == null ? null : DuckDbEventStore.open(db, StoreOptions.defaults()
+                .withDropWhenFull(dropWhenFull).withWarnings(warning -> err.println("vmiscope: " + warning)));
+        CountDownLatch reported = new CountDownLatch(1);
         try (TargetOptions.Session session = TargetOptions.attach(resolved);
-             EventSink sink = sink()) {
+             EventSink sink = alsoTo(store, sink())) {
             Monitor monitor = new Monitor(session.driver(), session.linux(), sink, Monitor.Options.named(session.name()));
             for (String spec : actions) {
                 monitor.start(ActionSpecs.parse(spec, session.linux(), filter, returns));
             }
-            CountDownLatch reported = new CountDownLatch(1);
             Thread onCtrlC = new Thread(() -> {
                 monitor.requestEnd();
                 try {
@@ -86,15 +101,55 @@ final class MonitorCommand implements Callable<Integer> {
                 for (CostSummary cost : monitor.costs()) {
                     err.println("  " + cost.describe());
                 }
-                reported.countDown();
+                if (store != null) {
+                    store.recordCosts(session.name(), monitor.costs().stream().map(MonitorCommand::costRecord).toList());
+                }
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the JVM is already ending, the hook has done its part
             }
+        } finally {
+            try {
+                if (store != null) {
+                    store.close();
+                    err.println("vmiscope: store " + db + ": " + store.stats().describe());
+                }
+            } finally {
+                reported.countDown();
+            }
         }
         return 0;
+    }
+
+    /** The cost summary as the store keeps it. */
+    static CostRecord costRecord(CostSummary c) {
+        return new CostRecord(c.action(), c.hits(), c.hitsWithEvents(), c.hitsFiltered(), c.hitsFailed(), c.events(),
+                c.returnHits(), c.periodicRuns(), c.stoppedNanos(), c.stoppedMedianNanos(), c.stoppedP99Nanos(),
+                c.roundTripsPerStop(), c.bytesPerStop(), c.handlerNanosPerStop());
+    }
+
+    /**
+     * {@code output}, and each event also to {@code store} when there is one. Closing it closes only
+     * {@code output}: the store is closed after the costs are stored.
+     */
+    private static EventSink alsoTo(DuckDbEventStore store, EventSink output) {
+        if (store == null) {
+            return output;
+        }
+        return new EventSink() {
+            @Override
+            public void accept(Event event) {
+                output.accept(event);
+                store.accept(event);
+            }
+
+            @Override
+            public void close() {
+                output.close();
+            }
+        };
     }
 
     private EventSink sink() throws IOException {
@@ -103,7 +158,7 @@ final class MonitorCommand implements Callable<Integer> {
             EventSink writer = EventJson.writer(file);
             return new EventSink() {
                 @Override
-                public void accept(io.vmiscope.events.Event event) {
+                public void accept(Event event) {
                     writer.accept(event);
                 }
 

@@ -27,7 +27,8 @@ class ArchitectureTest {
             "linux", List.of("api", "x86"),
             "guest", List.of("api"),
             "monitor", List.of("api", "events", "x86", "linux"),
-            "cli", List.of("api", "events", "gdb", "x86", "linux", "guest", "monitor"));
+            "store", List.of("events"),
+            "cli", List.of("api", "events", "gdb", "x86", "linux", "guest", "monitor", "store"));
 
     private static JavaClasses classes;
 
@@ -65,6 +66,6 @@ class ArchitectureTest {
     void productionClassesAreFound_soTheRulesAreNotVacuous() {
         org.assertj.core.api.Assertions.assertThat(classes.stream()
                 .map(c -> c.getPackageName().split("\\.")[2]).distinct())
-                .contains("api", "events", "gdb", "x86", "linux", "guest", "monitor", "cli");
+                .contains("api", "events", "gdb", "x86", "linux", "guest", "monitor", "store", "cli");
     }
 }

@@ -3,14 +3,22 @@ package io.vmiscope.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.guest.QemuVm;
+import io.vmiscope.store.DuckDbEventStore;
+import io.vmiscope.store.EventFilter;
+import io.vmiscope.store.StoreOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +27,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code vmiscope monitor} end to end on the demo guest: JSON lines out, cost summaries that add up. */
+/** {@code vmiscope monitor} end to end on the demo guest: JSON lines out, cost summaries that add up, the store. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MonitorCommandIT {
 
@@ -96,5 +104,53 @@ class MonitorCommandIT {
         }
         assertThat(summaries).as("one summary per action in:%n%s", err).isEqualTo(2);
         assertThat(vm.qmp().isRunning()).isTrue();
+    }
+
+    @Test
+    void monitorWithDb_storesEveryPrintedEvent_andTheCosts(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("live.duckdb");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        Thread workload = new Thread(() -> {
+            for (int i = 0; i < 3; i++) {
+                try {
+                    Thread.sleep(400);
+                    vm.console().run("cat /etc/hostname >/dev/null", Duration.ofSeconds(10));
+                } catch (RuntimeException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        int exit;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            workload.start();
+            exit = Main.commandLine().execute("monitor", "--vm", vm.name(), "--json", "--duration", "3s",
+                    "--action", "syscalls:openat", "--process", "cat", "--db", db.toString());
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+            workload.join();
+        }
+
+        assertThat(exit).as("stderr: %s", err).isZero();
+        long printed = out.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).count();
+        assertThat(printed).isPositive();
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("vmiscope: store " + db + ": " + printed + " events received: " + printed + " stored");
+        try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults());
+             Connection c = store.openReader();
+             PreparedStatement q = c.prepareStatement("SELECT count(*), sum(events) FROM costs WHERE vm = ?")) {
+            assertThat(store.count(EventFilter.ALL.withVm(vm.name()))).isEqualTo(printed);
+            q.setString(1, vm.name());
+            try (ResultSet costs = q.executeQuery()) {
+                costs.next();
+                assertThat(costs.getLong(1)).isEqualTo(1);
+                assertThat(costs.getLong(2)).isPositive();
+            }
+        }
     }
 }

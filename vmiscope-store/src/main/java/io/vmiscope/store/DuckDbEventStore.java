@@ -1,0 +1,610 @@
+package io.vmiscope.store;
+
+import io.vmiscope.events.Event;
+import io.vmiscope.events.EventSink;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The event store: one DuckDB file holding every event (live and imported) and the cost of every
+ * introspection session. docs/store.md describes the tables.
+ *
+ * <pre>
+ *   accept(event) ──▶ bounded queue ──▶ writer thread: batch of up to batchSize events
+ *   (monitor thread)   (blocks when full,        │ rows + content ids
+ *                       or drops and counts)     ▼
+ *   Importer ── write(batch) ────────────▶ Appender ──▶ events_staging (temp) ──▶ INSERT INTO events … new ids only
+ *                                                                           (one statement = one transaction)
+ *   count / export / openReader ──▶ their own connections: read while ingestion runs
+ * </pre>
+ *
+ * <p>Ingestion is idempotent: an event's id derives from its content (for imports: file, line and
+ * raw record), and a row whose id is already stored is skipped and counted as a duplicate. A batch is
+ * written by one statement, so it is stored whole or not at all — a crash loses only batches that were
+ * not yet reported as written.
+ *
+ * <p>Thread-safety: every method may be called from any thread. Writes (batches, costs, retention)
+ * are serialised on one connection; queries use connections of their own. The caller closes the
+ * store; {@link #close()} writes everything still queued first. One process at a time may open a file
+ * (DuckDB locks it).
+ */
+public final class DuckDbEventStore implements EventSink {
+
+    /** Where the CLI keeps the store unless told otherwise. */
+    public static final Path DEFAULT_FILE = Path.of("vmiscope-data", "vmiscope.duckdb");
+
+    private static final String COLUMNS =
+            "id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, name, fields, source, source_line, original";
+    private static final String STAGING = "events_staging";
+    private static final long POLL_MILLIS = 100;
+
+    private final Path file;
+    private final StoreOptions options;
+    /** Only used to open further connections (writer, readers); never runs a statement. */
+    private final DuckDBConnection origin;
+    /** Guarded by {@link #writeLock}. */
+    private final DuckDBConnection writer;
+    /** Moves the staged rows into {@code events}, on {@link #writer}. */
+    private final Statement staging;
+    private final Object writeLock = new Object();
+
+    private final BlockingQueue<Event> queue;
+    private final Thread writerThread;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong enqueued = new AtomicLong();
+    /** Queued events the writer thread has finished with; guarded by {@link #progress}. */
+    private long done;
+    private final Object progress = new Object();
+    private long droppedReported;
+    private volatile boolean closing;
+    private volatile boolean closed;
+    private volatile StoreException failure;
+
+    private DuckDbEventStore(Path file, StoreOptions options, DuckDBConnection origin) throws SQLException {
+        this.file = file;
+        this.options = options;
+        this.origin = origin;
+        this.writer = origin.duplicate();
+        Schema.migrate(writer, file, Schema.CURRENT_VERSION);
+        try (Statement s = writer.createStatement()) {
+            s.execute("CREATE TEMP TABLE " + STAGING + " AS SELECT " + COLUMNS + " FROM events LIMIT 0");
+        }
+        this.staging = writer.createStatement();
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.writerThread = new Thread(this::drainQueue, "vmiscope-store-writer");
+        writerThread.setDaemon(true);
+        writerThread.start();
+    }
+
+    /**
+     * Opens (creating it and its folder when missing) the store in {@code file}, bringing an older
+     * schema up to date, and starts the writer thread.
+     *
+     * @throws StoreException when the file cannot be opened (another process has it, it is not a
+     *                        DuckDB file) or its schema is newer than this vmiscope knows
+     */
+    public static DuckDbEventStore open(Path file, StoreOptions options) {
+        Path absolute = file.toAbsolutePath().normalize();
+        DuckDBConnection origin = null;
+        try {
+            if (absolute.getParent() != null) {
+                Files.createDirectories(absolute.getParent());
+            }
+            origin = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + absolute);
+            return new DuckDbEventStore(file, options, origin);
+        } catch (IOException | SQLException e) {
+            closeQuietly(origin);
+            throw new StoreException("cannot open store " + file + ": " + firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            closeQuietly(origin);
+            throw e;
+        }
+    }
+
+    /** The store's file, as given to {@link #open}. */
+    public Path file() {
+        return file;
+    }
+
+    /** The schema version of the open file (after migration: always the current one). */
+    public int schemaVersion() {
+        try (Connection c = openReader()) {
+            return Schema.version(c);
+        } catch (SQLException e) {
+            throw failed("cannot read the schema version", e);
+        }
+    }
+
+    /**
+     * Queues an event for the writer thread. Blocks while the queue is full, unless the options say
+     * {@link StoreOptions#dropWhenFull()}: then a full queue drops the event, counts it and reports it.
+     *
+     * @throws StoreException when the store is closed or an earlier write failed
+     */
+    @Override
+    public void accept(Event event) {
+        checkUsable();
+        if (options.dropWhenFull()) {
+            received.incrementAndGet();
+            if (queue.offer(event)) {
+                enqueued.incrementAndGet();
+            } else {
+                dropped.incrementAndGet();
+            }
+            return;
+        }
+        try {
+            while (!queue.offer(event, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                checkUsable();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for room in the store's queue", e);
+        }
+        received.incrementAndGet();
+        enqueued.incrementAndGet();
+    }
+
+    /**
+     * Waits until every event queued before this call is written.
+     *
+     * @throws StoreException when a write failed
+     */
+    public void flush() {
+        long target = enqueued.get();
+        synchronized (progress) {
+            while (done < target && failure == null && writerThread.isAlive()) {
+                try {
+                    progress.wait(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException("interrupted while flushing the store", e);
+                }
+            }
+        }
+        throwIfFailed();
+    }
+
+    /** The counters so far; see {@link StoreStats} for how they add up. */
+    public StoreStats stats() {
+        return new StoreStats(received.get(), stored.get(), duplicates.get(), dropped.get());
+    }
+
+    /**
+     * Writes one batch now, on the calling thread, in one statement: all rows or none are stored when
+     * this returns. Rows whose id is already stored are skipped.
+     *
+     * @return how many rows were new
+     * @throws StoreException when the write fails (nothing of the batch is stored)
+     */
+    long write(List<EventRow> rows) {
+        checkUsable();
+        received.addAndGet(rows.size());
+        long inserted = writeRows(rows);
+        stored.addAndGet(inserted);
+        duplicates.addAndGet(rows.size() - inserted);
+        return inserted;
+    }
+
+    /**
+     * Stores the cost of each action of a session that ended now, one row per action, in one
+     * transaction.
+     */
+    public void recordCosts(String vm, List<CostRecord> costs) {
+        checkUsable();
+        long now = nanos(options.clock().instant());
+        synchronized (writeLock) {
+            try (PreparedStatement insert = writer.prepareStatement("INSERT INTO costs VALUES "
+                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                writer.setAutoCommit(false);
+                for (CostRecord c : costs) {
+                    int i = 0;
+                    insert.setLong(++i, now);
+                    insert.setString(++i, vm);
+                    insert.setString(++i, c.action());
+                    insert.setLong(++i, c.hits());
+                    insert.setLong(++i, c.hitsWithEvents());
+                    insert.setLong(++i, c.hitsFiltered());
+                    insert.setLong(++i, c.hitsFailed());
+                    insert.setLong(++i, c.events());
+                    insert.setLong(++i, c.returnHits());
+                    insert.setLong(++i, c.periodicRuns());
+                    insert.setLong(++i, c.stoppedNanos());
+                    insert.setLong(++i, c.stoppedMedianNanos());
+                    insert.setLong(++i, c.stoppedP99Nanos());
+                    insert.setDouble(++i, c.roundTripsPerStop());
+                    insert.setDouble(++i, c.bytesPerStop());
+                    insert.setLong(++i, c.handlerNanosPerStop());
+                    insert.executeUpdate();
+                }
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw failed("cannot store costs", e);
+            } finally {
+                autoCommitQuietly();
+            }
+        }
+    }
+
+    /**
+     * Retention by age: deletes events (and cost rows) older than {@code age} before the clock's now.
+     *
+     * @return how many events were deleted
+     */
+    public long deleteOlderThan(Duration age) {
+        long cutoff = nanos(options.clock().instant().minus(age));
+        synchronized (writeLock) {
+            try (PreparedStatement events = writer.prepareStatement("DELETE FROM events WHERE time_ns < ?");
+                 PreparedStatement costs = writer.prepareStatement("DELETE FROM costs WHERE time_ns < ?")) {
+                events.setLong(1, cutoff);
+                long deleted = events.executeUpdate();
+                costs.setLong(1, cutoff);
+                costs.executeUpdate();
+                return deleted;
+            } catch (SQLException e) {
+                throw failed("cannot delete old events", e);
+            }
+        }
+    }
+
+    /**
+     * Retention by size: deletes the oldest events until the data (DuckDB's used blocks after a
+     * checkpoint) fits in {@code maxBytes}. The number to delete is estimated from the average size of
+     * a stored event, so the result is close to, not exactly, the limit. The file itself keeps its
+     * size: DuckDB reuses the freed blocks for new data.
+     *
+     * @return how many events were deleted
+     */
+    public long trimToBytes(long maxBytes) {
+        synchronized (writeLock) {
+            try (Statement s = writer.createStatement()) {
+                long used = usedBytes(s);
+                if (used <= maxBytes) {
+                    return 0;
+                }
+                long count;
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM events")) {
+                    r.next();
+                    count = r.getLong(1);
+                }
+                long keep = (long) Math.floor(count * ((double) maxBytes / used));
+                long excess = count - keep;
+                if (excess <= 0) {
+                    return 0;
+                }
+                long deleted;
+                try (PreparedStatement delete = writer.prepareStatement(
+                        "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY time_ns LIMIT ?)")) {
+                    delete.setLong(1, excess);
+                    deleted = delete.executeUpdate();
+                }
+                s.execute("CHECKPOINT");
+                return deleted;
+            } catch (SQLException e) {
+                throw failed("cannot trim the store", e);
+            }
+        }
+    }
+
+    /** Bytes in DuckDB's used blocks, after a checkpoint has moved the write-ahead log into them. */
+    private static long usedBytes(Statement s) throws SQLException {
+        s.execute("CHECKPOINT");
+        try (ResultSet r = s.executeQuery("SELECT used_blocks * block_size FROM pragma_database_size()")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** The number of stored events that pass {@code filter}. Runs beside ingestion. */
+    public long count(EventFilter filter) {
+        try (Connection c = openReader();
+             PreparedStatement q = c.prepareStatement("SELECT count(*) FROM events" + filter.whereClause())) {
+            bind(q, filter.parameters());
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failed("cannot count events", e);
+        }
+    }
+
+    /**
+     * Writes the events that pass {@code filter}, oldest first, to {@code out} with DuckDB's
+     * {@code COPY … TO}: every column of the {@code events} table. Filter values are bound as
+     * parameters. Runs beside ingestion; events still queued are not included (call {@link #flush()}
+     * first to include them).
+     *
+     * @return how many events were written
+     */
+    public long export(Path out, ExportFormat format, EventFilter filter) {
+        String target = out.toAbsolutePath().normalize().toString().replace("'", "''");
+        String sql = "COPY (SELECT " + COLUMNS + " FROM events" + filter.whereClause() + " ORDER BY time_ns, id) TO '"
+                + target + "' (" + format.copyOptions() + ")";
+        try (Connection c = openReader(); PreparedStatement copy = c.prepareStatement(sql)) {
+            bind(copy, filter.parameters());
+            return copy.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("cannot export to " + out, e);
+        }
+    }
+
+    /**
+     * A new connection to this store's database for queries of its own (SQL over the tables of
+     * docs/store.md). It sees every committed batch and runs beside ingestion. The caller closes it,
+     * before closing the store.
+     */
+    public Connection openReader() {
+        synchronized (origin) {
+            try {
+                return origin.duplicate();
+            } catch (SQLException e) {
+                throw failed("cannot open a reader connection", e);
+            }
+        }
+    }
+
+    /**
+     * Stops accepting events, writes everything queued, and closes the file. Idempotent.
+     *
+     * @throws StoreException when a write failed at any time (after releasing the file), so that a
+     *                        failure is never silent
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closing = true;
+        try {
+            writerThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writerThread.interrupt();
+        } finally {
+            closed = true;
+            synchronized (writeLock) {
+                closeQuietly(staging);
+                closeQuietly(writer);
+            }
+            closeQuietly(origin);
+        }
+        throwIfFailed();
+    }
+
+    private void drainQueue() {
+        EventRows rows = new EventRows();
+        List<Event> batch = new ArrayList<>(Math.min(options.batchSize(), 65_536));
+        try {
+            while (failure == null) {
+                Event first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    reportDrops();
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                fill(batch);
+                List<EventRow> converted = new ArrayList<>(batch.size());
+                for (Event event : batch) {
+                    converted.add(rows.live(event));
+                }
+                long inserted = writeRows(converted);
+                stored.addAndGet(inserted);
+                duplicates.addAndGet(batch.size() - inserted);
+                synchronized (progress) {
+                    done += batch.size();
+                    progress.notifyAll();
+                }
+                batch.clear();
+                reportDrops();
+            }
+        } catch (InterruptedException e) {
+            failure = new StoreException("the store's writer was interrupted; queued events were not written", e);
+        } catch (StoreException e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            failure = new StoreException("the store's writer failed: " + firstLine(String.valueOf(e.getMessage())), e);
+        } finally {
+            reportDrops();
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /** Adds what is queued to {@code batch}, waiting up to the batch delay for it to fill. */
+    private void fill(List<Event> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + options.maxBatchDelay().toNanos();
+        while (batch.size() < options.batchSize()) {
+            queue.drainTo(batch, options.batchSize() - batch.size());
+            long remaining = deadline - System.nanoTime();
+            if (batch.size() >= options.batchSize() || closing || remaining <= 0) {
+                return;
+            }
+            Event next = queue.poll(remaining, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+        }
+    }
+
+    private void reportDrops() {
+        long now = dropped.get();
+        if (now > droppedReported) {
+            options.warnings().accept("store queue full: dropped " + (now - droppedReported) + " events ("
+                    + now + " in all)");
+            droppedReported = now;
+        }
+    }
+
+    /**
+     * Appends the rows to the staging table and moves those with new ids into {@code events} in one
+     * statement (so in one transaction).
+     *
+     * <p>Duplicates are found without a primary-key index (whose upkeep cost DuckDB 1.5 five to eight
+     * times the rest of the insert): an id derives from the event's content, time included, so a
+     * stored duplicate has the same {@code time_ns}; the check reads only the row groups whose
+     * min-max statistics overlap the batch's time range. Duplicates within the batch are removed
+     * here first. Only this method writes events, under {@link #writeLock}, so the check and the
+     * insert cannot race.
+     */
+    private long writeRows(List<EventRow> rows) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Set<String> seen = new HashSet<>(rows.size() * 2);
+        long minTime = Long.MAX_VALUE;
+        long maxTime = Long.MIN_VALUE;
+        synchronized (writeLock) {
+            if (closed) {
+                throw new StoreException("the store " + file + " is closed");
+            }
+            try {
+                try (DuckDBAppender appender = writer.createAppender("temp", "main", STAGING)) {
+                    for (EventRow row : rows) {
+                        if (seen.add(row.id())) {
+                            append(appender, row);
+                            minTime = Math.min(minTime, row.timeNanos());
+                            maxTime = Math.max(maxTime, row.timeNanos());
+                        }
+                    }
+                }
+                // Numbers computed here, not event text: safe to write into the statement. (A statement
+                // prepared before the append mis-reads the appended strings in DuckDB 1.5.)
+                return staging.executeUpdate("INSERT INTO events (" + COLUMNS + ") SELECT " + COLUMNS
+                        + " FROM " + STAGING + " s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.time_ns BETWEEN "
+                        + minTime + " AND " + maxTime + " AND e.time_ns = s.time_ns AND e.id = s.id)");
+            } catch (SQLException e) {
+                throw failed("cannot write " + rows.size() + " events", e);
+            } finally {
+                try {
+                    staging.execute("DELETE FROM " + STAGING);
+                } catch (SQLException e) {
+                    failure = failed("cannot clear the staging table", e);
+                }
+            }
+        }
+    }
+
+    private static void append(DuckDBAppender a, EventRow row) throws SQLException {
+        a.beginRow();
+        a.append(row.id());
+        a.append(row.timeNanos());
+        a.append(row.vm());
+        a.append(row.action());
+        a.append(row.kind());
+        a.append(row.pid());
+        a.append(row.tid());
+        a.append(row.ppid());
+        a.append(row.uid());
+        a.append(row.process());
+        nullable(a, row.name());
+        a.append(row.fieldsJson());
+        a.append(row.source());
+        if (row.sourceLine() < 0) {
+            a.appendNull();
+        } else {
+            a.append(row.sourceLine());
+        }
+        nullable(a, row.original());
+        a.endRow();
+    }
+
+    private static void nullable(DuckDBAppender a, String value) throws SQLException {
+        if (value == null) {
+            a.appendNull();
+        } else {
+            a.append(value);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            statement.setObject(i + 1, values.get(i));
+        }
+    }
+
+    private void checkUsable() {
+        if (closing || closed) {
+            throw new StoreException("the store " + file + " is closed");
+        }
+        throwIfFailed();
+    }
+
+    private void throwIfFailed() {
+        StoreException f = failure;
+        if (f != null) {
+            throw new StoreException(f.getMessage(), f);
+        }
+    }
+
+    private StoreException failed(String what, SQLException e) {
+        return new StoreException(what + " in " + file + ": " + firstLine(e.getMessage()), e);
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the transaction is gone with the failure that brought us here
+        }
+    }
+
+    private void autoCommitQuietly() {
+        try {
+            writer.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the connection is broken; the next write reports it
+        }
+    }
+
+    private static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        return message.lines().findFirst().orElse(message);
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception ignored) {
+            // closing after the real outcome is known; nothing more to report
+        }
+    }
+}

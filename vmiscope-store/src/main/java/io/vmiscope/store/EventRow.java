@@ -1,0 +1,16 @@
+package io.vmiscope.store;
+
+/**
+ * One row of the {@code events} table, ready for the appender. Package-private: built by
+ * {@link EventRows}, written by {@link DuckDbEventStore}.
+ *
+ * @param sourceLine the line in {@code source}, or -1 for live events (stored as NULL)
+ * @param original   the imported raw record, or {@code null} for live events
+ */
+record EventRow(String id, long timeNanos, String vm, String action, String kind, int pid, int tid, int ppid,
+                long uid, String process, String name, String fieldsJson, String source, long sourceLine,
+                String original) {
+
+    /** The {@code source} of events that came from live introspection. */
+    static final String LIVE = "live";
+}

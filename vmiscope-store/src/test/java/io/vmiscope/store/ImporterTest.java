@@ -1,0 +1,96 @@
+package io.vmiscope.store;
+
+import io.vmiscope.events.EventJson;
+import io.vmiscope.store.imports.ImportFormat;
+import io.vmiscope.store.imports.ImportItem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ImporterTest {
+
+    private static final long START = 1_764_000_000_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void import_storesParsedEvents_reportsRejectedLines_andCountsIt() throws IOException, SQLException {
+        Path file = jsonl("a.jsonl", 25, 10);
+        List<ImportItem.Rejected> rejected = new ArrayList<>();
+        List<ImportSummary> progress = new ArrayList<>();
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            ImportSummary summary = new Importer(store, 10, listener(rejected, progress))
+                    .run(ImportFormat.JSONL.reader(), List.of(file), "lab");
+
+            assertThat(summary).isEqualTo(new ImportSummary(26, 25, 0, 1));
+            assertThat(rejected).singleElement().satisfies(r -> {
+                assertThat(r.line()).isEqualTo(11);
+                assertThat(r.file()).isEqualTo(file.toString());
+                assertThat(r.reason()).isNotBlank();
+            });
+            assertThat(progress).extracting(ImportSummary::committed).containsExactly(10L, 20L, 25L);
+            assertThat(store.count(EventFilter.ALL.withVm("lab"))).isEqualTo(25);
+            try (Connection c = store.openReader(); PreparedStatement q = c.prepareStatement(
+                    "SELECT source, source_line, original FROM events ORDER BY source_line LIMIT 1");
+                 ResultSet r = q.executeQuery()) {
+                r.next();
+                assertThat(r.getString(1)).isEqualTo(file.toAbsolutePath().toString());
+                assertThat(r.getLong(2)).isEqualTo(1);
+                assertThat(r.getString(3)).isEqualTo(Files.readAllLines(file).get(0));
+            }
+        }
+    }
+
+    @Test
+    void sameFile_importedAgain_addsNothing_butAnotherCopyOfItDoes() throws IOException {
+        Path file = jsonl("b.jsonl", 1_000, -1);
+        Path copy = Files.copy(file, dir.resolve("copy.jsonl"));
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            Importer importer = new Importer(store, Importer.DEFAULT_BATCH_SIZE, new Importer.Listener() { });
+            assertThat(importer.run(ImportFormat.JSONL.reader(), List.of(file), "lab").imported()).isEqualTo(1_000);
+            ImportSummary again = importer.run(ImportFormat.JSONL.reader(), List.of(file), "lab");
+            assertThat(again).isEqualTo(new ImportSummary(1_000, 0, 1_000, 0));
+            assertThat(importer.run(ImportFormat.JSONL.reader(), List.of(copy), "lab").imported()).isEqualTo(1_000);
+            assertThat(store.count(EventFilter.ALL)).isEqualTo(2_000);
+            assertThat(store.stats()).isEqualTo(new StoreStats(3_000, 2_000, 1_000, 0));
+        }
+    }
+
+    /** {@code events} vmiscope JSON lines; a broken line after event {@code badAfter} (none when negative). */
+    private Path jsonl(String name, int events, int badAfter) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            lines.add(EventJson.toLine(SyntheticEvents.event("demo", START, i)));
+            if (i + 1 == badAfter) {
+                lines.add("{\"time\": \"not a number\"");
+            }
+        }
+        return Files.write(dir.resolve(name), lines);
+    }
+
+    private static Importer.Listener listener(List<ImportItem.Rejected> rejected, List<ImportSummary> progress) {
+        return new Importer.Listener() {
+            @Override
+            public void rejected(ImportItem.Rejected item) {
+                rejected.add(item);
+            }
+
+            @Override
+            public void committed(ImportSummary soFar) {
+                progress.add(soFar);
+            }
+        };
+    }
+}
