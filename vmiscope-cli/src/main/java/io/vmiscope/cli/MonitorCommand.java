@@ -3,12 +3,7 @@ package io.vmiscope.cli;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventJson;
 import io.vmiscope.events.EventSink;
-import io.vmiscope.monitor.CostSummary;
-import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessFilter;
-import io.vmiscope.store.CostRecord;
-import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.store.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,14 +11,11 @@ import picocli.CommandLine.Option;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code vmiscope monitor}: run introspection actions against a live VM and stream their events. */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
@@ -74,82 +66,12 @@ final class MonitorCommand implements Callable<Integer> {
         Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.period("--duration", duration);
         ProcessFilter filter = new ProcessFilter(pids, names);
         TargetOptions.Resolved resolved = target.resolve();
-        PrintStream err = System.err;
-        DuckDbEventStore store = db == null ? null : DuckDbEventStore.open(db, StoreOptions.defaults()
-                .withDropWhenFull(dropWhenFull).withWarnings(warning -> err.println("vmiscope: " + warning)));
-        CountDownLatch reported = new CountDownLatch(1);
-        try (TargetOptions.Session session = TargetOptions.attach(resolved);
-             EventSink sink = alsoTo(store, sink())) {
-            Monitor monitor = new Monitor(session.driver(), session.linux(), sink, Monitor.Options.named(session.name()));
-            for (String spec : actions) {
-                monitor.start(ActionSpecs.parse(spec, session.linux(), filter, returns));
-            }
-            Thread onCtrlC = new Thread(() -> {
-                monitor.requestEnd();
-                try {
-                    reported.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "vmiscope-monitor-end");
-            Runtime.getRuntime().addShutdownHook(onCtrlC);
-            err.println("vmiscope: monitoring " + session.name() + " (" + session.linux().location() + "); Ctrl-C ends");
-            try {
-                monitor.run(limit);
-            } finally {
-                err.println("vmiscope: cost per action:");
-                for (CostSummary cost : monitor.costs()) {
-                    err.println("  " + cost.describe());
-                }
-                if (store != null) {
-                    store.recordCosts(session.name(), monitor.costs().stream().map(MonitorCommand::costRecord).toList());
-                }
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the JVM is already ending, the hook has done its part
-            }
-        } finally {
-            try {
-                if (store != null) {
-                    store.close();
-                    err.println("vmiscope: store " + db + ": " + store.stats().describe());
-                }
-            } finally {
-                reported.countDown();
-            }
+        try (TargetOptions.Session session = TargetOptions.attach(resolved)) {
+            List<io.vmiscope.monitor.Action> parsed = actions.stream()
+                    .map(spec -> ActionSpecs.parse(spec, session.linux(), filter, returns)).toList();
+            MonitoringRun.run(session, parsed, sink(), new MonitoringRun.Settings(limit, db, dropWhenFull), m -> { });
         }
         return 0;
-    }
-
-    /** The cost summary as the store keeps it. */
-    static CostRecord costRecord(CostSummary c) {
-        return new CostRecord(c.action(), c.hits(), c.hitsWithEvents(), c.hitsFiltered(), c.hitsFailed(), c.events(),
-                c.returnHits(), c.periodicRuns(), c.stoppedNanos(), c.stoppedMedianNanos(), c.stoppedP99Nanos(),
-                c.roundTripsPerStop(), c.bytesPerStop(), c.handlerNanosPerStop());
-    }
-
-    /**
-     * {@code output}, and each event also to {@code store} when there is one. Closing it closes only
-     * {@code output}: the store is closed after the costs are stored.
-     */
-    private static EventSink alsoTo(DuckDbEventStore store, EventSink output) {
-        if (store == null) {
-            return output;
-        }
-        return new EventSink() {
-            @Override
-            public void accept(Event event) {
-                output.accept(event);
-                store.accept(event);
-            }
-
-            @Override
-            public void close() {
-                output.close();
-            }
-        };
     }
 
     private EventSink sink() throws IOException {

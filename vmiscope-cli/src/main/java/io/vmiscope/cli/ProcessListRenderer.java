@@ -36,30 +36,39 @@ final class ProcessListRenderer {
         footer(result, out);
     }
 
+    /** One process of a tree: its pid, its parent's pid, and what to show (guest text, escaped when printed). */
+    record TreeRow(int pid, int ppid, String label) {
+    }
+
     static void tree(WalkResult<ProcessInfo> result, PrintStream out) {
-        Map<Integer, List<ProcessInfo>> children = new TreeMap<>();
-        Set<Integer> pids = result.items().stream().map(ProcessInfo::tgid).collect(Collectors.toSet());
-        List<ProcessInfo> roots = new ArrayList<>();
-        for (ProcessInfo p : result.items()) {
-            if (pids.contains(p.ppid()) && p.ppid() != p.tgid()) {
+        tree(result.items().stream().map(p -> new TreeRow(p.tgid(), p.ppid(), p.commandLine())).toList(), out);
+        footer(result, out);
+    }
+
+    /** Parents before children, siblings by pid; a row whose parent is absent is a root. */
+    static void tree(List<TreeRow> rows, PrintStream out) {
+        Map<Integer, List<TreeRow>> children = new TreeMap<>();
+        Set<Integer> pids = rows.stream().map(TreeRow::pid).collect(Collectors.toSet());
+        List<TreeRow> roots = new ArrayList<>();
+        for (TreeRow p : rows) {
+            if (pids.contains(p.ppid()) && p.ppid() != p.pid()) {
                 children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
             } else {
                 roots.add(p);
             }
         }
-        roots.sort(Comparator.comparingInt(ProcessInfo::tgid));
-        for (ProcessInfo root : roots) {
+        roots.sort(Comparator.comparingInt(TreeRow::pid));
+        for (TreeRow root : roots) {
             print(root, "", true, true, children, out, 0);
         }
-        footer(result, out);
     }
 
-    private static void print(ProcessInfo p, String indent, boolean last, boolean root,
-                              Map<Integer, List<ProcessInfo>> children, PrintStream out, int depth) {
+    private static void print(TreeRow p, String indent, boolean last, boolean root,
+                              Map<Integer, List<TreeRow>> children, PrintStream out, int depth) {
         String branch = root ? "" : (last ? "└─ " : "├─ ");
-        out.println(indent + branch + p.tgid() + " " + safe(shorten(p.commandLine())));
-        List<ProcessInfo> kids = new ArrayList<>(children.getOrDefault(p.tgid(), List.of()));
-        kids.sort(Comparator.comparingInt(ProcessInfo::tgid));
+        out.println(indent + branch + p.pid() + " " + safe(shorten(p.label())));
+        List<TreeRow> kids = new ArrayList<>(children.getOrDefault(p.pid(), List.of()));
+        kids.sort(Comparator.comparingInt(TreeRow::pid));
         String childIndent = root ? "" : indent + (last ? "   " : "│  ");
         // the walk guarantees distinct tasks; the depth bound guards against a ppid cycle in guest data
         if (depth > 512) {
