@@ -15,9 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -156,18 +153,10 @@ abstract class LiveGuestProcessListTest {
 
     @Test
     void psCommand_printsJson_andLeavesTheVmRunning() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            exit = Main.commandLine().execute("ps", "--vm", vm.name(), "--json");
-        } finally {
-            System.setOut(saved);
-        }
+        CliRun run = CliRun.of("ps", "--vm", vm.name(), "--json");
 
-        assertThat(exit).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"complete\" : true").contains("\"comm\" : \"httpd\"");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("\"complete\" : true").contains("\"comm\" : \"httpd\"");
         assertThat(vm.qmp().isRunning()).isTrue();
     }
 

@@ -12,14 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -50,43 +46,23 @@ class MonitorCommandIT {
 
     @Test
     void monitor_streamsJsonLines_andPrintsCostSummariesThatAddUp() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        Thread workload = new Thread(() -> {
-            for (int i = 0; i < 5; i++) {
-                try {
-                    Thread.sleep(400);
-                    vm.console().run("cat /etc/passwd >/dev/null; ls /tmp >/dev/null", Duration.ofSeconds(10));
-                } catch (RuntimeException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            workload.start();
-            exit = Main.commandLine().execute("monitor", "--vm", vm.name(), "--json", "--duration", "4s",
-                    "--action", "syscalls:openat,execve", "--action", "procevents", "--process", "cat");
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-            workload.join();
-        }
+        CliRun run = CliRun.whileGuestRuns(vm, 5, "cat /etc/passwd >/dev/null; ls /tmp >/dev/null",
+                "monitor", "--vm", vm.name(), "--json", "--duration", "4s",
+                "--action", "syscalls:openat,execve", "--action", "procevents", "--process", "cat");
+        int exit = run.exit();
+        String out = run.out();
+        String err = run.err();
 
         assertThat(exit).as("stderr: %s", err).isZero();
         List<JsonNode> events = new ArrayList<>();
-        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : out.split("\n")) {
             if (!line.isBlank()) {
                 events.add(JSON.readTree(line));
             }
         }
         assertThat(events).filteredOn(e -> e.get("kind").asText().equals("syscall")).isNotEmpty()
                 .allSatisfy(e -> assertThat(e.get("process").asText()).isEqualTo("cat"));
-        Matcher m = SUMMARY.matcher(err.toString(StandardCharsets.UTF_8));
+        Matcher m = SUMMARY.matcher(err);
         int summaries = 0;
         while (m.find()) {
             summaries++;
@@ -109,37 +85,17 @@ class MonitorCommandIT {
     @Test
     void monitorWithDb_storesEveryPrintedEvent_andTheCosts(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("live.duckdb");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        Thread workload = new Thread(() -> {
-            for (int i = 0; i < 3; i++) {
-                try {
-                    Thread.sleep(400);
-                    vm.console().run("cat /etc/hostname >/dev/null", Duration.ofSeconds(10));
-                } catch (RuntimeException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            workload.start();
-            exit = Main.commandLine().execute("monitor", "--vm", vm.name(), "--json", "--duration", "3s",
-                    "--action", "syscalls:openat", "--process", "cat", "--db", db.toString());
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-            workload.join();
-        }
+        CliRun run = CliRun.whileGuestRuns(vm, 3, "cat /etc/hostname >/dev/null",
+                "monitor", "--vm", vm.name(), "--json", "--duration", "3s",
+                "--action", "syscalls:openat", "--process", "cat", "--db", db.toString());
+        int exit = run.exit();
+        String out = run.out();
+        String err = run.err();
 
         assertThat(exit).as("stderr: %s", err).isZero();
-        long printed = out.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).count();
+        long printed = out.lines().filter(line -> !line.isBlank()).count();
         assertThat(printed).isPositive();
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(err)
                 .contains("vmiscope: store " + db + ": " + printed + " events received: " + printed + " stored");
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults());
              Connection c = store.openReader();
