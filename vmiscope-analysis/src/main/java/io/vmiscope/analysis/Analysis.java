@@ -1,0 +1,589 @@
+package io.vmiscope.analysis;
+
+import io.vmiscope.store.CostRecord;
+import io.vmiscope.store.DuckDbEventStore;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Pre-processed views of the stored events: process trees with lifetimes (pid reuse handled), each
+ * process's events, activity timelines, behaviour graphs, indicator summaries and the cost of introspection.
+ *
+ * <pre>
+ *   events ──refresh(vm)──▶ processes · activity · graph_edges   (DuckDB tables beside events, docs/store.md)
+ *                                 │
+ *   processTree · timeline · behaviourGraph · summary ◀──┘     processEvents ──▶ events (pid + lifetime range)
+ * </pre>
+ *
+ * <p>Queries read the derived tables as of the latest {@link #refresh}; call it after new events are stored
+ * ({@link DuckDbEventStore#flush()} first for live ones). {@link #processEvents} reads {@code events} directly,
+ * so it also shows events stored since. Every value from the events is bound as a parameter, never written
+ * into SQL text.
+ *
+ * <p>Thread-safety: every method may be called from any thread. Each call uses a connection of its own from
+ * {@link DuckDbEventStore#openReader()}, so queries run beside ingestion and beside a refresh (which they see
+ * only once it is committed whole); refreshes run one at a time. The caller closes this before the store;
+ * closing it does not close the store.
+ */
+public final class Analysis implements AutoCloseable {
+
+    /** Width of the {@code activity} buckets; timelines with buckets this wide or wider read only those. */
+    public static final long ACTIVITY_BUCKET_NANOS = Derivation.BUCKET_NANOS;
+
+    /** Width of the {@code activity_10s} buckets, for timelines with buckets this wide or wider. */
+    public static final long COARSE_BUCKET_NANOS = Derivation.COARSE_BUCKET_NANOS;
+
+    /** How many values each list of a {@link Summary} shows at most. */
+    public static final int SUMMARY_VALUES = 1000;
+
+    /** The most buckets a timeline may have. */
+    public static final int MAX_BUCKETS = 10_000;
+
+    /** The most items a page of events may have. */
+    public static final int MAX_PAGE = 10_000;
+
+    private static final String PROCESS_COLUMNS = "pid, start_ns, end_ns, ppid, parent_start_ns, name, image, "
+            + "command_line, uid, origin, lifetime, end_reason, exit_code, kernel_thread, events";
+
+    private static final String EVENT_COLUMNS = "id, time_ns, action, kind, pid, tid, ppid, uid, process, name, "
+            + "CAST(fields AS VARCHAR), source";
+
+    private final DuckDbEventStore store;
+    private final Object refreshLock = new Object();
+    private volatile boolean closed;
+
+    private Analysis(DuckDbEventStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Analysis over {@code store}: creates the derived tables when missing (rebuilding them when an older
+     * vmiscope made them with another layout) and fills the syscall-category and file-operation tables.
+     *
+     * @throws AnalysisException when the tables cannot be created
+     */
+    public static Analysis open(DuckDbEventStore store) {
+        Objects.requireNonNull(store, "store");
+        try (Connection c = store.openReader()) {
+            DerivedTables.prepare(c);
+        } catch (SQLException e) {
+            throw failed("cannot prepare the analysis tables", e);
+        }
+        return new Analysis(store);
+    }
+
+    /**
+     * Brings the derived tables of {@code vm} up to the newest stored event: only the new events when
+     * nothing older arrived or was deleted since the previous refresh, else everything. One transaction:
+     * a failure leaves the previous state.
+     *
+     * @throws AnalysisException when the store fails
+     */
+    public Refresh refresh(String vm) {
+        checkOpen();
+        synchronized (refreshLock) {
+            try (Connection c = store.openReader()) {
+                return Derivation.run(c, vm);
+            } catch (SQLException e) {
+                throw failed("cannot refresh the analysis of " + vm, e);
+            }
+        }
+    }
+
+    /** The times of the VM's oldest and newest stored events; empty when it has none. */
+    public Optional<TimeSpan> span(String vm) {
+        try (Connection c = reader();
+             PreparedStatement q = c.prepareStatement("SELECT min(time_ns), max(time_ns) FROM events WHERE vm = ?")) {
+            bind(q, List.of(vm));
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                Long from = r.getObject(1, Long.class);
+                return from == null ? Optional.empty() : Optional.of(new TimeSpan(from, r.getLong(2)));
+            }
+        } catch (SQLException e) {
+            throw failed("cannot read the time span of " + vm, e);
+        }
+    }
+
+    /** The processes alive at {@code atNanos} (start and end inclusive) as a tree. */
+    public ProcessTree processTree(String vm, long atNanos) {
+        return tree(vm, "start_ns <= ? AND (end_ns IS NULL OR end_ns >= ?)", atNanos, atNanos);
+    }
+
+    /** The processes alive at any time in {@code [fromNanos, toNanos]} as a tree. */
+    public ProcessTree processTree(String vm, long fromNanos, long toNanos) {
+        return tree(vm, "start_ns <= ? AND (end_ns IS NULL OR end_ns >= ?)", toNanos, fromNanos);
+    }
+
+    /** Every process the VM ever had (as far as analysed) as a tree. */
+    public ProcessTree processTree(String vm) {
+        return tree(vm, "TRUE");
+    }
+
+    /** One process, when it exists. */
+    public Optional<ProcessNode> process(ProcessKey key) {
+        List<ProcessNode> found = nodes(key.vm(), "pid = ? AND start_ns = ?", key.pid(), key.startNanos());
+        return found.stream().findFirst();
+    }
+
+    /** Every process that had {@code pid}, oldest first (several when the pid was reused). */
+    public List<ProcessNode> processesWithPid(String vm, int pid) {
+        return nodes(vm, "pid = ?", pid);
+    }
+
+    /**
+     * The events of one process (its pid within its lifetime), oldest first, filtered and paged. Reads the
+     * {@code events} table, so events stored after the last refresh are included while the process runs.
+     *
+     * @param offset how many matching events to skip, ≥ 0
+     * @param limit  page size, 1 to {@link #MAX_PAGE}
+     * @throws IllegalArgumentException when the process does not exist or offset/limit are out of range
+     */
+    public Page<EventRow> processEvents(String vm, ProcessKey process, EventQuery query, int offset, int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("offset must be ≥ 0 and limit 1 to " + MAX_PAGE + ", were " + offset
+                    + " and " + limit);
+        }
+        ProcessKey key = new ProcessKey(vm, process.pid(), process.startNanos());
+        ProcessNode node = process(key).orElseThrow(() -> new IllegalArgumentException(
+                "no process " + key + " in VM " + vm + " (refresh after storing its events)"));
+        long from = Math.max(node.startNanos(), query.fromNanos() == null ? Long.MIN_VALUE : query.fromNanos());
+        long to = Math.min(node.endNanos() == null ? Long.MAX_VALUE : node.endNanos(),
+                query.toNanos() == null ? Long.MAX_VALUE : query.toNanos());
+        List<Object> values = new ArrayList<>(List.of(vm, key.pid(), from, to));
+        StringBuilder where = new StringBuilder(" WHERE vm = ? AND pid = ? AND time_ns >= ? AND time_ns <= ?");
+        in(where, values, "kind", query.kinds());
+        in(where, values, "name", query.names());
+        if (query.text() != null) {
+            where.append(" AND (contains(lower(process), ?) OR contains(lower(coalesce(name, '')), ?)"
+                    + " OR contains(lower(CAST(fields AS VARCHAR)), ?))");
+            Collections.addAll(values, query.textLowerCase(), query.textLowerCase(), query.textLowerCase());
+        }
+        try (Connection c = reader()) {
+            long total;
+            try (PreparedStatement q = c.prepareStatement("SELECT count(*) FROM events" + where)) {
+                bind(q, values);
+                try (ResultSet r = q.executeQuery()) {
+                    r.next();
+                    total = r.getLong(1);
+                }
+            }
+            List<EventRow> items = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM events" + where
+                    + " ORDER BY time_ns, id LIMIT ? OFFSET ?")) {
+                List<Object> paged = new ArrayList<>(values);
+                paged.add(limit);
+                paged.add(offset);
+                bind(q, paged);
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        items.add(new EventRow(r.getString(1), r.getLong(2), r.getString(3), r.getString(4),
+                                r.getInt(5), r.getInt(6), r.getInt(7), r.getLong(8), r.getString(9), r.getString(10),
+                                r.getString(11), r.getString(12)));
+                    }
+                }
+            }
+            return new Page<>(items, total, offset, limit);
+        } catch (SQLException e) {
+            throw failed("cannot list the events of " + key, e);
+        }
+    }
+
+    /**
+     * Activity of every process in {@code [fromNanos, toNanos)} in about {@code buckets} buckets. Buckets at
+     * least {@link #COARSE_BUCKET_NANOS} wide come from the {@code activity_10s} table, at least
+     * {@link #ACTIVITY_BUCKET_NANOS} wide from {@code activity} (range start and width rounded to whole
+     * buckets of the table); narrower ones are counted from the events of the range.
+     *
+     * @throws IllegalArgumentException when the range is empty or buckets is not 1 to {@link #MAX_BUCKETS}
+     */
+    public Timeline timeline(String vm, long fromNanos, long toNanos, int buckets) {
+        if (toNanos <= fromNanos || buckets < 1 || buckets > MAX_BUCKETS) {
+            throw new IllegalArgumentException("a timeline needs from < to and 1 to " + MAX_BUCKETS + " buckets");
+        }
+        long width = ceilDiv(toNanos - fromNanos, buckets);
+        long from = fromNanos;
+        String sql;
+        if (width >= ACTIVITY_BUCKET_NANOS) {
+            long grain = width >= COARSE_BUCKET_NANOS ? COARSE_BUCKET_NANOS : ACTIVITY_BUCKET_NANOS;
+            from = Math.floorDiv(fromNanos, grain) * grain;
+            width = ceilDiv(width, grain) * grain;
+            // sums cast back to BIGINT: DuckDB sums BIGINTs as HUGEINT, which JDBC reads far more slowly
+            sql = "SELECT pid, start_ns, (bucket_ns - ?) // ?, sum(events)::BIGINT, "
+                    + String.join(", ", Vocabulary.CATEGORIES.stream().map(c -> "sum(" + c + ")::BIGINT").toList())
+                    + " FROM " + (grain == COARSE_BUCKET_NANOS ? "activity_10s" : "activity")
+                    + " WHERE vm = ? AND bucket_ns >= ? AND bucket_ns < ? GROUP BY ALL";
+        } else {
+            sql = "SELECT pid, start_ns, (time_ns - ?) // ?, " + Derivation.COUNTS + " FROM (SELECT e.pid, "
+                    + "p.start_ns, e.time_ns, " + Derivation.CATEGORY + " AS category " + Derivation.ATTRIBUTED
+                    + ") GROUP BY ALL";
+        }
+        int count = (int) ceilDiv(toNanos - from, width);
+        long end = from + width * count;
+        // ATTRIBUTED takes (lower, upper]: [from, end) of whole nanoseconds is (from - 1, end - 1]
+        List<Object> values = width >= ACTIVITY_BUCKET_NANOS ? List.of(from, width, vm, from, end)
+                : List.of(from, width, vm, from - 1, end - 1);
+        Map<ProcessKey, List<Timeline.Cell>> cells = new HashMap<>();
+        Map<ProcessKey, String> names = new HashMap<>();
+        try (Connection c = reader()) {
+            try (PreparedStatement q = c.prepareStatement(sql)) {
+                bind(q, values);
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        cells.computeIfAbsent(new ProcessKey(vm, r.getInt(1), r.getLong(2)), k -> new ArrayList<>())
+                                .add(new Timeline.Cell(r.getInt(3), r.getLong(4), r.getLong(5), r.getLong(6),
+                                        r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10)));
+                    }
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT pid, start_ns, name FROM processes WHERE vm = ?")) {
+                bind(q, List.of(vm));
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        names.put(new ProcessKey(vm, r.getInt(1), r.getLong(2)), r.getString(3));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("cannot build the timeline of " + vm, e);
+        }
+        List<Timeline.Lane> lanes = new ArrayList<>(cells.size());
+        cells.forEach((key, list) -> {
+            list.sort(Comparator.comparingInt(Timeline.Cell::bucket));
+            lanes.add(new Timeline.Lane(key, names.getOrDefault(key, ""),
+                    list.stream().mapToLong(Timeline.Cell::events).sum(), list));
+        });
+        lanes.sort(Comparator.comparingLong((Timeline.Lane l) -> l.process().startNanos())
+                .thenComparingInt(l -> l.process().pid()));
+        return new Timeline(vm, from, width, count, lanes);
+    }
+
+    /**
+     * What one process touched: images, files, endpoints (top {@code topN} each by events, the rest grouped
+     * by directory or host, at most {@code topN} groups) and its first {@code topN} children.
+     *
+     * @throws IllegalArgumentException when the process does not exist or topN &lt; 1
+     */
+    public BehaviourGraph behaviourGraph(String vm, ProcessKey process, int topN) {
+        if (topN < 1) {
+            throw new IllegalArgumentException("topN must be at least 1, was " + topN);
+        }
+        ProcessKey key = new ProcessKey(vm, process.pid(), process.startNanos());
+        ProcessNode node = process(key).orElseThrow(() -> new IllegalArgumentException(
+                "no process " + key + " in VM " + vm + " (refresh after storing its events)"));
+        try (Connection c = reader()) {
+            List<BehaviourGraph.Child> children = new ArrayList<>();
+            long childCount;
+            List<Object> parent = List.of(vm, key.pid(), key.startNanos());
+            String where = " FROM processes WHERE vm = ? AND ppid = ? AND parent_start_ns = ?";
+            try (PreparedStatement q = c.prepareStatement("SELECT count(*)" + where)) {
+                bind(q, parent);
+                try (ResultSet r = q.executeQuery()) {
+                    r.next();
+                    childCount = r.getLong(1);
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT pid, start_ns, name, end_ns, events" + where
+                    + " ORDER BY start_ns, pid LIMIT ?")) {
+                List<Object> values = new ArrayList<>(parent);
+                values.add(topN);
+                bind(q, values);
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        children.add(new BehaviourGraph.Child(new ProcessKey(vm, r.getInt(1), r.getLong(2)),
+                                r.getString(3), r.getLong(2), r.getObject(4, Long.class), r.getLong(5)));
+                    }
+                }
+            }
+            return new BehaviourGraph(node, targets(c, key, "image", topN), targets(c, key, "file", topN),
+                    targets(c, key, "endpoint", topN), children, childCount - children.size());
+        } catch (SQLException e) {
+            throw failed("cannot build the behaviour graph of " + key, e);
+        }
+    }
+
+    private static BehaviourGraph.Targets targets(Connection c, ProcessKey key, String edge, int topN)
+            throws SQLException {
+        String ranked = """
+                WITH t AS (
+                    SELECT target, grp, list_sort(list(DISTINCT operation)) AS ops,
+                           max(CASE access WHEN 'delete' THEN 3 WHEN 'write' THEN 2 WHEN 'read' THEN 1 ELSE 0 END) AS acc,
+                           sum(events)::BIGINT AS ev, min(first_ns) AS f, max(last_ns) AS l
+                    FROM graph_edges WHERE vm = ? AND pid = ? AND start_ns = ? AND edge = ?
+                    GROUP BY target, grp),
+                r AS (SELECT *, row_number() OVER (ORDER BY ev DESC, target) AS rn, count(*) OVER () AS total FROM t)
+                """;
+        List<Object> values = List.of(key.vm(), key.pid(), key.startNanos(), edge, topN);
+        List<BehaviourGraph.Target> top = new ArrayList<>();
+        long total = 0;
+        try (PreparedStatement q = c.prepareStatement(ranked
+                + "SELECT target, grp, ops, acc, ev, f, l, total FROM r WHERE rn <= ? ORDER BY rn")) {
+            bind(q, values);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    top.add(new BehaviourGraph.Target(r.getString(1), r.getString(2), strings(r.getArray(3)),
+                            access(r.getInt(4)), r.getLong(5), r.getLong(6), r.getLong(7)));
+                    total = r.getLong(8);
+                }
+            }
+        }
+        List<BehaviourGraph.TargetGroup> groups = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(ranked + "SELECT grp, count(*), sum(ev)::BIGINT, min(f), max(l), "
+                + "any_value(total) FROM r WHERE rn > ? GROUP BY grp ORDER BY 3 DESC, grp LIMIT ?")) {
+            List<Object> grouped = new ArrayList<>(values);
+            grouped.add(topN);
+            bind(q, grouped);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    groups.add(new BehaviourGraph.TargetGroup(r.getString(1), r.getLong(2), r.getLong(3),
+                            r.getLong(4), r.getLong(5)));
+                    total = r.getLong(6);
+                }
+            }
+        }
+        return new BehaviourGraph.Targets(top, groups, total);
+    }
+
+    private static String access(int rank) {
+        return switch (rank) {
+            case 3 -> "delete";
+            case 2 -> "write";
+            case 1 -> "read";
+            default -> "";
+        };
+    }
+
+    /**
+     * Images executed, files written, files deleted and hosts contacted, for the VM and per process, as of
+     * the last refresh. Each list shows the first {@link #SUMMARY_VALUES} values and counts them all.
+     */
+    public Summary summary(String vm) {
+        String sql = """
+                SELECT pid, start_ns, indicator, list_slice(list_sort(list(DISTINCT value)), 1, ?),
+                       count(DISTINCT value), GROUPING(pid, start_ns) <> 0 AS whole_vm
+                FROM (
+                    SELECT pid, start_ns,
+                           CASE WHEN edge = 'image' THEN 'image'
+                                WHEN edge = 'file' AND access = 'write' THEN 'written'
+                                WHEN edge = 'file' AND access = 'delete' THEN 'deleted'
+                                WHEN edge = 'endpoint' AND operation NOT IN ('bind', 'listen') THEN 'host' END AS indicator,
+                           CASE WHEN edge = 'endpoint' THEN grp ELSE target END AS value
+                    FROM graph_edges WHERE vm = ?)
+                WHERE indicator IS NOT NULL AND value <> ''
+                GROUP BY GROUPING SETS ((pid, start_ns, indicator), (indicator))""";
+        Map<ProcessKey, Map<String, Summary.Values>> perProcess = new HashMap<>();
+        Map<String, Summary.Values> total = new HashMap<>();
+        Map<ProcessKey, String> names = new HashMap<>();
+        try (Connection c = reader()) {
+            try (PreparedStatement q = c.prepareStatement(sql)) {
+                bind(q, List.of(SUMMARY_VALUES, vm));
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        Summary.Values values = new Summary.Values(strings(r.getArray(4)), r.getLong(5));
+                        if (r.getBoolean(6)) {
+                            total.put(r.getString(3), values);
+                        } else {
+                            perProcess.computeIfAbsent(new ProcessKey(vm, r.getInt(1), r.getLong(2)),
+                                    k -> new HashMap<>()).put(r.getString(3), values);
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT pid, start_ns, name FROM processes WHERE vm = ?")) {
+                bind(q, List.of(vm));
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        ProcessKey key = new ProcessKey(vm, r.getInt(1), r.getLong(2));
+                        if (perProcess.containsKey(key)) {
+                            names.put(key, r.getString(3));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("cannot summarise " + vm, e);
+        }
+        List<Summary.ProcessIndicators> processes = new ArrayList<>();
+        perProcess.forEach((key, values) -> processes.add(new Summary.ProcessIndicators(key,
+                names.getOrDefault(key, ""), indicators(values))));
+        processes.sort(Comparator.comparingLong((Summary.ProcessIndicators p) -> p.process().startNanos())
+                .thenComparingInt(p -> p.process().pid()));
+        return new Summary(vm, indicators(total), processes);
+    }
+
+    private static Summary.Indicators indicators(Map<String, Summary.Values> values) {
+        return new Summary.Indicators(values.getOrDefault("image", Summary.Values.NONE),
+                values.getOrDefault("written", Summary.Values.NONE), values.getOrDefault("deleted", Summary.Values.NONE),
+                values.getOrDefault("host", Summary.Values.NONE));
+    }
+
+    /** What introspection cost the VM: the {@code costs} rows of {@code vm}, oldest session first. */
+    public List<CostRecord> costs(String vm) {
+        List<CostRecord> costs = new ArrayList<>();
+        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("""
+                SELECT action, hits, hits_with_events, hits_filtered, hits_failed, events, return_hits, periodic_runs,
+                       stopped_ns, stopped_median_ns, stopped_p99_ns, round_trips_per_stop, bytes_per_stop,
+                       handler_ns_per_stop
+                FROM costs WHERE vm = ? ORDER BY time_ns, action""")) {
+            bind(q, List.of(vm));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    costs.add(new CostRecord(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5),
+                            r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11),
+                            r.getDouble(12), r.getDouble(13), r.getLong(14)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("cannot read the costs of " + vm, e);
+        }
+        return costs;
+    }
+
+    /** Marks this closed; later calls fail. Idempotent; the store stays open. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private ProcessTree tree(String vm, String condition, Object... values) {
+        List<ProcessNode> rows = nodes(vm, condition, values);
+        Map<ProcessKey, ProcessNode> byKey = new LinkedHashMap<>();
+        rows.forEach(n -> byKey.put(n.key(), n));
+        Map<ProcessKey, List<ProcessKey>> children = new HashMap<>();
+        List<ProcessKey> roots = new ArrayList<>();
+        for (ProcessNode n : rows) {
+            if (n.parent() != null && byKey.containsKey(n.parent())) {
+                children.computeIfAbsent(n.parent(), k -> new ArrayList<>()).add(n.key());
+            } else {
+                roots.add(n.key());
+            }
+        }
+        List<ProcessNode> ordered = new ArrayList<>(rows.size());
+        List<ProcessKey> shownRoots = new ArrayList<>();
+        Set<ProcessKey> visited = new HashSet<>();
+        for (ProcessKey root : roots) {
+            walk(root, byKey, children, visited, ordered, shownRoots);
+        }
+        // Nodes still unvisited sit on a parent cycle (guest data): cut each cycle at its oldest member.
+        for (ProcessNode n : rows) {
+            if (!visited.contains(n.key())) {
+                walk(n.key(), byKey, children, visited, ordered, shownRoots);
+            }
+        }
+        return new ProcessTree(vm, shownRoots, ordered);
+    }
+
+    /** Depth-first from {@code root} without recursion, every node at most once. */
+    private static void walk(ProcessKey root, Map<ProcessKey, ProcessNode> byKey,
+                             Map<ProcessKey, List<ProcessKey>> children, Set<ProcessKey> visited,
+                             List<ProcessNode> ordered, List<ProcessKey> roots) {
+        record Step(ProcessKey key, ProcessKey parent, int depth) {
+        }
+        List<Step> stack = new ArrayList<>();
+        stack.add(new Step(root, null, 0));
+        roots.add(root);
+        while (!stack.isEmpty()) {
+            Step step = stack.remove(stack.size() - 1);
+            if (!visited.add(step.key())) {
+                continue;
+            }
+            List<ProcessKey> kids = children.getOrDefault(step.key(), List.of()).stream()
+                    .filter(k -> !visited.contains(k)).toList();
+            ProcessNode n = byKey.get(step.key());
+            ordered.add(new ProcessNode(n.key(), n.ppid(), step.parent(), n.name(), n.image(), n.commandLine(),
+                    n.uid(), n.startNanos(), n.endNanos(), n.endReason(), n.exitCode(), n.lifetime(),
+                    n.kernelThread(), n.origin(), n.events(), step.depth(), kids));
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                stack.add(new Step(kids.get(i), step.key(), step.depth() + 1));
+            }
+        }
+    }
+
+    private List<ProcessNode> nodes(String vm, String condition, Object... values) {
+        List<Object> bound = new ArrayList<>();
+        bound.add(vm);
+        bound.addAll(Arrays.asList(values));
+        List<ProcessNode> nodes = new ArrayList<>();
+        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("SELECT " + PROCESS_COLUMNS
+                + " FROM processes WHERE vm = ? AND " + condition + " ORDER BY start_ns, pid")) {
+            bind(q, bound);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    Long parentStart = r.getObject(5, Long.class);
+                    int ppid = r.getInt(4);
+                    nodes.add(new ProcessNode(new ProcessKey(vm, r.getInt(1), r.getLong(2)), ppid,
+                            parentStart == null ? null : new ProcessKey(vm, ppid, parentStart), r.getString(6),
+                            r.getString(7), r.getString(8), r.getLong(9), r.getLong(2), r.getObject(3, Long.class),
+                            r.getString(12), r.getObject(13, Integer.class), Lifetime.valueOf(r.getString(11)),
+                            r.getBoolean(14), r.getString(10), r.getLong(15), 0, List.of()));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("cannot read the processes of " + vm, e);
+        }
+        return nodes;
+    }
+
+    private Connection reader() {
+        checkOpen();
+        return store.openReader();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this analysis is closed");
+        }
+    }
+
+    private static void in(StringBuilder where, List<Object> values, String column, Set<String> wanted) {
+        if (wanted.isEmpty()) {
+            return;
+        }
+        where.append(" AND ").append(column).append(" IN (")
+                .append(String.join(", ", Collections.nCopies(wanted.size(), "?"))).append(')');
+        values.addAll(wanted.stream().sorted().toList());
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            statement.setObject(i + 1, values.get(i));
+        }
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        if (array == null) {
+            return List.of();
+        }
+        Object[] values = (Object[]) array.getArray();
+        List<String> strings = new ArrayList<>(values.length);
+        for (Object v : values) {
+            strings.add(String.valueOf(v));
+        }
+        return strings;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    private static AnalysisException failed(String what, SQLException e) {
+        String message = e.getMessage() == null ? "unknown error" : e.getMessage().lines().findFirst().orElse("");
+        return new AnalysisException(what + ": " + message, e);
+    }
+}

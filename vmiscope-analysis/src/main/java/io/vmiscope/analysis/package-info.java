@@ -1,0 +1,18 @@
+/**
+ * Pre-processing and queries over the event store: process lifetimes and trees (a process is a pid plus a
+ * lifetime, so pid reuse gives two processes), per-process events, activity timelines, behaviour graphs and
+ * indicator summaries.
+ *
+ * <pre>
+ *   DuckDbEventStore ── events ──▶ Analysis.refresh(vm) ──▶ processes   (Lifetimes: snapshot/fork/exec/exit
+ *                                    (one transaction)         │          + processes seen only by activity)
+ *                                                             ├─▶ activity    (1 s buckets × kind × category)
+ *                                                             └─▶ graph_edges (images, files, endpoints)
+ *   Analysis.processTree · processEvents · timeline · behaviourGraph · summary · costs ──▶ plain records
+ * </pre>
+ *
+ * Results are records of data only; rendering (tables, JSON, web) is the caller's. Every string that came
+ * from a guest or a log stays data: bound as a SQL parameter, rendered as text. This package depends on
+ * the event shape and the store only.
+ */
+package io.vmiscope.analysis;
