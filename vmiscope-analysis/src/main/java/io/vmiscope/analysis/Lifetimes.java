@@ -146,7 +146,8 @@ final class Lifetimes {
             p = start(new Proc(pid, nanos, "exec", true, ppid, uid, ""));
         }
         p.image = path;
-        p.name = baseName(path);
+        // busybox and others re-exec themselves through /proc/self/exe: argv[0] names the program
+        p.name = path.equals("/proc/self/exe") && !argv.isEmpty() ? baseName(argv.get(0)) : baseName(path);
         p.commandLine = String.join(" ", argv);
         if (uid >= 0) {
             p.uid = uid;

@@ -26,6 +26,17 @@ class LifetimesTest {
     }
 
     @Test
+    void execThroughProcSelfExe_isNamedAfterArgv0_asBusyboxAppletsAre() {
+        Lifetimes t = new Lifetimes();
+        t.fork(10, 1, "sh", 0, 50, false);
+        t.exec(11, 50, 1, 0, "/proc/self/exe", List.of("cat", "/etc/passwd"));
+        t.exec(12, 60, 1, 0, "/usr/bin/wget", List.of("wget", "-q"));
+
+        assertThat(t.processes()).extracting(p -> p.pid, p -> p.name)
+                .contains(org.assertj.core.groups.Tuple.tuple(50, "cat"), org.assertj.core.groups.Tuple.tuple(60, "wget"));
+    }
+
+    @Test
     void incompleteSnapshot_endsNothing_completeOneEndsTheMissing_exceptPidZero() {
         Lifetimes t = new Lifetimes();
         t.snapshot(0, true, List.of(entry(0, 0, "swapper"), entry(1, 0, "init"), entry(7, 1, "d")));
