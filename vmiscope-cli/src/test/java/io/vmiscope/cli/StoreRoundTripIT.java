@@ -47,8 +47,8 @@ class StoreRoundTripIT {
         String command = "echo $$ >/tmp/rt-pid; cat /etc/passwd >/dev/null; exit 4";
 
         // the guest waits until the monitor is surely attached, then runs the known command
-        CliRun run = CliRun.whileGuestRuns(vm, 1, "sleep 2; /bin/busybox sh -c '" + command + "'",
-                "monitor", "--vm", vm.name(), "--duration", "6s", "--db", db.toString(), "--json",
+        CliRun run = CliRun.whileGuestRuns(vm, 1, "sleep 4; /bin/busybox sh -c '" + command + "'",
+                "monitor", "--vm", vm.name(), "--duration", "9s", "--db", db.toString(), "--json",
                 "--action", "pslist:1s", "--action", "procevents", "--action", "syscalls:openat");
         assertThat(run.exit()).as(run.err()).isZero();
         int pid = Integer.parseInt(vm.console().run("cat /tmp/rt-pid").orThrow().output().strip());
@@ -64,8 +64,9 @@ class StoreRoundTripIT {
                             + tree.nodes().stream().map(n -> n.pid() + " " + n.image()).toList()));
             assertThat(script.commandLine()).contains("exit 4");
             assertThat(script.exitCode()).isEqualTo(4);
-            // the console started this pid before the monitor attached; it exec'd busybox during monitoring
-            assertThat(script.lifetime()).isEqualTo(Lifetime.ENDED_DURING_MONITORING);
+            // whether the console started this pid before the monitor attached depends on the machine's
+            // load; either way it exec'd busybox and ended while monitored
+            assertThat(script.lifetime()).isIn(Lifetime.ENDED_DURING_MONITORING, Lifetime.STARTED_AND_ENDED);
             assertThat(tree.nodes()).anySatisfy(n -> {
                 assertThat(n.name()).isEqualTo("httpd");
                 assertThat(n.lifetime()).isEqualTo(Lifetime.RUNNING_BEFORE_MONITORING);
