@@ -46,8 +46,9 @@ class MonitorCommandIT {
 
     @Test
     void monitor_streamsJsonLines_andPrintsCostSummariesThatAddUp() throws Exception {
-        CliRun run = CliRun.whileGuestRuns(vm, 5, "cat /etc/passwd >/dev/null; ls /tmp >/dev/null",
-                "monitor", "--vm", vm.name(), "--json", "--duration", "4s",
+        // the workload outlasts the command's start-up even on a loaded machine
+        CliRun run = CliRun.whileGuestRuns(vm, 12, "cat /etc/passwd >/dev/null; ls /tmp >/dev/null",
+                "monitor", "--vm", vm.name(), "--json", "--duration", "6s",
                 "--action", "syscalls:openat,execve", "--action", "procevents", "--process", "cat");
         int exit = run.exit();
         String out = run.out();
@@ -85,8 +86,8 @@ class MonitorCommandIT {
     @Test
     void monitorWithDb_storesEveryPrintedEvent_andTheCosts(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("live.duckdb");
-        CliRun run = CliRun.whileGuestRuns(vm, 3, "cat /etc/hostname >/dev/null",
-                "monitor", "--vm", vm.name(), "--json", "--duration", "3s",
+        CliRun run = CliRun.whileGuestRuns(vm, 10, "cat /etc/hostname >/dev/null",
+                "monitor", "--vm", vm.name(), "--json", "--duration", "5s",
                 "--action", "syscalls:openat", "--process", "cat", "--db", db.toString());
         int exit = run.exit();
         String out = run.out();
