@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   accept(event) ──▶ bounded queue ──▶ writer thread: batch of up to batchSize events
  *   (monitor thread)   (blocks when full,        │ rows + content ids
  *                       or drops and counts)     ▼
- *   Importer ── write(batch) ────────────▶ Appender ──▶ events_staging (temp) ──▶ INSERT INTO events … new ids only
+ *   writer thread ─────────────────────▶ Appender ──▶ events_staging (temp) ──▶ INSERT INTO events … new ids only
  *                                                                           (one statement = one transaction)
+ *   Importer ── importBatch(): stage(part)… ─▶ Appender ──▶ its own staging table ──▶ commit(): the same INSERT
  *   count / export / openReader ──▶ their own connections: read while ingestion runs
  * </pre>
  *
@@ -75,6 +76,8 @@ public final class DuckDbEventStore implements EventSink {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong enqueued = new AtomicLong();
+    /** Names the staging tables of imports apart. */
+    private final AtomicLong importBatches = new AtomicLong();
     /** Queued events the writer thread has finished with; guarded by {@link #progress}. */
     private long done;
     private final Object progress = new Object();
@@ -191,22 +194,6 @@ public final class DuckDbEventStore implements EventSink {
     /** The counters so far; see {@link StoreStats} for how they add up. */
     public StoreStats stats() {
         return new StoreStats(received.get(), stored.get(), duplicates.get(), dropped.get());
-    }
-
-    /**
-     * Writes one batch now, on the calling thread, in one statement: all rows or none are stored when
-     * this returns. Rows whose id is already stored are skipped.
-     *
-     * @return how many rows were new
-     * @throws StoreException when the write fails (nothing of the batch is stored)
-     */
-    long write(List<EventRow> rows) {
-        checkUsable();
-        received.addAndGet(rows.size());
-        long inserted = writeRows(rows);
-        stored.addAndGet(inserted);
-        duplicates.addAndGet(rows.size() - inserted);
-        return inserted;
     }
 
     /**
@@ -468,48 +455,169 @@ public final class DuckDbEventStore implements EventSink {
     /**
      * Appends the rows to the staging table and moves those with new ids into {@code events} in one
      * statement (so in one transaction).
-     *
-     * <p>Duplicates are found without a primary-key index (whose upkeep cost DuckDB 1.5 five to eight
-     * times the rest of the insert): an id derives from the event's content, time included, so a
-     * stored duplicate has the same {@code time_ns}; the check reads only the row groups whose
-     * min-max statistics overlap the batch's time range. Duplicates within the batch are removed
-     * here first. Only this method writes events, under {@link #writeLock}, so the check and the
-     * insert cannot race.
      */
     private long writeRows(List<EventRow> rows) {
         if (rows.isEmpty()) {
             return 0;
         }
-        Set<String> seen = new HashSet<>(rows.size() * 2);
-        long minTime = Long.MAX_VALUE;
-        long maxTime = Long.MIN_VALUE;
+        Staging batch = new Staging(STAGING);
+        synchronized (writeLock) {
+            batch.append(rows);
+            return batch.moveIntoEvents();
+        }
+    }
+
+    /**
+     * Starts a transaction that an import fills in parts: {@link ImportBatch#stage} appends rows to a
+     * staging table of its own, {@link ImportBatch#commit} stores the new ones in one statement. Lets
+     * an import keep only a part of a large transaction on the Java heap (the staged rows live in
+     * DuckDB's memory). The caller closes it, before closing the store.
+     */
+    ImportBatch importBatch() {
+        String table = STAGING + "_import_" + importBatches.incrementAndGet();
         synchronized (writeLock) {
             if (closed) {
                 throw new StoreException("the store " + file + " is closed");
             }
             try {
-                try (DuckDBAppender appender = writer.createAppender("temp", "main", STAGING)) {
-                    for (EventRow row : rows) {
-                        if (seen.add(row.id())) {
-                            append(appender, row);
-                            minTime = Math.min(minTime, row.timeNanos());
-                            maxTime = Math.max(maxTime, row.timeNanos());
-                        }
+                staging.execute("CREATE TEMP TABLE " + table + " AS SELECT " + COLUMNS + " FROM events LIMIT 0");
+            } catch (SQLException e) {
+                throw failed("cannot create a staging table", e);
+            }
+        }
+        return new ImportBatch(new Staging(table));
+    }
+
+    /** One import's transaction being staged; see {@link #importBatch()}. Not thread-safe. */
+    final class ImportBatch implements AutoCloseable {
+
+        private final Staging batch;
+
+        private ImportBatch(Staging batch) {
+            this.batch = batch;
+        }
+
+        /**
+         * Appends rows to this transaction; nothing is visible in {@code events} before {@link #commit}.
+         *
+         * @throws StoreException when the rows cannot be staged (the transaction is then discarded)
+         */
+        void stage(List<EventRow> rows) {
+            checkUsable();
+            synchronized (writeLock) {
+                batch.append(rows);
+            }
+        }
+
+        /**
+         * Stores the staged rows whose ids are new, in one statement: all or none are stored when this
+         * returns. Starts an empty transaction for the next rows.
+         *
+         * @return how many rows were new
+         * @throws StoreException when the write fails (nothing of the transaction is stored)
+         */
+        long commit() {
+            checkUsable();
+            long offered = batch.offered;
+            long inserted;
+            synchronized (writeLock) {
+                inserted = batch.moveIntoEvents();
+            }
+            received.addAndGet(offered);
+            stored.addAndGet(inserted);
+            duplicates.addAndGet(offered - inserted);
+            return inserted;
+        }
+
+        /** Drops the staging table; rows staged since the last commit are discarded. */
+        @Override
+        public void close() {
+            synchronized (writeLock) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    staging.execute("DROP TABLE IF EXISTS " + batch.table);
+                } catch (SQLException e) {
+                    throw failed("cannot drop the staging table", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows appended to a temporary staging table, waiting to be moved into {@code events} by one
+     * statement. Callers hold {@link #writeLock}.
+     *
+     * <p>Duplicates are found without a primary-key index (whose upkeep cost DuckDB 1.5 five to eight
+     * times the rest of the insert): an id derives from the event's content, time included, so a
+     * stored duplicate has the same {@code time_ns}; the check reads only the row groups whose
+     * min-max statistics overlap the staged time range. Duplicates among the staged rows are left out
+     * when they are appended. Only this class writes events, under {@link #writeLock}, so the check
+     * and the insert cannot race.
+     */
+    private final class Staging {
+
+        private final String table;
+        private final Set<String> seen = new HashSet<>();
+        private long minTime = Long.MAX_VALUE;
+        private long maxTime = Long.MIN_VALUE;
+        /** Rows offered since the last move, duplicates among them included. */
+        private long offered;
+
+        Staging(String table) {
+            this.table = table;
+        }
+
+        void append(List<EventRow> rows) {
+            if (closed) {
+                throw new StoreException("the store " + file + " is closed");
+            }
+            try (DuckDBAppender appender = writer.createAppender("temp", "main", table)) {
+                for (EventRow row : rows) {
+                    if (seen.add(row.id())) {
+                        DuckDbEventStore.append(appender, row);
+                        minTime = Math.min(minTime, row.timeNanos());
+                        maxTime = Math.max(maxTime, row.timeNanos());
                     }
                 }
+                offered += rows.size();
+            } catch (SQLException e) {
+                clear();
+                throw failed("cannot stage " + rows.size() + " events", e);
+            }
+        }
+
+        long moveIntoEvents() {
+            if (closed) {
+                throw new StoreException("the store " + file + " is closed");
+            }
+            if (seen.isEmpty()) {
+                clear();
+                return 0;
+            }
+            try {
                 // Numbers computed here, not event text: safe to write into the statement. (A statement
                 // prepared before the append mis-reads the appended strings in DuckDB 1.5.)
                 return staging.executeUpdate("INSERT INTO events (" + COLUMNS + ") SELECT " + COLUMNS
-                        + " FROM " + STAGING + " s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.time_ns BETWEEN "
+                        + " FROM " + table + " s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.time_ns BETWEEN "
                         + minTime + " AND " + maxTime + " AND e.time_ns = s.time_ns AND e.id = s.id)");
             } catch (SQLException e) {
-                throw failed("cannot write " + rows.size() + " events", e);
+                throw failed("cannot write " + offered + " events", e);
             } finally {
-                try {
-                    staging.execute("DELETE FROM " + STAGING);
-                } catch (SQLException e) {
-                    failure = failed("cannot clear the staging table", e);
-                }
+                clear();
+            }
+        }
+
+        private void clear() {
+            seen.clear();
+            minTime = Long.MAX_VALUE;
+            maxTime = Long.MIN_VALUE;
+            offered = 0;
+            try {
+                staging.execute("DELETE FROM " + table);
+            } catch (SQLException e) {
+                failure = failed("cannot clear the staging table", e);
             }
         }
     }

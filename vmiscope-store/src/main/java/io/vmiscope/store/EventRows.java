@@ -12,7 +12,6 @@ import io.vmiscope.events.NetworkEvent;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.events.SyscallEvent;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -39,6 +38,7 @@ final class EventRows {
     private static final int ID_BYTES = 16;
 
     private final MessageDigest sha256;
+    private final byte[] numberBytes = new byte[Long.BYTES];
 
     EventRows() {
         try {
@@ -124,6 +124,10 @@ final class EventRows {
     }
 
     private void number(long value) {
-        sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(0, value).array());
+        for (int i = Long.BYTES - 1; i >= 0; i--) {
+            numberBytes[i] = (byte) value;
+            value >>>= 8;
+        }
+        sha256.update(numberBytes);
     }
 }

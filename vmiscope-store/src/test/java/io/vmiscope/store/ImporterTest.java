@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ImporterTest {
 
@@ -65,6 +67,67 @@ class ImporterTest {
             assertThat(importer.run(ImportFormat.JSONL.reader(), List.of(copy), "lab").imported()).isEqualTo(1_000);
             assertThat(store.count(EventFilter.ALL)).isEqualTo(2_000);
             assertThat(store.stats()).isEqualTo(new StoreStats(3_000, 2_000, 1_000, 0));
+        }
+    }
+
+    @Test
+    void batchOfSeveralParts_isCommittedWhole_everyBatchSizeEvents() throws IOException {
+        int batch = Importer.PART_SIZE + Importer.PART_SIZE / 2;
+        Path file = jsonl("c.jsonl", 2 * batch + 5, -1);
+        List<ImportSummary> progress = new ArrayList<>();
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            ImportSummary summary = new Importer(store, batch, listener(new ArrayList<>(), progress))
+                    .run(ImportFormat.JSONL.reader(), List.of(file), "lab");
+
+            assertThat(summary).isEqualTo(new ImportSummary(2L * batch + 5, 2L * batch + 5, 0, 0));
+            assertThat(progress).extracting(ImportSummary::committed)
+                    .containsExactly((long) batch, 2L * batch, 2L * batch + 5);
+            assertThat(progress).extracting(ImportSummary::linesRead)
+                    .containsExactly((long) batch, 2L * batch, 2L * batch + 5);
+            assertThat(store.count(EventFilter.ALL)).isEqualTo(2L * batch + 5);
+        }
+    }
+
+    @Test
+    void unreadableFile_endsTheImport_keepingTheBatchesCommittedBefore() throws IOException {
+        Path file = jsonl("d.jsonl", 25, -1);
+        Path missing = dir.resolve("missing.jsonl");
+        List<ImportSummary> progress = new ArrayList<>();
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            Importer importer = new Importer(store, 10, listener(new ArrayList<>(), progress));
+
+            assertThatThrownBy(() -> importer.run(ImportFormat.JSONL.reader(), List.of(file, missing), "lab"))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("missing.jsonl");
+            assertThat(progress).extracting(ImportSummary::committed).containsExactly(10L, 20L);
+            assertThat(store.count(EventFilter.ALL)).isEqualTo(20);
+            assertThat(importer.run(ImportFormat.JSONL.reader(), List.of(file), "lab"))
+                    .isEqualTo(new ImportSummary(25, 5, 20, 0));
+        }
+    }
+
+    @Test
+    void importBatch_showsNothingBeforeItsCommit_andSkipsIdsStagedOrStoredBefore() throws IOException {
+        Path file = jsonl("e.jsonl", 6, -1);
+        EventRows rows = new EventRows();
+        List<EventRow> all = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            all.add(rows.imported(SyntheticEvents.event("demo", START, i), file, i + 1, 0, lines.get(i)));
+        }
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults());
+             DuckDbEventStore.ImportBatch batch = store.importBatch()) {
+            batch.stage(all.subList(0, 2));
+            assertThat(batch.commit()).isEqualTo(2);
+
+            batch.stage(all.subList(1, 4));
+            batch.stage(all.subList(3, 6));
+            assertThat(store.count(EventFilter.ALL)).as("staged, not committed").isEqualTo(2);
+            assertThat(batch.commit()).isEqualTo(4);
+            assertThat(batch.commit()).as("nothing staged").isZero();
+
+            assertThat(store.count(EventFilter.ALL)).isEqualTo(6);
+            assertThat(store.stats()).isEqualTo(new StoreStats(8, 6, 2, 0));
         }
     }
 
