@@ -26,7 +26,7 @@ import java.util.Set;
  * process's events, activity timelines, behaviour graphs, indicator summaries and the cost of introspection.
  *
  * <pre>
- *   events ──refresh(vm)──▶ processes · activity · graph_edges   (DuckDB tables beside events, docs/store.md)
+ *   events ──refresh(vm)──▶ processes · activity* · graph_edges  (DuckDB tables beside events, docs/store.md)
  *                                 │
  *   processTree · timeline · behaviourGraph · summary ◀──┘     processEvents ──▶ events (pid + lifetime range)
  * </pre>
@@ -49,11 +49,23 @@ public final class Analysis implements AutoCloseable {
     /** Width of the {@code activity_10s} buckets, for timelines with buckets this wide or wider. */
     public static final long COARSE_BUCKET_NANOS = Derivation.COARSE_BUCKET_NANOS;
 
+    /**
+     * Width of the {@code activity_100ms} buckets, for timelines with buckets this wide or wider (and narrower
+     * than {@link #ACTIVITY_BUCKET_NANOS}); narrower ones are counted from the events.
+     */
+    public static final long FINE_BUCKET_NANOS = Derivation.FINE_BUCKET_NANOS;
+
     /** How many values each list of a {@link Summary} shows at most. */
     public static final int SUMMARY_VALUES = 1000;
 
     /** The most buckets a timeline may have. */
     public static final int MAX_BUCKETS = 10_000;
+
+    /** How many processes a timeline shows in lanes of their own unless told otherwise. */
+    public static final int DEFAULT_TIMELINE_LANES = 200;
+
+    /** The most processes a timeline may show in lanes of their own. */
+    public static final int MAX_TIMELINE_LANES = 100_000;
 
     /** The most items a page of events may have. */
     public static final int MAX_PAGE = 10_000;
@@ -206,72 +218,128 @@ public final class Analysis implements AutoCloseable {
     }
 
     /**
-     * Activity of every process in {@code [fromNanos, toNanos)} in about {@code buckets} buckets. Buckets at
-     * least {@link #COARSE_BUCKET_NANOS} wide come from the {@code activity_10s} table, at least
-     * {@link #ACTIVITY_BUCKET_NANOS} wide from {@code activity} (range start and width rounded to whole
-     * buckets of the table); narrower ones are counted from the events of the range.
-     *
-     * @throws IllegalArgumentException when the range is empty or buckets is not 1 to {@link #MAX_BUCKETS}
+     * {@link #timeline(String, long, long, int, int)} showing at most {@link #DEFAULT_TIMELINE_LANES}
+     * processes in full.
      */
     public Timeline timeline(String vm, long fromNanos, long toNanos, int buckets) {
+        return timeline(vm, fromNanos, toNanos, buckets, DEFAULT_TIMELINE_LANES);
+    }
+
+    /**
+     * Activity of the processes in {@code [fromNanos, toNanos)} in about {@code buckets} buckets: the
+     * {@code maxLanes} processes with the most events in the range one lane each, the others summed into
+     * {@link Timeline#others()}. Buckets come from the coarsest pre-aggregated table whose buckets fit into
+     * them ({@link #tableGrain}: {@code activity_10s}, {@code activity}, {@code activity_100ms}), the range
+     * start rounded down and the width up to whole buckets of that table; buckets narrower than
+     * {@link #FINE_BUCKET_NANOS} are counted from the events of the range.
+     *
+     * @throws IllegalArgumentException when the range is empty, buckets is not 1 to {@link #MAX_BUCKETS} or
+     *                                  maxLanes is not 1 to {@link #MAX_TIMELINE_LANES}
+     */
+    public Timeline timeline(String vm, long fromNanos, long toNanos, int buckets, int maxLanes) {
         if (toNanos <= fromNanos || buckets < 1 || buckets > MAX_BUCKETS) {
             throw new IllegalArgumentException("a timeline needs from < to and 1 to " + MAX_BUCKETS + " buckets");
         }
+        if (maxLanes < 1 || maxLanes > MAX_TIMELINE_LANES) {
+            throw new IllegalArgumentException("a timeline shows 1 to " + MAX_TIMELINE_LANES + " lanes, not "
+                    + maxLanes);
+        }
         long width = ceilDiv(toNanos - fromNanos, buckets);
-        long from = fromNanos;
-        String sql;
-        if (width >= ACTIVITY_BUCKET_NANOS) {
-            long grain = width >= COARSE_BUCKET_NANOS ? COARSE_BUCKET_NANOS : ACTIVITY_BUCKET_NANOS;
-            from = Math.floorDiv(fromNanos, grain) * grain;
+        long grain = tableGrain(width);
+        long from = grain == 0 ? fromNanos : Math.floorDiv(fromNanos, grain) * grain;
+        if (grain != 0) {
             width = ceilDiv(width, grain) * grain;
-            // sums cast back to BIGINT: DuckDB sums BIGINTs as HUGEINT, which JDBC reads far more slowly
-            sql = "SELECT pid, start_ns, (bucket_ns - ?) // ?, sum(events)::BIGINT, "
-                    + String.join(", ", Vocabulary.CATEGORIES.stream().map(c -> "sum(" + c + ")::BIGINT").toList())
-                    + " FROM " + (grain == COARSE_BUCKET_NANOS ? "activity_10s" : "activity")
-                    + " WHERE vm = ? AND bucket_ns >= ? AND bucket_ns < ? GROUP BY ALL";
-        } else {
-            sql = "SELECT pid, start_ns, (time_ns - ?) // ?, " + Derivation.COUNTS + " FROM (SELECT e.pid, "
-                    + "p.start_ns, e.time_ns, " + Derivation.CATEGORY + " AS category " + Derivation.ATTRIBUTED
-                    + ") GROUP BY ALL";
         }
         int count = (int) ceilDiv(toNanos - from, width);
         long end = from + width * count;
-        // ATTRIBUTED takes (lower, upper]: [from, end) of whole nanoseconds is (from - 1, end - 1]
-        List<Object> values = width >= ACTIVITY_BUCKET_NANOS ? List.of(from, width, vm, from, end)
-                : List.of(from, width, vm, from - 1, end - 1);
-        Map<ProcessKey, List<Timeline.Cell>> cells = new HashMap<>();
-        Map<ProcessKey, String> names = new HashMap<>();
+        String cells;
+        List<Object> values = new ArrayList<>();
+        if (grain != 0) {
+            cells = "SELECT pid, start_ns, (bucket_ns - ?) // ?, " + Derivation.SUMS + " FROM "
+                    + Derivation.ACTIVITY_TABLES.get(grain) + " WHERE vm = ? AND bucket_ns >= ? AND bucket_ns < ? "
+                    + "GROUP BY ALL";
+            Collections.addAll(values, from, width, vm, from, end);
+        } else {
+            // ATTRIBUTED takes (lower, upper]: [from, end) of whole nanoseconds is (from - 1, end - 1]
+            cells = "SELECT pid, start_ns, (time_ns - ?) // ?, " + Derivation.COUNTS + " FROM (SELECT e.pid, "
+                    + "p.start_ns, e.time_ns, " + Derivation.CATEGORY + " AS category " + Derivation.ATTRIBUTED
+                    + ") GROUP BY ALL";
+            Collections.addAll(values, from, width, vm, from - 1, end - 1);
+        }
+        // lane: rank by events in the range (1 = busiest), every rank past maxLanes folded into maxLanes + 1;
+        // sums cast back to BIGINT: DuckDB sums BIGINTs as HUGEINT, which JDBC reads far more slowly
+        String sql = "WITH c(pid, start_ns, b, " + Derivation.COUNT_COLUMNS + ") AS (" + cells + "), "
+                + "r AS (SELECT pid, start_ns, least(row_number() OVER (ORDER BY sum(events) DESC, start_ns, pid), ?)"
+                + " AS lane, count(*) OVER () AS processes FROM c GROUP BY pid, start_ns), "
+                + "n AS (SELECT r.*, p.name FROM r LEFT JOIN processes p ON p.vm = ? AND p.pid = r.pid "
+                + "AND p.start_ns = r.start_ns) "
+                + "SELECT n.lane, any_value(n.processes), any_value(n.pid), any_value(n.start_ns), any_value(n.name), "
+                + "c.b, " + Derivation.SUMS + " FROM c JOIN n USING (pid, start_ns) GROUP BY n.lane, c.b "
+                + "ORDER BY n.lane, c.b";
+        Collections.addAll(values, maxLanes + 1, vm);
+        List<Timeline.Lane> lanes = new ArrayList<>();
+        Timeline.Lane others = null;
+        int processes = 0;
         try (Connection c = reader()) {
             try (PreparedStatement q = c.prepareStatement(sql)) {
                 bind(q, values);
                 try (ResultSet r = q.executeQuery()) {
+                    LaneBuilder lane = null;
                     while (r.next()) {
-                        cells.computeIfAbsent(new ProcessKey(vm, r.getInt(1), r.getLong(2)), k -> new ArrayList<>())
-                                .add(new Timeline.Cell(r.getInt(3), r.getLong(4), r.getLong(5), r.getLong(6),
-                                        r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10)));
+                        int rank = r.getInt(1);
+                        if (lane == null || lane.rank != rank) {
+                            if (lane != null) {
+                                lanes.add(lane.build());
+                            }
+                            processes = r.getInt(2);
+                            lane = rank > maxLanes ? new LaneBuilder(rank, null, Timeline.OTHERS)
+                                    : new LaneBuilder(rank, new ProcessKey(vm, r.getInt(3), r.getLong(4)),
+                                    Objects.requireNonNullElse(r.getString(5), ""));
+                        }
+                        lane.cells.add(new Timeline.Cell(r.getInt(6), r.getLong(7), r.getLong(8), r.getLong(9),
+                                r.getLong(10), r.getLong(11), r.getLong(12), r.getLong(13)));
+                    }
+                    if (lane != null) {
+                        lanes.add(lane.build());
                     }
                 }
             }
-            try (PreparedStatement q = c.prepareStatement("SELECT pid, start_ns, name FROM processes WHERE vm = ?")) {
-                bind(q, List.of(vm));
-                try (ResultSet r = q.executeQuery()) {
-                    while (r.next()) {
-                        names.put(new ProcessKey(vm, r.getInt(1), r.getLong(2)), r.getString(3));
-                    }
-                }
+            if (!lanes.isEmpty() && lanes.get(lanes.size() - 1).process() == null) {
+                others = lanes.remove(lanes.size() - 1);
             }
         } catch (SQLException e) {
             throw failed("cannot build the timeline of " + vm, e);
         }
-        List<Timeline.Lane> lanes = new ArrayList<>(cells.size());
-        cells.forEach((key, list) -> {
-            list.sort(Comparator.comparingInt(Timeline.Cell::bucket));
-            lanes.add(new Timeline.Lane(key, names.getOrDefault(key, ""),
-                    list.stream().mapToLong(Timeline.Cell::events).sum(), list));
-        });
         lanes.sort(Comparator.comparingLong((Timeline.Lane l) -> l.process().startNanos())
                 .thenComparingInt(l -> l.process().pid()));
-        return new Timeline(vm, from, width, count, lanes);
+        return new Timeline(vm, from, width, count, lanes, processes, others);
+    }
+
+    /**
+     * The width of the buckets of the coarsest {@code activity} table whose buckets fit whole into one of
+     * {@code width}; 0 when none does and the events must be counted.
+     */
+    static long tableGrain(long width) {
+        return Derivation.ACTIVITY_TABLES.keySet().stream().filter(grain -> grain <= width).max(Long::compare)
+                .orElse(0L);
+    }
+
+    /** The cells of one lane as the timeline query returns them, by bucket. */
+    private static final class LaneBuilder {
+        private final int rank;
+        private final ProcessKey process;
+        private final String name;
+        private final List<Timeline.Cell> cells = new ArrayList<>();
+
+        LaneBuilder(int rank, ProcessKey process, String name) {
+            this.rank = rank;
+            this.process = process;
+            this.name = name;
+        }
+
+        Timeline.Lane build() {
+            return new Timeline.Lane(process, name, cells.stream().mapToLong(Timeline.Cell::events).sum(), cells);
+        }
     }
 
     /**

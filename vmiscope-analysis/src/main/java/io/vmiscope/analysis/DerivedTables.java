@@ -16,10 +16,10 @@ import java.util.Map;
 final class DerivedTables {
 
     /** The layout of the derived tables; a file with another one gets them rebuilt. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
-    private static final List<String> TABLES = List.of("processes", "activity", "activity_10s", "graph_edges", "analysis_state",
-            "syscall_categories", "file_operations");
+    private static final List<String> TABLES = List.of("processes", "activity", "activity_10s", "activity_100ms",
+            "graph_edges", "analysis_state", "syscall_categories", "file_operations");
 
     private static final List<String> CREATE = List.of("""
             CREATE TABLE IF NOT EXISTS processes (
@@ -54,7 +54,8 @@ final class DerivedTables {
                 ipc       BIGINT  NOT NULL,
                 other     BIGINT  NOT NULL
             )""",
-            "CREATE TABLE IF NOT EXISTS activity_10s AS SELECT * FROM activity LIMIT 0", """
+            "CREATE TABLE IF NOT EXISTS activity_10s AS SELECT * FROM activity LIMIT 0",
+            "CREATE TABLE IF NOT EXISTS activity_100ms AS SELECT * FROM activity LIMIT 0", """
             CREATE TABLE IF NOT EXISTS graph_edges (
                 vm        VARCHAR NOT NULL,
                 pid       INTEGER NOT NULL,

@@ -3,25 +3,40 @@ package io.vmiscope.analysis;
 import java.util.List;
 
 /**
- * Activity over time: one lane per process with events in the range, each lane a list of non-empty cells
- * (time bucket → events per category).
+ * Activity over time: one lane per process with events in the range — the busiest ones when there are more
+ * than asked for, the rest summed into {@link #others()} — each lane a list of non-empty cells (time bucket →
+ * events per category).
  *
  * <p>Buckets are {@link #bucketNanos()} wide starting at {@link #fromNanos()}; bucket {@code i} covers
  * {@code [from + i·width, from + (i+1)·width)}. When the width asked for is at least
- * {@link Analysis#ACTIVITY_BUCKET_NANOS} (or {@link Analysis#COARSE_BUCKET_NANOS}), the range start is
- * rounded down and the width up to whole pre-aggregated buckets, so the counts are exact; these are the
- * values reported here, and {@link #buckets()} may differ from the number asked for.
+ * {@link Analysis#FINE_BUCKET_NANOS} ({@link Analysis#ACTIVITY_BUCKET_NANOS},
+ * {@link Analysis#COARSE_BUCKET_NANOS}), the range start is rounded down and the width up to whole
+ * pre-aggregated buckets, so the counts are exact; these are the values reported here, and
+ * {@link #buckets()} may differ from the number asked for.
  *
  * @param vm          the VM
  * @param fromNanos   the start of bucket 0
  * @param bucketNanos the width of a bucket
  * @param buckets     the number of buckets
- * @param lanes       one per process with events in the range, by process start then pid
+ * @param lanes       one per process shown, by process start then pid: the processes with the most events in
+ *                    the range (ties: the older first), as many as asked for at most
+ * @param processes   how many processes had events in the range: {@code lanes} plus those in {@code others}
+ * @param others      the processes not shown in lanes of their own, summed: {@code process} {@code null},
+ *                    {@code name} {@value #OTHERS}; {@code null} when every process has its lane
  */
-public record Timeline(String vm, long fromNanos, long bucketNanos, int buckets, List<Lane> lanes) {
+public record Timeline(String vm, long fromNanos, long bucketNanos, int buckets, List<Lane> lanes, int processes,
+                       Lane others) {
+
+    /** The {@link Lane#name()} of {@link #others()}. */
+    public static final String OTHERS = "other processes";
 
     public Timeline {
         lanes = List.copyOf(lanes);
+    }
+
+    /** How many processes {@link #others()} sums; 0 when it is {@code null}. */
+    public int folded() {
+        return processes - lanes.size();
     }
 
     /** The end of the last bucket (exclusive). */
@@ -32,8 +47,8 @@ public record Timeline(String vm, long fromNanos, long bucketNanos, int buckets,
     /**
      * One process's activity.
      *
-     * @param process the process
-     * @param name    its name (guest text)
+     * @param process the process; {@code null} for {@link Timeline#others()}
+     * @param name    its name (guest text), {@value Timeline#OTHERS} for {@link Timeline#others()}
      * @param events  its events in the range
      * @param cells   non-empty cells by bucket, kind, category
      */

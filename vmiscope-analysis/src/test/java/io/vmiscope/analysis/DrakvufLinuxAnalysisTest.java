@@ -184,6 +184,67 @@ class DrakvufLinuxAnalysisTest {
     }
 
     @Test
+    void timeline_withMoreProcessesThanLanes_showsTheBusiest_andSumsTheRestIntoOthers() {
+        Timeline all = analysis.timeline(VM, BASE + SECOND, BASE + 5 * SECOND, 4);
+        assertThat(all.processes()).isEqualTo(6);
+        assertThat(all.folded()).isZero();
+        assertThat(all.others()).isNull();
+
+        Timeline top = analysis.timeline(VM, BASE + SECOND, BASE + 5 * SECOND, 4, 2);
+        assertThat(top.lanes()).extracting(Timeline.Lane::process).containsExactly(wget(), sh());
+        assertThat(top.lanes()).extracting(Timeline.Lane::name).containsExactly("wget", "sh");
+        assertThat(top.lanes()).containsExactly(lane(all, wget()), lane(all, sh()));
+        assertThat(top.processes()).isEqualTo(6);
+        assertThat(top.folded()).isEqualTo(4);
+        Timeline.Lane others = top.others();
+        assertThat(others.process()).isNull();
+        assertThat(others.name()).isEqualTo(Timeline.OTHERS);
+        List<Timeline.Lane> rest = all.lanes().stream().filter(l -> !top.lanes().contains(l)).toList();
+        assertThat(others.events()).isEqualTo(rest.stream().mapToLong(Timeline.Lane::events).sum());
+        for (String category : List.of("file", "network", "process", "memory", "ipc", "other")) {
+            long[] summed = new long[4];
+            rest.forEach(l -> java.util.Arrays.setAll(summed, i -> summed[i] + l.counts(category, 4)[i]));
+            assertThat(others.counts(category, 4)).as(category).containsExactly(summed);
+        }
+    }
+
+    @Test
+    void timeline_withOneLane_showsTheBusiestProcess_andRejectsLaneCountsOutOfRange() {
+        Timeline one = analysis.timeline(VM, BASE + SECOND, BASE + 5 * SECOND, 4, 1);
+        assertThat(one.lanes()).extracting(Timeline.Lane::process).containsExactly(sh());
+        assertThat(one.others().events() + 11).isEqualTo(analysis.timeline(VM, BASE + SECOND, BASE + 5 * SECOND, 4)
+                .lanes().stream().mapToLong(Timeline.Lane::events).sum());
+        assertThatThrownBy(() -> analysis.timeline(VM, BASE, BASE + SECOND, 4, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> analysis.timeline(VM, BASE, BASE + SECOND, 4, Analysis.MAX_TIMELINE_LANES + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void timeline_withBucketsOfATenthOfASecondOrMore_readsTheFineTable_andRoundsTheWidthToIt() {
+        Timeline half = analysis.timeline(VM, BASE + 3 * SECOND, BASE + 5 * SECOND, 4);
+        assertThat(half.bucketNanos()).isEqualTo(SECOND / 2);
+        assertThat(lane(half, sh()).counts(null, 4)).containsExactly(5, 0, 6, 0);
+
+        Timeline rounded = analysis.timeline(VM, BASE + 3 * SECOND + 50_000_000, BASE + 4 * SECOND, 6);
+        assertThat(rounded.fromNanos()).isEqualTo(BASE + 3 * SECOND);
+        assertThat(rounded.bucketNanos()).as("150 ms rounded up to whole 100 ms").isEqualTo(SECOND / 5);
+        assertThat(rounded.buckets()).isEqualTo(5);
+        assertThat(lane(rounded, sh()).counts(null, 5)).containsExactly(5, 0, 0, 0, 0);
+    }
+
+    @Test
+    void timeline_readsTheCoarsestTableWhoseBucketsFitTheWidth() {
+        assertThat(Analysis.tableGrain(SECOND / 10 - 1)).as("narrower than 100 ms: the events").isZero();
+        assertThat(Analysis.tableGrain(SECOND / 10)).isEqualTo(Analysis.FINE_BUCKET_NANOS);
+        assertThat(Analysis.tableGrain(SECOND - 1)).isEqualTo(Analysis.FINE_BUCKET_NANOS);
+        assertThat(Analysis.tableGrain(SECOND)).isEqualTo(Analysis.ACTIVITY_BUCKET_NANOS);
+        assertThat(Analysis.tableGrain(10 * SECOND - 1)).isEqualTo(Analysis.ACTIVITY_BUCKET_NANOS);
+        assertThat(Analysis.tableGrain(10 * SECOND)).isEqualTo(Analysis.COARSE_BUCKET_NANOS);
+        assertThat(Analysis.tableGrain(3600 * SECOND)).isEqualTo(Analysis.COARSE_BUCKET_NANOS);
+    }
+
+    @Test
     void behaviourGraph_showsTopFiles_groupsTheRestByDirectory_andListsChildren() {
         BehaviourGraph graph = analysis.behaviourGraph(VM, sh(), 2);
         assertThat(graph.files().top()).extracting(BehaviourGraph.Target::name)

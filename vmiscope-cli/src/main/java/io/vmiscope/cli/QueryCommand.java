@@ -28,6 +28,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -93,6 +94,10 @@ final class QueryCommand implements Callable<Integer> {
 
     @Option(names = "--buckets", paramLabel = "N", description = "timeline: buckets (default: ${DEFAULT-VALUE})")
     int buckets = 40;
+
+    @Option(names = "--lanes", paramLabel = "N", description = "timeline: processes shown, the busiest; the rest "
+            + "are summed into one row (default: ${DEFAULT-VALUE})")
+    int lanes = Analysis.DEFAULT_TIMELINE_LANES;
 
     @Option(names = "--top", paramLabel = "N", description = "graph: targets shown per kind (default: ${DEFAULT-VALUE})")
     int top = 10;
@@ -183,21 +188,29 @@ final class QueryCommand implements Callable<Integer> {
         TimeSpan span = analysis.span(vm).orElseThrow(() -> new IllegalArgumentException("no events of VM " + vm));
         long start = from == null ? span.fromNanos() : time(from);
         long end = to == null ? span.toNanos() + 1 : time(to);
-        Timeline timeline = analysis.timeline(vm, start, end, buckets);
+        Timeline timeline = analysis.timeline(vm, start, end, buckets, lanes);
         if (json) {
             return timeline;
         }
         out.println("from " + instant(timeline.fromNanos()) + ", " + timeline.buckets() + " buckets of "
                 + new BigDecimal(timeline.bucketNanos()).movePointLeft(9).stripTrailingZeros().toPlainString() + " s");
-        long max = timeline.lanes().stream().flatMap(l -> l.cells().stream()).mapToLong(Timeline.Cell::events)
-                .max().orElse(1);
+        List<Timeline.Lane> rows = new ArrayList<>(timeline.lanes());
+        if (timeline.others() != null) {
+            rows.add(timeline.others());
+        }
+        // scaled to the busiest cell of a process's own; the summed row of the others saturates beyond it
+        long max = (timeline.lanes().isEmpty() ? rows : timeline.lanes()).stream().flatMap(l -> l.cells().stream())
+                .mapToLong(Timeline.Cell::events).max().orElse(1);
         out.printf("%-8s %-20s %8s  %s%n", "PID", "PROCESS", "EVENTS", "ACTIVITY");
-        for (Timeline.Lane lane : timeline.lanes()) {
+        for (Timeline.Lane lane : rows) {
             StringBuilder spark = new StringBuilder();
             for (long n : lane.counts(null, timeline.buckets())) {
-                spark.append(SPARK.charAt(n == 0 ? 0 : (int) Math.max(1, (n * (SPARK.length() - 1)) / max)));
+                spark.append(SPARK.charAt(n == 0 ? 0
+                        : (int) Math.min(SPARK.length() - 1, Math.max(1, (n * (SPARK.length() - 1)) / max))));
             }
-            out.printf("%-8d %-20s %8d  |%s|%n", lane.process().pid(), shorten(lane.name(), 20), lane.events(), spark);
+            // the others' row: "+N" processes in the pid column
+            out.printf("%-8s %-20s %8d  |%s|%n", lane.process() == null ? "+" + timeline.folded()
+                    : String.valueOf(lane.process().pid()), shorten(lane.name(), 20), lane.events(), spark);
         }
         return timeline;
     }
