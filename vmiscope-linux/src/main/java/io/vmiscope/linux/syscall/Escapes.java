@@ -19,25 +19,18 @@ final class Escapes {
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 8);
         text.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case 0 -> out.append("\\0");
-                default -> {
-                    int type = Character.getType(c);
-                    if (c < 0x100 && Character.isISOControl(c)) {
-                        out.append(String.format("\\x%02x", c));
-                    } else if (type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                            || type == Character.PARAGRAPH_SEPARATOR || type == Character.PRIVATE_USE
-                            || type == Character.UNASSIGNED || type == Character.SURROGATE) {
-                        out.append(String.format("\\u{%04x}", c));
-                    } else {
-                        out.appendCodePoint(c);
-                    }
-                }
+            String shortEscape = shortEscape(c);
+            int type = Character.getType(c);
+            if (shortEscape != null) {
+                out.append(shortEscape);
+            } else if (c < 0x100 && Character.isISOControl(c)) {
+                out.append(String.format("\\x%02x", c));
+            } else if (type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.PRIVATE_USE
+                    || type == Character.UNASSIGNED || type == Character.SURROGATE) {
+                out.append(String.format("\\u{%04x}", c));
+            } else {
+                out.appendCodePoint(c);
             }
         });
         return out.toString();
@@ -48,22 +41,28 @@ final class Escapes {
         StringBuilder out = new StringBuilder(length + 8).append('"');
         for (int i = 0; i < length; i++) {
             int b = bytes[i] & 0xff;
-            switch (b) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case 0 -> out.append("\\0");
-                default -> {
-                    if (b >= 0x20 && b < 0x7f) {
-                        out.append((char) b);
-                    } else {
-                        out.append(String.format("\\x%02x", b));
-                    }
-                }
+            String shortEscape = shortEscape(b);
+            if (shortEscape != null) {
+                out.append(shortEscape);
+            } else if (b >= 0x20 && b < 0x7f) {
+                out.append((char) b);
+            } else {
+                out.append(String.format("\\x%02x", b));
             }
         }
         return out.append('"').toString();
+    }
+
+    /** The C-style escape of a quote, a backslash, NUL, newline, return or tab; null for any other character. */
+    private static String shortEscape(int c) {
+        return switch (c) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            case 0 -> "\\0";
+            default -> null;
+        };
     }
 }
