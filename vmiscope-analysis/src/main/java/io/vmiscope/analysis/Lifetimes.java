@@ -1,5 +1,7 @@
 package io.vmiscope.analysis;
 
+import io.vmiscope.events.ProcessRef;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -147,7 +149,7 @@ final class Lifetimes {
         }
         p.image = path;
         // busybox and others re-exec themselves through /proc/self/exe: argv[0] names the program
-        p.name = path.equals("/proc/self/exe") && !argv.isEmpty() ? baseName(argv.get(0)) : baseName(path);
+        p.name = path.equals("/proc/self/exe") && !argv.isEmpty() ? ProcessRef.nameOf(argv.get(0)) : ProcessRef.nameOf(path);
         p.commandLine = String.join(" ", argv);
         if (uid >= 0) {
             p.uid = uid;
@@ -201,14 +203,5 @@ final class Lifetimes {
         alive.put(p.pid, p);
         all.add(p);
         return p;
-    }
-
-    /** The last element of a Linux or Windows path. */
-    static String baseName(String path) {
-        if (path == null) {
-            return "";
-        }
-        int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-        return path.substring(slash + 1);
     }
 }

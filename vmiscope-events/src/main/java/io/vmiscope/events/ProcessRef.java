@@ -16,4 +16,13 @@ public record ProcessRef(int pid, int tid, int ppid, long uid, String name) {
     public ProcessRef {
         name = name == null ? "" : name;
     }
+
+    /** The process name an image path gives: its last element after a Linux or Windows separator; empty for null. */
+    public static String nameOf(String imagePath) {
+        if (imagePath == null) {
+            return "";
+        }
+        int separator = Math.max(imagePath.lastIndexOf('/'), imagePath.lastIndexOf('\\'));
+        return imagePath.substring(separator + 1);
+    }
 }

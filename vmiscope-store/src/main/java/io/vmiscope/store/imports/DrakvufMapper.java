@@ -112,7 +112,7 @@ final class DrakvufMapper {
             }
             int newTid = Fields.int32(r, "NewTid", -1);
             String image = Fields.text(r, "ImagePathName");
-            ProcessRef child = new ProcessRef(newPid, newTid, c.self.pid(), c.self.uid(), baseName(image));
+            ProcessRef child = new ProcessRef(newPid, newTid, c.self.pid(), c.self.uid(), ProcessRef.nameOf(image));
             return List.of(new ForkEvent(c.time, c.vm, c.action, c.self, newPid, newTid, false),
                     new ExecEvent(c.time, c.vm, c.action, child, image, commandLine(r), true));
         }
@@ -180,10 +180,5 @@ final class DrakvufMapper {
     private ImportedEvent imported(Context c) {
         Map<String, Object> attributes = json.convertValue(c.r, ATTRIBUTES);
         return new ImportedEvent(c.time, c.vm, c.action, c.self, TOOL, c.plugin, c.method, attributes);
-    }
-
-    private static String baseName(String path) {
-        int slash = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
-        return path.substring(slash + 1);
     }
 }
