@@ -24,6 +24,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The event store: one DuckDB file holding every event (live and imported) and the cost of every
@@ -33,15 +34,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   accept(event) ──▶ bounded queue ──▶ writer thread: batch of up to batchSize events
  *   (monitor thread)   (blocks when full,        │ rows + content ids
  *                       or drops and counts)     ▼
- *   writer thread ─────────────────────▶ Appender ──▶ events_staging (temp) ──▶ INSERT INTO events … new ids only
- *                                                                           (one statement = one transaction)
- *   Importer ── importBatch(): stage(part)… ─▶ Appender ──▶ its own staging table ──▶ commit(): the same INSERT
+ *   writer thread ─────────────────────▶ Appender on the writer connection ──▶ events (one transaction
+ *                                              per batch, new ids only)
+ *   Importer ── importBatch(): stage(part)… ─▶ Appender on its own connection ──▶ events (one transaction,
+ *                                              new ids only) ──▶ commit()
  *   count / export / openReader ──▶ their own connections: read while ingestion runs
  * </pre>
  *
  * <p>Ingestion is idempotent: an event's id derives from its content (for imports: file, line and
  * raw record), and a row whose id is already stored is skipped and counted as a duplicate. A batch is
- * written by one statement, so it is stored whole or not at all — a crash loses only batches that were
+ * written in one transaction, so it is stored whole or not at all — a crash loses only batches that were
  * not yet reported as written.
  *
  * <p>Thread-safety: every method may be called from any thread. Writes (batches, costs, retention)
@@ -56,7 +58,6 @@ public final class DuckDbEventStore implements EventSink {
 
     private static final String COLUMNS =
             "id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, name, fields, source, source_line, original";
-    private static final String STAGING = "events_staging";
     private static final long POLL_MILLIS = 100;
 
     private final Path file;
@@ -65,8 +66,6 @@ public final class DuckDbEventStore implements EventSink {
     private final DuckDBConnection origin;
     /** Guarded by {@link #writeLock}. */
     private final DuckDBConnection writer;
-    /** Moves the staged rows into {@code events}, on {@link #writer}. */
-    private final Statement staging;
     private final Object writeLock = new Object();
 
     private final BlockingQueue<Event> queue;
@@ -76,8 +75,8 @@ public final class DuckDbEventStore implements EventSink {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong enqueued = new AtomicLong();
-    /** Names the staging tables of imports apart. */
-    private final AtomicLong importBatches = new AtomicLong();
+    /** Held by the open {@link ImportBatch}: one import at a time. */
+    private final ReentrantLock importLock = new ReentrantLock();
     /** Queued events the writer thread has finished with; guarded by {@link #progress}. */
     private long done;
     private final Object progress = new Object();
@@ -92,10 +91,6 @@ public final class DuckDbEventStore implements EventSink {
         this.origin = origin;
         this.writer = origin.duplicate();
         Schema.migrate(writer, file, Schema.CURRENT_VERSION);
-        try (Statement s = writer.createStatement()) {
-            s.execute("CREATE TEMP TABLE " + STAGING + " AS SELECT " + COLUMNS + " FROM events LIMIT 0");
-        }
-        this.staging = writer.createStatement();
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         this.writerThread = new Thread(this::drainQueue, "vmiscope-store-writer");
         writerThread.setDaemon(true);
@@ -375,7 +370,6 @@ public final class DuckDbEventStore implements EventSink {
         } finally {
             closed = true;
             synchronized (writeLock) {
-                closeQuietly(staging);
                 closeQuietly(writer);
             }
             closeQuietly(origin);
@@ -452,174 +446,186 @@ public final class DuckDbEventStore implements EventSink {
         }
     }
 
-    /**
-     * Appends the rows to the staging table and moves those with new ids into {@code events} in one
-     * statement (so in one transaction).
-     */
+    /** Stores the rows with new ids, in one transaction: all or none of them. */
     private long writeRows(List<EventRow> rows) {
-        if (rows.isEmpty()) {
-            return 0;
-        }
-        Staging batch = new Staging(STAGING);
         synchronized (writeLock) {
-            batch.append(rows);
-            return batch.moveIntoEvents();
+            try {
+                writer.setAutoCommit(false);
+                long appended = appendNew(writer, rows);
+                writer.commit();
+                return appended;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw failed("cannot write " + rows.size() + " events", e);
+            } finally {
+                autoCommitQuietly();
+            }
         }
     }
 
     /**
-     * Starts a transaction that an import fills in parts: {@link ImportBatch#stage} appends rows to a
-     * staging table of its own, {@link ImportBatch#commit} stores the new ones in one statement. Lets
-     * an import keep only a part of a large transaction on the Java heap (the staged rows live in
-     * DuckDB's memory). The caller closes it, before closing the store.
+     * Starts a transaction that an import fills in parts: {@link ImportBatch#stage} appends the new
+     * rows straight into {@code events}, {@link ImportBatch#commit} makes them visible. The
+     * transaction runs on a connection of its own, so live events go on being written beside it; the
+     * uncommitted rows live in DuckDB's memory and spill (not on the Java heap). One import at a time:
+     * a second call waits until the first batch is closed. The caller closes it, before closing the
+     * store.
+     *
+     * @throws StoreException when the store is closed or the connection cannot be opened
      */
     ImportBatch importBatch() {
-        String table = STAGING + "_import_" + importBatches.incrementAndGet();
-        synchronized (writeLock) {
-            if (closed) {
-                throw new StoreException("the store " + file + " is closed");
-            }
+        checkUsable();
+        importLock.lock();
+        try {
+            DuckDBConnection connection = origin.duplicate();
             try {
-                staging.execute("CREATE TEMP TABLE " + table + " AS SELECT " + COLUMNS + " FROM events LIMIT 0");
-            } catch (SQLException e) {
-                throw failed("cannot create a staging table", e);
+                connection.setAutoCommit(false);
+                return new ImportBatch(connection);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                throw e;
             }
+        } catch (SQLException e) {
+            importLock.unlock();
+            throw failed("cannot start an import transaction", e);
+        } catch (RuntimeException e) {
+            importLock.unlock();
+            throw e;
         }
-        return new ImportBatch(new Staging(table));
     }
 
-    /** One import's transaction being staged; see {@link #importBatch()}. Not thread-safe. */
+    /**
+     * One import's transaction; see {@link #importBatch()}. Not thread-safe; used and closed on the
+     * thread that opened it.
+     */
     final class ImportBatch implements AutoCloseable {
 
-        private final Staging batch;
+        private final DuckDBConnection connection;
+        /** Rows offered since the last commit, duplicates included. */
+        private long offered;
+        /** Rows appended since the last commit. */
+        private long appended;
+        private boolean open = true;
 
-        private ImportBatch(Staging batch) {
-            this.batch = batch;
+        private ImportBatch(DuckDBConnection connection) {
+            this.connection = connection;
         }
 
         /**
-         * Appends rows to this transaction; nothing is visible in {@code events} before {@link #commit}.
+         * Appends the rows with new ids to this transaction; nothing is visible to others before
+         * {@link #commit}.
          *
-         * @throws StoreException when the rows cannot be staged (the transaction is then discarded)
+         * @throws StoreException when the rows cannot be written (the transaction is then discarded)
          */
         void stage(List<EventRow> rows) {
             checkUsable();
-            synchronized (writeLock) {
-                batch.append(rows);
+            try {
+                appended += appendNew(connection, rows);
+                offered += rows.size();
+            } catch (SQLException e) {
+                discard();
+                throw failed("cannot write " + rows.size() + " imported events", e);
             }
         }
 
         /**
-         * Stores the staged rows whose ids are new, in one statement: all or none are stored when this
-         * returns. Starts an empty transaction for the next rows.
+         * Makes the appended rows visible, all or none, and starts the next transaction.
          *
          * @return how many rows were new
-         * @throws StoreException when the write fails (nothing of the transaction is stored)
+         * @throws StoreException when the commit fails (nothing of the transaction is stored)
          */
         long commit() {
             checkUsable();
-            long offered = batch.offered;
-            long inserted;
-            synchronized (writeLock) {
-                inserted = batch.moveIntoEvents();
+            long inserted = appended;
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                discard();
+                throw failed("cannot write " + offered + " imported events", e);
             }
             received.addAndGet(offered);
             stored.addAndGet(inserted);
             duplicates.addAndGet(offered - inserted);
+            offered = 0;
+            appended = 0;
             return inserted;
         }
 
-        /** Drops the staging table; rows staged since the last commit are discarded. */
+        private void discard() {
+            offered = 0;
+            appended = 0;
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the transaction is gone with the failure that brought us here
+            }
+        }
+
+        /** Discards rows appended since the last commit and lets the next import start. */
         @Override
         public void close() {
-            synchronized (writeLock) {
-                if (closed) {
-                    return;
-                }
-                try {
-                    staging.execute("DROP TABLE IF EXISTS " + batch.table);
-                } catch (SQLException e) {
-                    throw failed("cannot drop the staging table", e);
-                }
+            if (!open) {
+                return;
+            }
+            open = false;
+            try {
+                discard();
+                closeQuietly(connection);
+            } finally {
+                importLock.unlock();
             }
         }
     }
 
     /**
-     * Rows appended to a temporary staging table, waiting to be moved into {@code events} by one
-     * statement. Callers hold {@link #writeLock}.
+     * Appends to {@code events}, in the connection's open transaction, those of {@code rows} whose ids
+     * are not stored yet.
      *
      * <p>Duplicates are found without a primary-key index (whose upkeep cost DuckDB 1.5 five to eight
      * times the rest of the insert): an id derives from the event's content, time included, so a
-     * stored duplicate has the same {@code time_ns}; the check reads only the row groups whose
-     * min-max statistics overlap the staged time range. Duplicates among the staged rows are left out
-     * when they are appended. Only this class writes events, under {@link #writeLock}, so the check
-     * and the insert cannot race.
+     * stored duplicate has the same {@code time_ns}. The ids stored in the rows' time range are read
+     * first — row groups whose min-max statistics miss the range are skipped, and the transaction sees
+     * its own uncommitted rows. The check and the append cannot race: live events are written by one
+     * thread, imports one at a time ({@link #importLock}), and a live event never shares an id with an
+     * imported one (their ids hash different content).
+     *
+     * @return how many rows were appended
      */
-    private final class Staging {
-
-        private final String table;
-        private final Set<String> seen = new HashSet<>();
-        private long minTime = Long.MAX_VALUE;
-        private long maxTime = Long.MIN_VALUE;
-        /** Rows offered since the last move, duplicates among them included. */
-        private long offered;
-
-        Staging(String table) {
-            this.table = table;
+    private static long appendNew(DuckDBConnection connection, List<EventRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return 0;
         }
-
-        void append(List<EventRow> rows) {
-            if (closed) {
-                throw new StoreException("the store " + file + " is closed");
-            }
-            try (DuckDBAppender appender = writer.createAppender("temp", "main", table)) {
-                for (EventRow row : rows) {
-                    if (seen.add(row.id())) {
-                        DuckDbEventStore.append(appender, row);
-                        minTime = Math.min(minTime, row.timeNanos());
-                        maxTime = Math.max(maxTime, row.timeNanos());
-                    }
+        Set<String> known = storedIds(connection, rows);
+        long appended = 0;
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
+            for (EventRow row : rows) {
+                if (known.add(row.id())) {
+                    append(appender, row);
+                    appended++;
                 }
-                offered += rows.size();
-            } catch (SQLException e) {
-                clear();
-                throw failed("cannot stage " + rows.size() + " events", e);
             }
         }
+        return appended;
+    }
 
-        long moveIntoEvents() {
-            if (closed) {
-                throw new StoreException("the store " + file + " is closed");
-            }
-            if (seen.isEmpty()) {
-                clear();
-                return 0;
-            }
-            try {
-                // Numbers computed here, not event text: safe to write into the statement. (A statement
-                // prepared before the append mis-reads the appended strings in DuckDB 1.5.)
-                return staging.executeUpdate("INSERT INTO events (" + COLUMNS + ") SELECT " + COLUMNS
-                        + " FROM " + table + " s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.time_ns BETWEEN "
-                        + minTime + " AND " + maxTime + " AND e.time_ns = s.time_ns AND e.id = s.id)");
-            } catch (SQLException e) {
-                throw failed("cannot write " + offered + " events", e);
-            } finally {
-                clear();
+    /** The ids in {@code events} (committed, or in the connection's transaction) within the rows' time range. */
+    private static Set<String> storedIds(DuckDBConnection connection, List<EventRow> rows) throws SQLException {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (EventRow row : rows) {
+            min = Math.min(min, row.timeNanos());
+            max = Math.max(max, row.timeNanos());
+        }
+        Set<String> ids = new HashSet<>(rows.size() * 2);
+        // Numbers computed here, not event text: safe to write into the statement. (A statement
+        // prepared before an append mis-reads the appended strings in DuckDB 1.5.)
+        try (Statement s = connection.createStatement();
+             ResultSet r = s.executeQuery("SELECT id FROM events WHERE time_ns BETWEEN " + min + " AND " + max)) {
+            while (r.next()) {
+                ids.add(r.getString(1));
             }
         }
-
-        private void clear() {
-            seen.clear();
-            minTime = Long.MAX_VALUE;
-            maxTime = Long.MIN_VALUE;
-            offered = 0;
-            try {
-                staging.execute("DELETE FROM " + table);
-            } catch (SQLException e) {
-                failure = failed("cannot clear the staging table", e);
-            }
-        }
+        return ids;
     }
 
     private static void append(DuckDBAppender a, EventRow row) throws SQLException {

@@ -3,7 +3,7 @@
  * also open with DuckDB's own CLI (docs/store.md).
  *
  * <pre>
- *   monitor ──accept──▶ DuckDbEventStore ──▶ queue ──▶ writer thread ──▶ Appender ──▶ staging ──▶ events
+ *   monitor ──accept──▶ DuckDbEventStore ──▶ queue ──▶ writer thread ──▶ Appender ──▶ events (one transaction per batch)
  *   log files ──imports.LogReader──▶ Importer ──write(batch)──────────────┘         (INSERT OR IGNORE:
  *                                                                                    content ids, idempotent)
  *   count · export (COPY … TO jsonl/csv/parquet) · openReader ──▶ separate connections, beside ingestion

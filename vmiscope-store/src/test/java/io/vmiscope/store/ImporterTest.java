@@ -131,6 +131,37 @@ class ImporterTest {
         }
     }
 
+    @Test
+    void liveEvents_areStoredWhileAnImportTransactionIsOpen_andAClosedBatchDiscardsWhatItDidNotCommit()
+            throws IOException {
+        Path file = jsonl("e.jsonl", 4, -1);
+        EventRows rows = new EventRows();
+        List<String> lines = Files.readAllLines(file);
+        List<EventRow> imported = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            imported.add(rows.imported(SyntheticEvents.event("imported", START, i), file, i + 1, 0, lines.get(i)));
+        }
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            try (DuckDbEventStore.ImportBatch batch = store.importBatch()) {
+                batch.stage(imported);
+                for (int i = 0; i < 3; i++) {
+                    store.accept(SyntheticEvents.event("live", START, i));
+                }
+                store.flush();
+                assertThat(store.count(EventFilter.ALL.withVm("live")))
+                        .as("live events written beside the open import transaction").isEqualTo(3);
+                assertThat(store.count(EventFilter.ALL.withVm("imported"))).isZero();
+            }
+            assertThat(store.count(EventFilter.ALL)).as("the uncommitted import is gone").isEqualTo(3);
+
+            try (DuckDbEventStore.ImportBatch again = store.importBatch()) {
+                again.stage(imported);
+                assertThat(again.commit()).as("a new import after the closed one").isEqualTo(4);
+            }
+            assertThat(store.count(EventFilter.ALL)).isEqualTo(7);
+        }
+    }
+
     /** {@code events} vmiscope JSON lines; a broken line after event {@code badAfter} (none when negative). */
     private Path jsonl(String name, int events, int badAfter) throws IOException {
         List<String> lines = new ArrayList<>();

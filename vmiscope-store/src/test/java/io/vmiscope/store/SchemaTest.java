@@ -35,7 +35,7 @@ class SchemaTest {
         Path file = dir.resolve("old.duckdb");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file);
              Statement s = c.createStatement()) {
-            assertThat(Schema.migrate(c, file, 1)).isEqualTo(1);
+            assertThat(Schema.migrate(c, file, 3)).isEqualTo(3);
             s.execute("INSERT INTO events VALUES ('x1', 5, 'demo', 'pslist', 'exec', 1, 1, 0, 0, 'init', '/sbin/init',"
                     + " '{}', 'live', NULL, NULL)");
         }
@@ -44,7 +44,9 @@ class SchemaTest {
             assertThat(store.schemaVersion()).isEqualTo(Schema.CURRENT_VERSION);
             assertThat(tables(c)).contains("costs");
             assertThat(store.count(EventFilter.ALL)).isEqualTo(1);
-            assertThat(single(c, "SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'events_time'")).isEqualTo(1);
+            assertThat(single(c, "SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'costs_vm_time'")).isEqualTo(1);
+            assertThat(single(c, "SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'events'"))
+                    .as("step 4 drops the events indexes of step 3").isZero();
         }
     }
 
