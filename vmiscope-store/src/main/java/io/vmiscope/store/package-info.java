@@ -3,9 +3,9 @@
  * also open with DuckDB's own CLI (docs/store.md).
  *
  * <pre>
- *   monitor ──accept──▶ DuckDbEventStore ──▶ queue ──▶ writer thread ──▶ Appender ──▶ events (one transaction per batch)
- *   log files ──imports.LogReader──▶ Importer ──write(batch)──────────────┘         (INSERT OR IGNORE:
- *                                                                                    content ids, idempotent)
+ *   monitor ──accept──▶ DuckDbEventStore ──▶ queue ──▶ writer thread ──▶ Appender ──▶ events
+ *   log files ──imports.LogReader──▶ Importer ──importBatch()──▶ Appender ──────────────┘
+ *                        (one transaction per batch; only new content ids are appended: idempotent)
  *   count · export (COPY … TO jsonl/csv/parquet) · openReader ──▶ separate connections, beside ingestion
  *   retention: deleteOlderThan · trimToBytes          costs: recordCosts (CostRecord per action)
  * </pre>
