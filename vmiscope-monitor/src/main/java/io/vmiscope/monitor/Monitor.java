@@ -69,6 +69,8 @@ public final class Monitor implements AutoCloseable {
     private final Map<String, Running> actions = new LinkedHashMap<>();
     private final Map<String, ActionCost> costs = new ConcurrentHashMap<>();
     private final Map<Long, Site> sites = new LinkedHashMap<>();
+    /** Stops per hooked function since the monitor was made, whoever hooked it; return stops excluded. */
+    private final Map<String, Long> stopsBySite = new ConcurrentHashMap<>();
     private volatile boolean endRequested;
     private volatile boolean looping;
 
@@ -155,6 +157,14 @@ public final class Monitor implements AutoCloseable {
     /** Ids of the running actions (as of the last pause). */
     public Set<String> running() {
         return Set.copyOf(actions.keySet());
+    }
+
+    /**
+     * Stops at each hooked kernel function so far (by symbol), counted once however many actions share
+     * the breakpoint: the hook rates the overhead model works with. Any thread.
+     */
+    public Map<String, Long> stopsBySite() {
+        return Map.copyOf(stopsBySite);
     }
 
     /** Cost so far of every action started in this session. */
@@ -305,6 +315,9 @@ public final class Monitor implements AutoCloseable {
             return; // not ours (a breakpoint removed meanwhile): resuming runs on
         }
         StopContext context = new StopContext(stop.vcpu(), registers, epochNanos(t0), linux);
+        if (!site.hooks.isEmpty()) {
+            stopsBySite.merge(site.symbol, 1L, Long::sum);
+        }
         List<Running> charged = dispatch(site, context);
         stepOver(site, stop.vcpu());
         if (site.unused()) {
