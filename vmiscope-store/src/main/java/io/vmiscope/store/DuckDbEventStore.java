@@ -2,6 +2,7 @@ package io.vmiscope.store;
 
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventSink;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -59,6 +60,7 @@ public final class DuckDbEventStore implements EventSink {
     private static final String COLUMNS =
             "id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, name, fields, source, source_line, original";
     private static final long POLL_MILLIS = 100;
+    private static final ObjectMapper DESIGN_JSON = new ObjectMapper();
 
     private final Path file;
     private final StoreOptions options;
@@ -229,6 +231,106 @@ public final class DuckDbEventStore implements EventSink {
             } finally {
                 autoCommitQuietly();
             }
+        }
+    }
+
+    /**
+     * Registers an experiment's design, or checks it against the stored one when the experiment exists
+     * (a resumed experiment must run the same plan).
+     *
+     * @return {@code true} when the experiment is new
+     * @throws StoreException when an experiment of that name exists with another design
+     */
+    public boolean registerExperiment(String name, String designJson) {
+        checkUsable();
+        synchronized (writeLock) {
+            try (PreparedStatement find = writer.prepareStatement("SELECT design FROM experiments WHERE name = ?")) {
+                find.setString(1, name);
+                try (ResultSet r = find.executeQuery()) {
+                    if (r.next()) {
+                        if (!sameJson(r.getString(1), designJson)) {
+                            throw new StoreException("experiment '" + name + "' exists in " + file
+                                    + " with another design: give the same options to resume it, or a new --experiment name");
+                        }
+                        return false;
+                    }
+                }
+                try (PreparedStatement insert = writer.prepareStatement("INSERT INTO experiments VALUES (?, ?, ?)")) {
+                    insert.setString(1, name);
+                    insert.setString(2, designJson);
+                    insert.setLong(3, nanos(options.clock().instant()));
+                    insert.executeUpdate();
+                }
+                return true;
+            } catch (SQLException e) {
+                throw failed("cannot register experiment '" + name + "'", e);
+            }
+        }
+    }
+
+    private static boolean sameJson(String a, String b) {
+        try {
+            return DESIGN_JSON.readTree(a).equals(DESIGN_JSON.readTree(b));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("an experiment design must be JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Stores one finished run of an experiment (its own transaction). */
+    public void recordExperimentRun(ExperimentRun run) {
+        checkUsable();
+        synchronized (writeLock) {
+            try (PreparedStatement insert = writer.prepareStatement(
+                    "INSERT INTO experiment_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int i = 0;
+                insert.setString(++i, run.experiment());
+                insert.setInt(++i, run.run());
+                insert.setString(++i, run.kind());
+                insert.setString(++i, run.workload());
+                insert.setString(++i, run.combination());
+                insert.setInt(++i, run.repetition());
+                insert.setLong(++i, run.timeNanos());
+                insert.setDouble(++i, run.opsPerSecond());
+                insert.setDouble(++i, run.wallSeconds());
+                insert.setString(++i, run.detailJson());
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                throw failed("cannot store run " + run.run() + " of experiment '" + run.experiment() + "'", e);
+            }
+        }
+    }
+
+    /** The stored runs of an experiment, in plan order. */
+    public List<ExperimentRun> experimentRuns(String experiment) {
+        List<ExperimentRun> runs = new ArrayList<>();
+        try (Connection c = openReader();
+             PreparedStatement select = c.prepareStatement("SELECT experiment, run, kind, workload, combination, "
+                     + "repetition, time_ns, ops_per_second, wall_seconds, detail FROM experiment_runs "
+                     + "WHERE experiment = ? ORDER BY run")) {
+            select.setString(1, experiment);
+            try (ResultSet r = select.executeQuery()) {
+                while (r.next()) {
+                    runs.add(new ExperimentRun(r.getString(1), r.getInt(2), r.getString(3), r.getString(4),
+                            r.getString(5), r.getInt(6), r.getLong(7), r.getDouble(8), r.getDouble(9), r.getString(10)));
+                }
+            }
+            return runs;
+        } catch (SQLException e) {
+            throw failed("cannot read the runs of experiment '" + experiment + "'", e);
+        }
+    }
+
+    /** The names of the stored experiments, oldest first. */
+    public List<String> experiments() {
+        List<String> names = new ArrayList<>();
+        try (Connection c = openReader(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT name FROM experiments ORDER BY created_ns, name")) {
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+            return names;
+        } catch (SQLException e) {
+            throw failed("cannot list experiments", e);
         }
     }
 

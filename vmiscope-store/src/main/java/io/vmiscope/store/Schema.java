@@ -69,7 +69,26 @@ final class Schema {
             // their min-max statistics, one pid is a vectorised scan of one column (docs/benchmarks.md).
             new Migration(4, "events without indexes: min-max statistics serve the queries", List.of(
                     "DROP INDEX IF EXISTS events_time",
-                    "DROP INDEX IF EXISTS events_pid")));
+                    "DROP INDEX IF EXISTS events_pid")),
+            new Migration(5, "overhead experiments and their runs", List.of("""
+                    CREATE TABLE experiments (
+                        name       VARCHAR PRIMARY KEY,
+                        design     JSON    NOT NULL,
+                        created_ns BIGINT  NOT NULL
+                    )""", """
+                    CREATE TABLE experiment_runs (
+                        experiment     VARCHAR NOT NULL,
+                        run            INTEGER NOT NULL,
+                        kind           VARCHAR NOT NULL,
+                        workload       VARCHAR NOT NULL,
+                        combination    VARCHAR NOT NULL,
+                        repetition     INTEGER NOT NULL,
+                        time_ns        BIGINT  NOT NULL,
+                        ops_per_second DOUBLE  NOT NULL,
+                        wall_seconds   DOUBLE  NOT NULL,
+                        detail         JSON    NOT NULL,
+                        PRIMARY KEY (experiment, run)
+                    )""")));
 
     /** The version this code writes and reads. */
     static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
