@@ -1,0 +1,54 @@
+package io.vmiscope.overhead.model;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The costs the monitor cannot see, fitted by non-negative least squares on measured slowdowns.
+ * All in seconds of guest progress lost.
+ *
+ * @param retranslationSeconds        re-translating the guest's whole working set after a stop flushed
+ *                                    QEMU's translated code (TCG); a stop pays {@code curve.share(…)} of it.
+ *                                    When fitted per workload, the median of the workloads' values: what a
+ *                                    workload the fit has not seen gets
+ * @param retranslationByWorkload     workload → its own working-set re-translation, when the fit found that
+ *                                    working sets differ between workloads; empty when one value fits all
+ * @param curve                       how much of the working set a stop costs, by time between stops
+ * @param extraSecondsPerStopPerVcpu  further cost of one stop for each vCPU beyond the first (all-stop:
+ *                                    every vCPU is halted and restarted); 0 when the training runs had
+ *                                    a single vCPU count
+ * @param extraSecondsPerHit          hook action → cost per hit beyond its measured stopped time (e.g. the
+ *                                    re-translation after its return breakpoints)
+ * @param extraSecondsPerRun          periodic action → cost per run beyond its measured stopped time
+ * @param queueFactor                 scales the wait of a stop that arrives while an unpaused periodic run
+ *                                    holds the single debugger connection: {@code queueFactor × d²/(2P)}
+ *                                    per stop for a run of stopped time d every P seconds (1 when the run
+ *                                    lasts exactly its stopped time)
+ */
+public record FittedCosts(double retranslationSeconds, Map<String, Double> retranslationByWorkload,
+                          RetranslationCurve curve, double extraSecondsPerStopPerVcpu,
+                          Map<String, Double> extraSecondsPerHit, Map<String, Double> extraSecondsPerRun,
+                          double queueFactor) {
+
+    public FittedCosts {
+        retranslationByWorkload = Collections.unmodifiableSortedMap(new TreeMap<>(retranslationByWorkload));
+        extraSecondsPerHit = Collections.unmodifiableSortedMap(new TreeMap<>(extraSecondsPerHit));
+        extraSecondsPerRun = Collections.unmodifiableSortedMap(new TreeMap<>(extraSecondsPerRun));
+    }
+
+    /** The re-translation a stop costs {@code workload} when stops come {@code secondsBetweenStops} apart. */
+    public double retranslationSecondsPerStop(String workload, double secondsBetweenStops) {
+        return retranslationByWorkload.getOrDefault(workload, retranslationSeconds) * curve.share(secondsBetweenStops);
+    }
+
+    /** The action's fitted cost per hit beyond what the monitor measures. */
+    public double extraSecondsPerHit(String action) {
+        return extraSecondsPerHit.getOrDefault(action, 0.0);
+    }
+
+    /** The action's fitted cost per periodic run beyond what the monitor measures. */
+    public double extraSecondsPerRun(String action) {
+        return extraSecondsPerRun.getOrDefault(action, 0.0);
+    }
+}

@@ -1,0 +1,167 @@
+package io.vmiscope.overhead.model;
+
+import io.vmiscope.overhead.ActionProfile;
+import io.vmiscope.overhead.HookRates;
+import io.vmiscope.overhead.Observation;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.univariate.BrentOptimizer;
+import org.apache.commons.math3.optim.univariate.SearchInterval;
+import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
+import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+
+/**
+ * Fits an {@link OverheadModel} on measured runs of single actions and pairs. Measured costs come
+ * from the runs' cost records ({@link Calibration}); the invisible ones by weighted non-negative least
+ * squares ({@link FitDesign}) for each candidate re-translation curve — exponents 0.25…1, scales from
+ * 1 µs to 10 s on a log grid, refined by Brent's method — keeping the curve with the smallest
+ * relative error.
+ *
+ * <p>Every training combination is also predicted by a model fitted without it (leave-one-out). Those
+ * errors choose between one re-translation cost for all workloads and one per workload (working sets
+ * differ), so the extra parameters are kept only when they predict unseen combinations better, and
+ * they give the prediction interval.
+ */
+public final class OverheadModelFitter {
+
+    private static final double[] EXPONENTS = {0.25, 0.5, 0.75, 1};
+    private static final double LOG_SMALLEST_SCALE = -6;
+    private static final double LOG_LARGEST_SCALE = 1;
+    private static final int SCALES_PER_DECADE = 8;
+
+    private final FitOptions options;
+
+    public OverheadModelFitter(FitOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * @param training runs of single actions and pairs; every action must have been measured alone
+     * @throws IllegalArgumentException when an action was never measured alone, or fewer than two
+     *                                  combinations were measured
+     */
+    public OverheadModel fit(List<Observation> training) {
+        requireEveryActionAlone(training);
+        Calibration calibration = Calibration.from(training);
+        Map<String, HookRates> rates = WorkloadRates.pooled(training);
+        List<MeasuredCombination> combinations = MeasuredCombination.of(training);
+        if (combinations.size() < 2) {
+            throw new IllegalArgumentException("the fit needs at least 2 measured combinations, got " + combinations.size());
+        }
+        Candidate chosen = candidate(new FitDesign(combinations, rates, calibration, options.slowdownFloor(), false),
+                combinations, rates, calibration);
+        List<String> notes = new ArrayList<>(chosen.design().notes());
+        if (rates.size() > 1) {
+            Candidate perWorkload = candidate(new FitDesign(combinations, rates, calibration, options.slowdownFloor(), true),
+                    combinations, rates, calibration);
+            double common = chosen.leaveOneOut().mapePercent();
+            double own = perWorkload.leaveOneOut().mapePercent();
+            if (own < common) {
+                chosen = perWorkload;
+                notes.add(String.format(Locale.ROOT, "re-translation fitted per workload: leave-one-out MAPE %.1f%%"
+                        + " against %.1f%% with one value for all", own, common));
+            } else {
+                notes.add(String.format(Locale.ROOT, "re-translation fitted as one value for all workloads:"
+                        + " leave-one-out MAPE %.1f%% against %.1f%% per workload", common, own));
+            }
+        }
+        TrainingSummary summary = new TrainingSummary(
+                training.stream().map(Observation::experiment).distinct().sorted().toList(),
+                List.copyOf(rates.keySet()), training.size(), combinations.size(),
+                chosen.inSample(), chosen.leaveOneOut(), notes);
+        return model(calibration, chosen.fitted(), PredictionInterval.of(chosen.ratios(), options.intervalCoverage()), summary);
+    }
+
+    /** One way of fitting: its best curve and costs, with in-sample and leave-one-out errors. */
+    private Candidate candidate(FitDesign design, List<MeasuredCombination> combinations, Map<String, HookRates> rates,
+                                Calibration calibration) {
+        List<Integer> all = IntStream.range(0, design.size()).boxed().toList();
+        RetranslationCurve curve = bestCurve(design, all);
+        FittedCosts fitted = design.solve(curve, all).costs();
+        PredictionInterval none = new PredictionInterval(options.intervalCoverage(), 1, 1, 0);
+        OverheadModel pointModel = model(calibration, fitted, none, null);
+        List<Double> inSampleErrors = new ArrayList<>();
+        List<Double> leftOutErrors = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < combinations.size(); i++) {
+            MeasuredCombination combination = combinations.get(i);
+            int left = i;
+            List<Integer> others = all.stream().filter(k -> k != left).toList();
+            double predicted = predicted(model(calibration, design.solve(curve, others).costs(), none, null), combination, rates);
+            leftOutErrors.add(ErrorFigures.errorPercent(predicted, combination.measuredSlowdown()));
+            if (predicted > 0) {
+                ratios.add(combination.measuredSlowdown() / predicted);
+            }
+            inSampleErrors.add(ErrorFigures.errorPercent(predicted(pointModel, combination, rates), combination.measuredSlowdown()));
+        }
+        return new Candidate(design, fitted, ErrorFigures.of(inSampleErrors), ErrorFigures.of(leftOutErrors), ratios);
+    }
+
+    private record Candidate(FitDesign design, FittedCosts fitted, ErrorFigures inSample, ErrorFigures leaveOneOut,
+                             List<Double> ratios) {
+    }
+
+    private static OverheadModel model(Calibration calibration, FittedCosts fitted, PredictionInterval interval,
+                                       TrainingSummary summary) {
+        return new OverheadModel(OverheadModel.FORMAT_VERSION, calibration, fitted, interval, summary, null);
+    }
+
+    private static double predicted(OverheadModel model, MeasuredCombination combination, Map<String, HookRates> rates) {
+        return model.predict(combination.actions(), rates.get(combination.workload()), combination.vcpus()).slowdown();
+    }
+
+    /** The curve with the smallest weighted error: a log grid of scales per exponent, then Brent around the best. */
+    private static RetranslationCurve bestCurve(FitDesign design, List<Integer> rows) {
+        RetranslationCurve best = new RetranslationCurve(0, 1);
+        double bestError = design.solve(best, rows).squaredError();
+        double step = 1.0 / SCALES_PER_DECADE;
+        for (double exponent : EXPONENTS) {
+            for (double log = LOG_SMALLEST_SCALE; log <= LOG_LARGEST_SCALE + 1e-9; log += step) {
+                RetranslationCurve candidate = new RetranslationCurve(Math.pow(10, log), exponent);
+                double error = design.solve(candidate, rows).squaredError();
+                if (error < bestError) {
+                    best = candidate;
+                    bestError = error;
+                }
+            }
+        }
+        if (best.scaleSeconds() == 0) {
+            return best;
+        }
+        double exponent = best.exponent();
+        double center = Math.log10(best.scaleSeconds());
+        UnivariatePointValuePair refined = new BrentOptimizer(1e-6, 1e-9).optimize(new MaxEval(200), GoalType.MINIMIZE,
+                new UnivariateObjectiveFunction(log -> design.solve(new RetranslationCurve(Math.pow(10, log), exponent), rows)
+                        .squaredError()),
+                new SearchInterval(center - step, center + step, center));
+        return refined.getValue() < bestError ? new RetranslationCurve(Math.pow(10, refined.getPoint()), exponent) : best;
+    }
+
+    private static void requireEveryActionAlone(List<Observation> training) {
+        Set<String> alone = new TreeSet<>();
+        Set<String> all = new TreeSet<>();
+        for (Observation observation : training) {
+            observation.actions().stream().map(ActionProfile::id).forEach(all::add);
+            if (observation.actions().size() == 1) {
+                alone.add(observation.actions().get(0).id());
+            }
+        }
+        if (alone.isEmpty()) {
+            throw new IllegalArgumentException("no single-action run among the " + training.size()
+                    + " training runs: the fit needs every action measured alone");
+        }
+        all.removeAll(alone);
+        if (!all.isEmpty()) {
+            throw new IllegalArgumentException("never measured alone: " + String.join(", ", all)
+                    + "; the fit needs every action measured alone");
+        }
+    }
+}
