@@ -106,7 +106,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             try (TargetOptions.Session session = TargetOptions.attach(target)) {
                 session.driver().resume(); // attaching stopped the VM; workloads need it running
                 WorkloadGuest guest = new WorkloadGuest(new ConsoleShell(vm.console()),
-                        new InetSocketAddress("127.0.0.1", vm.httpPort()));
+                        new InetSocketAddress("127.0.0.1", vm.httpPort()), vm.serialLog());
                 GuestTestbed testbed = new GuestTestbed(session, guest, vm.state().vcpus());
                 Thread main = Thread.currentThread();
                 Thread onCtrlC = new Thread(main::interrupt, "vmiscope-measure-interrupt");

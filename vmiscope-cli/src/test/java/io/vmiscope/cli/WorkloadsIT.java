@@ -39,7 +39,8 @@ class WorkloadsIT {
     @BeforeAll
     void bootGuest() {
         vm = TestGuests.boot("workloads");
-        guest = new WorkloadGuest(new ConsoleShell(vm.console()), new InetSocketAddress("127.0.0.1", vm.httpPort()));
+        guest = new WorkloadGuest(new ConsoleShell(vm.console()), new InetSocketAddress("127.0.0.1", vm.httpPort()),
+                vm.serialLog());
     }
 
     @AfterAll

@@ -1,70 +1,122 @@
 package io.vmiscope.overhead.workload;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Measures a guest-side workload's rate: reads its operation counter through the guest shell at the
- * start and at the end of the window, and divides the difference by the time between the two reads
- * on the <em>host's</em> clock ({@link System#nanoTime()}, each read timed at the middle of its round
- * trip).
+ * Measures a guest-side workload's rate from the counter lines its loop writes to the guest's first
+ * serial port after every batch ({@code vmiscope-wl NAME COUNT}), which QEMU appends to a file on the
+ * host: the host follows that file and stamps each line with its own clock as it arrives.
  *
  * <p>Why the host's clock: while a debugger holds the VM its vCPUs are stopped and so is the guest's
- * clock, so a rate timed inside the guest would not fall at all when introspection stops the VM —
- * in-guest timings understate the overhead. The host's clock runs on, and the work not done while the
- * VM was held shows as a lower rate.
+ * clock, so a rate timed inside the guest would not fall at all when introspection stops the VM. The
+ * host's clock runs on, and the work not done while the VM was held shows as a lower rate.
  *
- * <p>Resolution: the counter advances once per batch of operations (a few times a second unmonitored),
- * so one window is accurate to about one batch; the less a window holds, the coarser its rate.
+ * <p>Why the serial port and not the test console: reading a file through the console starts guest
+ * processes (the console's shell, {@code timeout}), and under an action that hooks process creation
+ * every such read would itself cost the guest several breakpoint stops. A line written to a serial
+ * port costs a few port writes and nothing else.
+ *
+ * <p>The rate runs from the first counter line after the window starts to the first one after it
+ * ends: whole batches, so the counter's step does not blur it; the window stretches by up to a batch
+ * at each end, and at most to {@value #STRETCH}× its length when monitoring slows the workload that much.
  */
 final class CounterMeter {
 
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** How far a window may stretch to end on a counter line. */
+    static final int STRETCH = 4;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final Pattern LINE = Pattern.compile("vmiscope-wl ([a-z]+) ([0-9]{1,18})");
+
+    /** A counter line as the host saw it arrive. */
+    record Edge(long count, long atNanos) {
+    }
 
     private final String workload;
-    private final String readCommand;
+    private final LongSupplier clock;
+
+    CounterMeter(String workload, LongSupplier clock) {
+        this.workload = workload;
+        this.clock = clock;
+    }
+
+    /** The shell command the loop runs after each batch, with {@code $count} the operations so far. */
+    static String reportCommand(String workload) {
+        return "echo \"vmiscope-wl " + workload + " $count\" >/dev/ttyS0";
+    }
+
+    Rate measure(Path serialLog, Duration window) {
+        try (FileChannel log = FileChannel.open(serialLog, StandardOpenOption.READ)) {
+            log.position(log.size());
+            List<Edge> edges = new ArrayList<>();
+            StringBuilder pending = new StringBuilder();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            long start = clock.getAsLong();
+            long end = start + window.toNanos();
+            long latest = start + STRETCH * window.toNanos();
+            while (true) {
+                buffer.clear();
+                int read = log.read(buffer);
+                long now = clock.getAsLong();
+                if (read > 0) {
+                    pending.append(new String(buffer.array(), 0, read, StandardCharsets.ISO_8859_1));
+                    takeLines(pending, now, edges);
+                }
+                boolean endedOnALine = !edges.isEmpty() && edges.get(edges.size() - 1).atNanos() >= end && edges.size() >= 2;
+                if (endedOnALine || now >= latest) {
+                    return rate(workload, edges, (now - start) / 1e9);
+                }
+                if (read <= 0) {
+                    TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot follow the guest's serial log " + serialLog + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring workload " + workload, e);
+        }
+    }
+
+    /** Moves the complete lines out of {@code pending}, adding this workload's counter lines as edges at {@code now}. */
+    private void takeLines(StringBuilder pending, long now, List<Edge> edges) {
+        int newline;
+        while ((newline = pending.indexOf("\n")) >= 0) {
+            Matcher m = LINE.matcher(pending.substring(0, newline).strip());
+            if (m.matches() && m.group(1).equals(workload)) {
+                edges.add(new Edge(Long.parseLong(m.group(2)), now));
+            }
+            pending.delete(0, newline + 1);
+        }
+    }
 
     /**
-     * @param workload    the workload's name, for messages
-     * @param readCommand prints the counter, fails when the workload does not run
+     * The rate between the first and the last counter line; none or one line (a workload slowed
+     * beyond measure within the stretched window) gives a rate of 0 over the time waited.
      */
-    CounterMeter(String workload, String readCommand) {
-        this.workload = workload;
-        this.readCommand = readCommand;
-    }
-
-    Rate measure(GuestShell shell, Duration window) {
-        CounterSample first = read(shell);
-        // Send the last read so that its middle falls a window after the first one's.
-        long lastSent = first.atNanos() + window.toNanos() - (first.answeredNanos() - first.atNanos());
-        sleepUntil(lastSent);
-        return rate(workload, first, read(shell));
-    }
-
-    /** The rate between two readings of one run of the workload. */
-    static Rate rate(String workload, CounterSample first, CounterSample last) {
+    static Rate rate(String workload, List<Edge> edges, double waitedSeconds) {
+        if (edges.size() < 2) {
+            return new Rate(0, waitedSeconds, Optional.empty());
+        }
+        Edge first = edges.get(0);
+        Edge last = edges.get(edges.size() - 1);
         if (last.count() < first.count()) {
             throw new IllegalStateException("workload " + workload + " restarted during the window (its counter went from "
                     + first.count() + " back to " + last.count() + ")");
         }
         return new Rate(last.count() - first.count(), (last.atNanos() - first.atNanos()) / 1e9, Optional.empty());
-    }
-
-    private CounterSample read(GuestShell shell) {
-        long sent = System.nanoTime();
-        String output = shell.run(readCommand, READ_TIMEOUT);
-        long answered = System.nanoTime();
-        return new CounterSample(CounterSample.parseCount(workload, output), sent, answered);
-    }
-
-    private void sleepUntil(long nanoTime) {
-        long left = nanoTime - System.nanoTime();
-        try {
-            TimeUnit.NANOSECONDS.sleep(Math.max(0, left));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring workload " + workload, e);
-        }
     }
 }

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A workload that runs in the guest as a busybox {@code sh} loop, started in the background through
  * the {@link GuestShell}. The loop does its operations in batches and after each batch writes the
- * number of operations done so far to its counter file, which {@link CounterMeter} reads from the host.
+ * number of operations done so far to its counter file (how {@link #start} knows it runs) and to the
+ * guest's first serial port, which {@link CounterMeter} follows from the host.
  *
  * <p>Its files, under {@value Workloads#GUEST_DIRECTORY} (tmpfs): {@code NAME.sh} the loop,
  * {@code NAME.pid} the loop's pid (which is also its process group: it runs under {@code setsid}),
@@ -46,7 +47,7 @@ final class GuestLoopWorkload implements Workload {
         this.setup = Objects.requireNonNull(setup, "setup");
         this.batch = Objects.requireNonNull(batch, "batch");
         this.opsPerBatch = opsPerBatch;
-        this.meter = new CounterMeter(name, readCommand());
+        this.meter = new CounterMeter(name, System::nanoTime);
     }
 
     @Override
@@ -71,7 +72,7 @@ final class GuestLoopWorkload implements Workload {
 
     @Override
     public Rate measure(WorkloadGuest guest, Duration window) {
-        return meter.measure(guest.shell(), window);
+        return meter.measure(guest.serialLog(), window);
     }
 
     /**
@@ -102,6 +103,7 @@ final class GuestLoopWorkload implements Workload {
                 "while :; do",
                 batch,
                 "count=$((count + " + opsPerBatch + ")); echo $count >" + file(".count"),
+                CounterMeter.reportCommand(name),
                 "done");
     }
 
@@ -114,19 +116,6 @@ final class GuestLoopWorkload implements Workload {
                         + "echo \"workload " + name + " (process group $pg) survives SIGKILL\"; exit 3; fi; usleep 10000; done",
                 "fi",
                 "rm -rf " + file(".sh") + " " + file(".pid") + " " + file(".count") + " " + file(".d"));
-    }
-
-    /**
-     * Prints the counter, or fails when the loop does not run. The loop rewrites the file in place,
-     * so a read may find it empty for an instant: then it reads again.
-     */
-    private String readCommand() {
-        return String.join("\n",
-                "read -r pg 2>/dev/null <" + file(".pid") + " && kill -0 -$pg 2>/dev/null || "
-                        + "{ echo \"workload " + name + " is not running\"; exit 3; }",
-                "i=0; until read -r c 2>/dev/null <" + file(".count") + " && [ -n \"$c\" ]; do i=$((i+1)); if [ $i -ge 100 ]; then "
-                        + "echo \"workload " + name + " has no counter\"; exit 3; fi; usleep 1000; done",
-                "echo $c");
     }
 
     private String file(String suffix) {

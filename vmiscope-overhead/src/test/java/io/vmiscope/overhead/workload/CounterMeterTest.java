@@ -1,10 +1,13 @@
 package io.vmiscope.overhead.workload;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,68 +16,64 @@ import static org.assertj.core.api.Assertions.within;
 
 class CounterMeterTest {
 
+    @TempDir
+    Path dir;
+
     @Test
-    void parseCount_acceptsOneNumber_withTheLineEndTheGuestPrints() {
-        assertThat(CounterSample.parseCount("cpu", "12800\n")).isEqualTo(12800);
-        assertThat(CounterSample.parseCount("cpu", " 0 \r\n")).isZero();
+    void rate_runsFromTheFirstToTheLastCounterLine_onTheHostClock() {
+        Rate rate = CounterMeter.rate("cpu", List.of(new CounterMeter.Edge(100, 1_000_000_000L),
+                new CounterMeter.Edge(356, 1_500_000_000L), new CounterMeter.Edge(1380, 3_000_000_000L)), 3.2);
+        assertThat(rate.ops()).isEqualTo(1280);
+        assertThat(rate.wallSeconds()).isCloseTo(2.0, within(1e-9));
     }
 
     @Test
-    void parseCount_rejectsAnythingElse_sayingWhichWorkload() {
-        assertThatThrownBy(() -> CounterSample.parseCount("fileio", "sh: can't open file\n"))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("workload fileio: its counter reads 'sh: can't open file', not a count");
-        assertThatThrownBy(() -> CounterSample.parseCount("fileio", "")).hasMessageContaining("reads ''");
-        assertThatThrownBy(() -> CounterSample.parseCount("fileio", "-5")).hasMessageContaining("reads '-5'");
-    }
-
-    @Test
-    void sample_isTimedAtTheMiddleOfItsRoundTrip() {
-        assertThat(new CounterSample(1, 1_000, 3_000).atNanos()).isEqualTo(2_000);
-    }
-
-    @Test
-    void rate_isTheCountersDifference_overTheHostTimeBetweenTheReads() {
-        Rate rate = CounterMeter.rate("cpu", new CounterSample(100, 0, 200_000_000),
-                new CounterSample(1100, 2_000_000_000L, 2_400_000_000L));
-
-        assertThat(rate.ops()).isEqualTo(1000);
-        assertThat(rate.wallSeconds()).isCloseTo(2.1, within(1e-9));
-        assertThat(rate.opsPerSecond()).isCloseTo(1000 / 2.1, within(1e-9));
-        assertThat(rate.latencies()).isEmpty();
+    void rate_withoutTwoLines_isZeroOverTheTimeWaited() {
+        assertThat(CounterMeter.rate("cpu", List.of(new CounterMeter.Edge(5, 7)), 12.0))
+                .isEqualTo(new Rate(0, 12.0, java.util.Optional.empty()));
     }
 
     @Test
     void rate_ofACounterThatWentBack_saysTheWorkloadRestarted() {
-        assertThatThrownBy(() -> CounterMeter.rate("cpu", new CounterSample(500, 0, 10), new CounterSample(20, 100, 110)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("workload cpu restarted during the window (its counter went from 500 back to 20)");
+        assertThatThrownBy(() -> CounterMeter.rate("cpu", List.of(new CounterMeter.Edge(500, 0),
+                new CounterMeter.Edge(20, 100)), 1))
+                .hasMessageContaining("workload cpu restarted during the window");
     }
 
     @Test
-    void measure_readsTheCounterAtBothEndsOfTheWindow() {
-        ScriptedShell shell = new ScriptedShell("250\n", "1250\n");
-
-        Rate rate = new CounterMeter("syscalls", "read it").measure(shell, Duration.ofMillis(50));
-
-        assertThat(shell.commands).containsExactly("read it", "read it");
-        assertThat(rate.ops()).isEqualTo(1000);
-        assertThat(rate.wallSeconds()).isBetween(0.045, 1.0);
+    void measure_followsTheLogFromItsEnd_readsOnlyItsWorkloadsLines_andEndsOnALineAfterTheWindow() throws Exception {
+        Path log = dir.resolve("serial0.log");
+        Files.writeString(log, "vmiscope-wl cpu 1\nboot noise\n");
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 1; i <= 40; i++) {
+                    Thread.sleep(20);
+                    append(log, "vmiscope-wl syscalls " + i * 7 + "\n[ 12.3] kernel says hi\nvmiscope-wl cpu " + (1000 + i * 256) + "\n");
+                }
+            } catch (InterruptedException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        Rate rate = new CounterMeter("cpu", System::nanoTime).measure(log, Duration.ofMillis(300));
+        writer.join();
+        assertThat(rate.ops() % 256).as("whole batches").isZero();
+        assertThat(rate.ops()).isGreaterThanOrEqualTo(256L * 10);
+        assertThat(rate.opsPerSecond()).as("256 ops every 20 ms, give or take the sleeps")
+                .isBetween(256 / 0.040, 256 / 0.019);
     }
 
-    /** Answers each command with the next of its outputs. */
-    private static final class ScriptedShell implements GuestShell {
-        private final Deque<String> outputs;
-        private final List<String> commands = new java.util.ArrayList<>();
+    @Test
+    void measure_ofAWorkloadThatWritesNothing_givesUpAfterTheStretchedWindow() throws Exception {
+        Path log = dir.resolve("serial0.log");
+        Files.writeString(log, "");
+        long t0 = System.nanoTime();
+        Rate rate = new CounterMeter("cpu", System::nanoTime).measure(log, Duration.ofMillis(50));
+        assertThat(rate.ops()).isZero();
+        assertThat((System.nanoTime() - t0) / 1e6).isBetween(50.0 * CounterMeter.STRETCH, 2000.0);
+    }
 
-        ScriptedShell(String... outputs) {
-            this.outputs = new ArrayDeque<>(List.of(outputs));
-        }
-
-        @Override
-        public String run(String command, Duration timeout) {
-            commands.add(command);
-            return outputs.removeFirst();
-        }
+    private static void append(Path log, String text) throws IOException {
+        Files.writeString(log, text, StandardOpenOption.APPEND);
     }
 }
