@@ -32,12 +32,39 @@ final class MonitoringRun {
     record Settings(Duration limit, Path db, boolean dropWhenFull) {
     }
 
+    /** How a run's actions start, and what runs beside the monitor's loop (e.g. a budget controller). */
+    @FunctionalInterface
+    interface Starter {
+        /**
+         * Starts the actions in {@code monitor} before its loop runs; events go to {@code sink}.
+         *
+         * @return closed when the loop has ended, before the costs are printed
+         */
+        Beside start(Monitor monitor, EventSink sink);
+    }
+
+    /** What runs beside the loop; closing ends it. */
+    @FunctionalInterface
+    interface Beside extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private MonitoringRun() {
     }
 
     /** @param started receives the monitor once its actions are queued (e.g. to end it from the output) */
     static void run(TargetOptions.Session session, List<Action> actions, EventSink output, Settings settings,
                     Consumer<Monitor> started) {
+        run(session, (monitor, sink) -> {
+            actions.forEach(monitor::start);
+            started.accept(monitor);
+            return () -> { };
+        }, output, settings);
+    }
+
+    /** The same, with the actions started (and maybe controlled while the loop runs) by {@code starter}. */
+    static void run(TargetOptions.Session session, Starter starter, EventSink output, Settings settings) {
         PrintStream err = System.err;
         DuckDbEventStore store = settings.db() == null ? null : DuckDbEventStore.open(settings.db(),
                 StoreOptions.defaults().withDropWhenFull(settings.dropWhenFull())
@@ -45,8 +72,7 @@ final class MonitoringRun {
         CountDownLatch reported = new CountDownLatch(1);
         try (EventSink sink = alsoTo(store, output)) {
             Monitor monitor = new Monitor(session.driver(), session.linux(), sink, Monitor.Options.named(session.name()));
-            actions.forEach(monitor::start);
-            started.accept(monitor);
+            Beside beside = starter.start(monitor, sink);
             Thread onCtrlC = new Thread(() -> {
                 monitor.requestEnd();
                 try {
@@ -60,6 +86,7 @@ final class MonitoringRun {
             try {
                 monitor.run(settings.limit());
             } finally {
+                beside.close();
                 err.println("vmiscope: cost per action:");
                 for (CostSummary cost : monitor.costs()) {
                     err.println("  " + cost.describe());

@@ -1,0 +1,211 @@
+package io.vmiscope.overhead.budget;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One requested action under the {@link BudgetController}: the step of its {@link Ladder} it is at,
+ * whether it runs right now (its duty cycle), and what it was measured to cost. Confined to the
+ * controller's thread.
+ *
+ * <p>Costs are kept as <em>loss fractions</em>: the share of wall time the guest loses while the
+ * action is on (stopped time plus the stop penalty; for a periodic action, its walk time per period).
+ * The <em>calibration</em> is measured over predicted loss at the current step: it follows the load
+ * (the predictions are made at the planning rates). A step not measured yet is estimated as its
+ * prediction times the calibration — and the step above, once both have been measured around a move
+ * between them, times their measured ratio as well: a step that proved costlier than predicted is not
+ * restored until the load has dropped enough to pay for it.
+ */
+final class ControlledAction {
+
+    /** How quickly measurements replace older ones: the weight of the newest interval. */
+    static final double SMOOTHING = 0.5;
+
+    private final Ladder ladder;
+    private final Map<String, String> idsBySpec = new HashMap<>();
+    /** step → calibration of the step above over this step's, measured around a move between them */
+    private final Map<Integer, Double> upRatios = new HashMap<>();
+    private int step;
+    private int previousStep = -1;
+    private double previousCalibration = Double.NaN;
+    private long stepSinceNanos;
+    private long cycleStartNanos;
+    private String runningSpec;
+    private long runningSinceNanos;
+    private long onNanos;
+    private double measuredLoss = Double.NaN;
+    private double calibration = 1;
+    private boolean calibrated;
+    private int quietIntervalsNeeded;
+    private long restoredAtInterval = Long.MIN_VALUE / 2;
+
+    ControlledAction(Ladder ladder, int step, int quietIntervalsNeeded) {
+        this.ladder = ladder;
+        this.step = step;
+        this.quietIntervalsNeeded = quietIntervalsNeeded;
+    }
+
+    Ladder ladder() {
+        return ladder;
+    }
+
+    int step() {
+        return step;
+    }
+
+    Ladder.Level level() {
+        return ladder.level(step);
+    }
+
+    /** The requested action's id: the name decisions about it go by. */
+    String name() {
+        return ladder.request().profile().id();
+    }
+
+    /** The monitor's id of the current step's action, once it has been started. */
+    String currentId() {
+        return idsBySpec.get(level().variant().spec());
+    }
+
+    /** Whether the current step has held since {@code nanos}. */
+    boolean steadySince(long nanos) {
+        return stepSinceNanos <= nanos;
+    }
+
+    /**
+     * Whether the current step's cost is known: measured; or the same action as the step measured
+     * before it, at another duty (its cost scales by the duty); or given up on after a full cycle of it
+     * and {@code graceNanos} more (an action that never runs long enough to be measured).
+     */
+    boolean settled(long now, long graceNanos) {
+        Variant variant = level().variant();
+        if (!Double.isNaN(measuredLoss) || !variant.runs()) {
+            return true;
+        }
+        if (!Double.isNaN(previousCalibration) && ladder.level(previousStep).variant().spec().equals(variant.spec())) {
+            return true;
+        }
+        long cycle = variant.profile().periodic() ? variant.profile().period().toNanos()
+                : variant.duty().off().isZero() ? 0 : variant.duty().period().toNanos();
+        return now - stepSinceNanos > cycle + graceNanos;
+    }
+
+    /**
+     * Moves to an adjacent step. A degraded action begins its new duty cycle with the rest, for relief
+     * at once; a restored one with its run.
+     */
+    void moveTo(int newStep, long now, MonitorControl monitor) {
+        previousStep = step;
+        previousCalibration = Double.isNaN(measuredLoss) ? Double.NaN : calibration;
+        boolean degrading = newStep > step;
+        step = newStep;
+        stepSinceNanos = now;
+        measuredLoss = Double.NaN;
+        DutyCycle duty = level().variant().duty();
+        cycleStartNanos = degrading ? now - duty.on().toNanos() : now;
+        follow(now, monitor);
+    }
+
+    /** Starts the cycle at the current step (at {@code now}, with its run). */
+    void begin(long now, MonitorControl monitor) {
+        stepSinceNanos = now;
+        cycleStartNanos = now;
+        follow(now, monitor);
+    }
+
+    /** Starts or stops the action so that it follows its current step's duty cycle at {@code now}. */
+    void follow(long now, MonitorControl monitor) {
+        Variant variant = level().variant();
+        boolean wanted = variant.runs() && variant.duty().isOn(now - cycleStartNanos);
+        if (runningSpec != null && (!wanted || !runningSpec.equals(variant.spec()))) {
+            monitor.stop(idsBySpec.get(runningSpec));
+            onNanos += now - runningSinceNanos;
+            runningSpec = null;
+        }
+        if (wanted && runningSpec == null) {
+            idsBySpec.put(variant.spec(), monitor.start(variant.spec()));
+            runningSpec = variant.spec();
+            runningSinceNanos = now;
+        }
+    }
+
+    /** Nanoseconds it ran since the previous call. */
+    long takeOnNanos(long now) {
+        if (runningSpec != null) {
+            onNanos += now - runningSinceNanos;
+            runningSinceNanos = now;
+        }
+        long on = onNanos;
+        onNanos = 0;
+        return on;
+    }
+
+    /** A measured loss fraction while on, at the current step. */
+    void observeLoss(double lossWhileOn) {
+        boolean first = Double.isNaN(measuredLoss);
+        measuredLoss = first ? lossWhileOn : measuredLoss + SMOOTHING * (lossWhileOn - measuredLoss);
+        double predicted = predictedLoss(step);
+        if (predicted <= 0) {
+            return;
+        }
+        calibration = measuredLoss / predicted;
+        calibrated = true;
+        if (first && !Double.isNaN(previousCalibration) && calibration > 0) {
+            if (previousStep == step - 1) {
+                upRatios.put(step, previousCalibration / calibration);
+            } else if (previousStep == step + 1) {
+                upRatios.put(previousStep, calibration / previousCalibration);
+            }
+        }
+    }
+
+    /** A periodic action's measured VM-stopped seconds per run, at the current step. */
+    void observeRun(double secondsPerRun) {
+        observeLoss(Math.min(1, secondsPerRun / (level().variant().profile().period().toNanos() / 1e9)));
+    }
+
+    /** The loss fraction over time at the current step: measured if it has been, else estimated. */
+    double expectedLoss() {
+        return expectedLoss(step);
+    }
+
+    /** The loss fraction over time at {@code at}: duty × loss while on. */
+    double expectedLoss(int at) {
+        Variant variant = ladder.level(at).variant();
+        if (!variant.runs()) {
+            return 0;
+        }
+        double whileOn;
+        if (at == step && !Double.isNaN(measuredLoss)) {
+            whileOn = measuredLoss;
+        } else {
+            double ratio = at == step - 1 && calibrated ? upRatios.getOrDefault(step, 1.0) : 1.0;
+            whileOn = predictedLoss(at) * calibration * ratio;
+        }
+        return variant.duty().fraction() * whileOn;
+    }
+
+    /** The model's loss fraction while on: slowdown S means 1 − 1/(1+S) of the wall time is lost. */
+    private double predictedLoss(int at) {
+        double s = ladder.level(at).whileOn().slowdown();
+        return s / (1 + s);
+    }
+
+    /** Whether a restore of this action was undone within {@code intervals} of {@code interval}. */
+    boolean restoredWithin(long interval, long intervals) {
+        return interval - restoredAtInterval <= intervals;
+    }
+
+    void restoredAt(long interval) {
+        restoredAtInterval = interval;
+    }
+
+    int quietIntervalsNeeded() {
+        return quietIntervalsNeeded;
+    }
+
+    /** After a restore that did not hold: wait twice as long before the next, up to {@code most}. */
+    void backOff(int most) {
+        quietIntervalsNeeded = Math.min(most, quietIntervalsNeeded * 2);
+    }
+}

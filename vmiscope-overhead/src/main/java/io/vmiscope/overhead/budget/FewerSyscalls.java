@@ -1,0 +1,72 @@
+package io.vmiscope.overhead.budget;
+
+import io.vmiscope.overhead.ActionProfile;
+import io.vmiscope.overhead.HookRates;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Variants of a syscall trace that hook fewer syscalls: the busiest one dropped first, then the next,
+ * as long as a syscall that is reached is left. Dropping the busiest buys the most stops per syscall
+ * given up, and keeps the rare calls (execve, connect…), which usually tell the most. Syscalls never
+ * reached in the measured rates are never dropped: they cost nothing.
+ *
+ * <p>Coverage: the share of the requested sites' stops (= events) the kept sites make at the VM's
+ * current rates. Each syscall's sites (its 64-bit entry, whose symbol need not carry its name —
+ * {@code lstat} enters at {@code __x64_sys_newlstat} — and its 32-bit ones) come from building it alone.
+ * {@code syscalls:all} hooks one common entry and has no per-syscall rates: it has no such variants
+ * (duty cycles still apply).
+ */
+final class FewerSyscalls {
+
+    private FewerSyscalls() {
+    }
+
+    static List<Variant> of(String spec, ActionProfile requested, HookRates rates, ActionCatalog catalog) {
+        if (!spec.startsWith("syscalls:") || Arrays.stream(spec.substring("syscalls:".length()).split(","))
+                .map(String::strip).anyMatch(s -> s.equals("all"))) {
+            return List.of();
+        }
+        Map<String, Double> rateByName = new HashMap<>();
+        for (String name : catalog.syscalls(spec)) {
+            rateByName.put(name, stopsPerSecond(catalog.profile("syscalls:" + name), rates));
+        }
+        double total = stopsPerSecond(requested, rates);
+        if (rateByName.size() < 2 || total <= 0) {
+            return List.of();
+        }
+        List<String> busiestFirst = rateByName.keySet().stream().filter(n -> rateByName.get(n) > 0)
+                .sorted(Comparator.comparingDouble((String n) -> rateByName.get(n)).reversed()
+                        .thenComparing(Comparator.naturalOrder()))
+                .toList();
+        List<Variant> variants = new ArrayList<>();
+        TreeSet<String> kept = new TreeSet<>(rateByName.keySet());
+        List<String> dropped = new ArrayList<>();
+        for (String name : busiestFirst) {
+            if (kept.size() == 1) {
+                break;
+            }
+            kept.remove(name);
+            dropped.add(name);
+            String variantSpec = "syscalls:" + String.join(",", kept);
+            ActionProfile profile = catalog.profile(variantSpec);
+            double coverage = Math.min(1, stopsPerSecond(profile, rates) / total);
+            if (coverage == 0) {
+                break; // only never-reached syscalls left: it would see nothing
+            }
+            variants.add(new Variant(spec + " without " + String.join(", ", dropped), variantSpec, profile,
+                    DutyCycle.FULL, coverage, "traces " + kept.size() + " of " + rateByName.size() + " syscalls"));
+        }
+        return variants;
+    }
+
+    private static double stopsPerSecond(ActionProfile profile, HookRates rates) {
+        return profile.sites().stream().mapToDouble(rates::stopsPerSecond).sum();
+    }
+}

@@ -1,0 +1,56 @@
+package io.vmiscope.overhead.budget;
+
+import io.vmiscope.overhead.ActionProfile;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Variants of a periodic snapshot ({@code pslist:P}, {@code modules:P}) that run less often: every 2P,
+ * 4P and 8P (at most every 10 minutes); and, for a paused process list, the unpaused walk at the same
+ * period (the VM runs between the walk's steps: shorter stops, a view the kernel may change mid-walk;
+ * coverage 1).
+ *
+ * <p>Coverage of a snapshot every kP instead of P: what it still catches of the processes born while
+ * watched, {@code share(kP) / share(P)} from their measured lifetimes ({@link ProcessLifetimes}). With
+ * no lifetimes measured, and for modules (nothing says how long they stay loaded), every item is taken
+ * as short-lived — seen with probability proportional to the snapshot rate — so coverage is 1/k, a
+ * lower bound: long-lived ones are seen by every variant.
+ */
+final class SlowerSnapshots {
+
+    private static final int[] FACTORS = {2, 4, 8};
+    private static final Duration LONGEST = Duration.ofMinutes(10);
+
+    private SlowerSnapshots() {
+    }
+
+    static List<Variant> of(String spec, ActionProfile requested, ProcessLifetimes lifetimes, ActionCatalog catalog) {
+        String kind = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+        if (!requested.periodic() || !(kind.equals("pslist") || kind.equals("modules"))) {
+            return List.of();
+        }
+        Duration period = requested.period();
+        String pausing = requested.pausesVm() ? "" : ":unpaused";
+        List<Variant> variants = new ArrayList<>();
+        if (kind.equals("pslist") && requested.pausesVm()) {
+            String unpaused = kind + ":" + Periods.spec(period) + ":unpaused";
+            variants.add(new Variant(unpaused, unpaused, catalog.profile(unpaused), DutyCycle.FULL, 1.0,
+                    "unpaused walk (the view may change mid-walk)"));
+        }
+        for (int k : FACTORS) {
+            Duration longer = period.multipliedBy(k);
+            if (longer.compareTo(LONGEST) > 0) {
+                break;
+            }
+            String variantSpec = kind + ":" + Periods.spec(longer) + pausing;
+            double coverage = kind.equals("pslist") && lifetimes.known() && lifetimes.shareSeenEvery(period) > 0
+                    ? Math.min(1, lifetimes.shareSeenEvery(longer) / lifetimes.shareSeenEvery(period))
+                    : 1.0 / k;
+            variants.add(new Variant(variantSpec, variantSpec, catalog.profile(variantSpec), DutyCycle.FULL, coverage,
+                    "every " + Periods.describe(longer) + " instead of " + Periods.describe(period)));
+        }
+        return variants;
+    }
+}

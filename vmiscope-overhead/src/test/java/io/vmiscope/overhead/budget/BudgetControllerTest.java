@@ -1,0 +1,204 @@
+package io.vmiscope.overhead.budget;
+
+import io.vmiscope.events.ControlEvent;
+import io.vmiscope.overhead.HookRates;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class BudgetControllerTest {
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final long STEP = SECOND / 20;
+
+    private final List<ControlEvent> events = new ArrayList<>();
+    private final List<Long> decisionTimes = new ArrayList<>();
+    private long now = 1000 * SECOND;
+    private SimulatedVm vm;
+    private BudgetController controller;
+
+    private static HookRates rates(double syscallsPerSecond) {
+        return new HookRates("vm", 1.0, Map.of("do_syscall_64", syscallsPerSecond, "__x64_sys_read", 600.0,
+                "__x64_sys_openat", 300.0, "__x64_sys_execve", 100.0));
+    }
+
+    /** Plans {@code specs} with a model that thinks a stop costs {@code modelSecondsPerStop}, and begins. */
+    private void control(List<String> specs, String budget, double modelSecondsPerStop, StopPenalty penalty,
+                         WorkloadProbe probe) {
+        Plan plan = new Planner(new LinearPredictor(modelSecondsPerStop, 0.010), new TestCatalog(),
+                ProcessLifetimes.UNKNOWN, Duration.ofSeconds(4)).plan(specs, rates(2000), 1, Budget.parse(budget));
+        controller = new BudgetController("vm", plan, vm, penalty, probe, e -> {
+            events.add((ControlEvent) e);
+            decisionTimes.add(now);
+        }, BudgetController.Settings.DEFAULTS, () -> now);
+        controller.begin(now);
+    }
+
+    private void run(Duration duration) {
+        for (long t = 0; t < duration.toNanos(); t += STEP) {
+            vm.elapse(STEP);
+            now += STEP;
+            controller.advance(now);
+        }
+    }
+
+    /** The VM's stopped share over {@code duration} from now on. */
+    private double stoppedShareOver(Duration duration) {
+        long before = vm.stoppedNanos();
+        run(duration);
+        return (double) (vm.stoppedNanos() - before) / duration.toNanos();
+    }
+
+    private List<ControlEvent> decisions(String change) {
+        return events.stream().filter(e -> e.change().equals(change)).toList();
+    }
+
+    @Test
+    void overBudget_degradesTheActionStepByStep_untilItFits() {
+        // the model thinks a stop costs 10 µs (2%: fits 5%); each really stops the VM for 100 µs (20%)
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        control(List.of("syscalls:all"), "5%", 0.00001, StopPenalty.NONE, WorkloadProbe.NONE);
+        assertThat(decisions("planned")).singleElement().satisfies(e -> assertThat(e.reason()).contains("within budget 5.0%"));
+
+        run(Duration.ofSeconds(30));
+
+        assertThat(decisions("degraded")).hasSizeGreaterThanOrEqualTo(3).allSatisfy(e -> {
+            assertThat(e.action()).isEqualTo("syscalls:all");
+            assertThat(e.reason()).matches("estimated slowdown \\d+\\.\\d% > budget 5\\.0%: syscalls:all.* → syscalls:all .*");
+        });
+        assertThat(controller.current()).extracting(Variant::label).containsExactly("syscalls:all on 0.50 s of every 4 s");
+        assertThat(stoppedShareOver(Duration.ofSeconds(16))).isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    void afterTheLoadDrops_restoresOneStepAtATime_onlyAfterQuietIntervals() {
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        control(List.of("syscalls:all"), "3%", 0.00001, StopPenalty.NONE, WorkloadProbe.NONE);
+        run(Duration.ofSeconds(30));
+        // at 1/8: 20% × 1/8 = 2.5%, above 70% of the budget: nothing to restore
+        assertThat(controller.current()).extracting(Variant::label).containsExactly("syscalls:all on 0.50 s of every 4 s");
+        int before = decisions("restored").size();
+        assertThat(before).isZero();
+
+        long drop = now;
+        vm.rates(rates(500)); // 5% when always on
+        run(Duration.ofSeconds(60));
+
+        List<ControlEvent> restores = decisions("restored");
+        assertThat(restores).isNotEmpty().allSatisfy(e -> assertThat(e.reason())
+                .matches("estimated slowdown \\d+\\.\\d% < 2\\.1% \\(70\\.0% of budget 3\\.0%\\) for \\d+ intervals: .*"));
+        List<Long> times = decisionTimes.subList(decisionTimes.size() - restores.size(), decisionTimes.size());
+        assertThat(times.get(0) - drop).as("first restore after 3 quiet intervals").isGreaterThanOrEqualTo(3 * SECOND);
+        for (int i = 1; i < times.size(); i++) {
+            assertThat(times.get(i) - times.get(i - 1)).as("restore %d", i).isGreaterThanOrEqualTo(3 * SECOND);
+        }
+        // 1/2 of 5% is 2.5%: as far as the budget allows
+        assertThat(controller.current()).extracting(Variant::label).containsExactly("syscalls:all on 2 s of every 4 s");
+        assertThat(stoppedShareOver(Duration.ofSeconds(16))).isLessThanOrEqualTo(0.03);
+    }
+
+    @Test
+    void aSteadyLoad_settles_withoutSwingingBetweenSteps() {
+        // the model thinks every stop costs 0.1 ms; read's really cost 0.2 ms, the others' 0.02 ms: dropping
+        // read saves far more than predicted, and the steps above it cost more than predicted
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        vm.secondsPerStop(Map.of("__x64_sys_read", 0.0002, "__x64_sys_openat", 0.00002, "__x64_sys_execve", 0.00002));
+        control(List.of("syscalls:execve,openat,read"), "5%", 0.00001, StopPenalty.NONE, WorkloadProbe.NONE);
+
+        run(Duration.ofSeconds(120));
+
+        List<ControlEvent> changes = events.stream()
+                .filter(e -> e.change().equals("degraded") || e.change().equals("restored")).toList();
+        assertThat(changes).as("decisions: %s", changes).hasSizeLessThanOrEqualTo(8);
+        List<Long> times = decisionTimes.subList(1, decisionTimes.size());
+        for (int i = 1; i < changes.size(); i++) {
+            if (!changes.get(i).change().equals(changes.get(i - 1).change())) {
+                assertThat(times.get(i) - times.get(i - 1)).as("decision %d undoes the one before", i)
+                        .isGreaterThan(SECOND);
+            }
+        }
+        long lateChanges = times.stream().filter(t -> t > now - 60 * SECOND).count();
+        assertThat(lateChanges).as("changes in the last minute").isZero();
+        assertThat(stoppedShareOver(Duration.ofSeconds(16))).isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    void aRestoreThatDoesNotHold_isNotTriedAgain_whileTheLoadStaysTheSame() {
+        // the model: 0.1 ms a stop, 10% as requested; the plan starts without read (4%, up to 5%). Really
+        // read costs 0.2 ms and the others 0.01 ms: without read is 0.4%, which invites a restore to half
+        // of the request — really 6.2%, over the budget
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        vm.secondsPerStop(Map.of("__x64_sys_read", 0.0002, "__x64_sys_openat", 0.00001, "__x64_sys_execve", 0.00001));
+        control(List.of("syscalls:execve,openat,read"), "6%", 0.0001, StopPenalty.NONE, WorkloadProbe.NONE);
+        assertThat(controller.current()).extracting(Variant::label).containsExactly("syscalls:execve,openat,read without read");
+
+        run(Duration.ofSeconds(120));
+
+        assertThat(decisions("restored")).as("%s", events).hasSize(1);
+        assertThat(decisions("degraded")).filteredOn(e -> e.reason().startsWith("estimated")).hasSize(1);
+        assertThat(controller.current()).extracting(Variant::label).containsExactly("syscalls:execve,openat,read without read");
+    }
+
+    @Test
+    void aWorkloadProbe_thatSeesMore_thanTheStoppedTime_drivesTheDegrade() {
+        vm = new SimulatedVm(rates(2000), 0.00001, 0.010); // 2% stopped
+        control(List.of("syscalls:all"), "5%", 0.00001, StopPenalty.NONE, () -> OptionalDouble.of(0.20));
+
+        run(Duration.ofSeconds(3));
+
+        assertThat(decisions("degraded")).isNotEmpty();
+    }
+
+    @Test
+    void theStopPenalty_countsForEveryStop() {
+        vm = new SimulatedVm(rates(2000), 0.00001, 0.010); // 2% stopped, + 2000 × 50 µs = 10% re-translation
+        control(List.of("syscalls:all"), "5%", 0.00001, site -> site.equals("do_syscall_64") ? 0.00005 : 0,
+                WorkloadProbe.NONE);
+
+        run(Duration.ofSeconds(2));
+
+        assertThat(decisions("degraded")).first().satisfies(e -> assertThat(e.reason()).startsWith("estimated slowdown 13.6%"));
+    }
+
+    @Test
+    void aDutyCycle_runsItsFractionOfTheTime_startedAndStoppedByTheController() {
+        vm = new SimulatedVm(rates(2000), 0.00004, 0.010); // 8% when always on
+        // the model thinks 20%: the plan starts at 1/8 of 4 s, the cheapest step that fits 5%
+        control(List.of("syscalls:all"), "5%", 0.0001, StopPenalty.NONE, WorkloadProbe.NONE);
+        assertThat(decisions("degraded")).singleElement().satisfies(e -> assertThat(e.reason())
+                .startsWith("planned: the request is predicted at 20.0% (16.0%–25.0%), over budget 5.0% at its upper end; "
+                        + "starts syscalls:all on 0.50 s of every 4 s"));
+
+        run(Duration.ofSeconds(40)); // restored to 1/2 (4%); 3/4 would be 6%
+        long before = vm.onNanos();
+        int starts = vm.log().size();
+        run(Duration.ofSeconds(40));
+
+        assertThat(controller.current()).extracting(Variant::label).containsExactly("syscalls:all on 2 s of every 4 s");
+        assertThat((double) (vm.onNanos() - before) / (40 * SECOND)).isCloseTo(0.5, within(0.01));
+        assertThat(vm.log().subList(starts, vm.log().size())).filteredOn(l -> l.startsWith("start")).hasSize(10);
+    }
+
+    @Test
+    void closing_recordsWhatWasMeasured_overTheLastWindow_andTheSession() {
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        control(List.of("syscalls:all"), "5%", 0.00001, StopPenalty.NONE, WorkloadProbe.NONE);
+        run(Duration.ofSeconds(20));
+
+        controller.close();
+
+        assertThat(decisions("measured")).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("budget");
+            assertThat(e.reason()).matches("last 4\\.0 s: VM stopped \\d+\\.\\d%, estimated slowdown \\d+\\.\\d%; "
+                    + "whole session 20\\.0 s: VM stopped \\d+\\.\\d%, estimated slowdown \\d+\\.\\d%; budget 5\\.0%; "
+                    + "\\d+ degraded, 0 restored");
+        });
+    }
+}
