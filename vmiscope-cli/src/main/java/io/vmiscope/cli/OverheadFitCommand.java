@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 /** {@code vmiscope overhead fit}: fits the model on single actions and pairs, validates it on the rest. */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit the overhead model on the experiment's single actions and pairs (all workloads but "
-                + "--held-out), validate it on combinations of 3+ actions and on the held-out workload, print the "
-                + "error figures, save the model and write the report (CSV, PNG and SVG plots)."})
+                + "--held-out, of which only its --held-out-calibration runs), validate it on combinations of 3+ "
+                + "actions and on the held-out workload, print the error figures, save the model and write the report "
+                + "(CSV, PNG and SVG plots)."})
 final class OverheadFitCommand implements Callable<Integer> {
 
     @Mixin
@@ -28,6 +29,12 @@ final class OverheadFitCommand implements Callable<Integer> {
             description = "a workload kept out of the fit, to validate on (default: none)")
     String heldOut;
 
+    @Option(names = "--held-out-calibration", defaultValue = "procevents", paramLabel = "COMBINATION",
+            description = "with --held-out: the combination whose runs on the held-out workload are fitted on, as the "
+                    + "short calibration pass a new workload gets (its re-translation cost cannot be known without "
+                    + "running it); 'none' for none (default: ${DEFAULT-VALUE})")
+    String heldOutCalibration;
+
     @Option(names = "--out", defaultValue = "vmiscope-data/overhead-report", paramLabel = "DIR",
             description = "where the report goes (default: ${DEFAULT-VALUE})")
     Path out;
@@ -35,7 +42,9 @@ final class OverheadFitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Observation> observations = data.observations();
-        ModelValidation.ValidatedModel validated = ModelValidation.fitAndValidate(observations, heldOut, FitOptions.defaults());
+        String calibration = heldOut == null || heldOutCalibration.equals("none") ? null : heldOutCalibration;
+        ModelValidation.ValidatedModel validated = ModelValidation.fitAndValidate(observations, heldOut, calibration,
+                FitOptions.defaults());
         ModelFile.write(data.model, validated.model());
         System.out.print(ErrorTable.figures(validated.evaluation(), validated.model().training()));
         List<Path> written = OverheadReport.write(validated.evaluation(), validated.model().training(), out);

@@ -15,11 +15,13 @@ import java.util.Optional;
  * per validation group. Each workload's hook rates are pooled over all its runs (a counting pass),
  * so the held-out workload's rates are known while its slowdowns are not used.
  *
- * @param heldOutWorkload the workload kept out of the fit; {@code null} for none
+ * @param heldOutWorkload    the workload kept out of the fit; {@code null} for none
+ * @param heldOutCalibration the combination fitted on as the held-out workload's calibration pass; {@code null} for none
  * @param rows            one per measured workload × combination × vCPU count, sorted
  * @param skipped         combinations the predictor could not predict, each with the reason
  */
-public record Evaluation(String heldOutWorkload, List<ComparedCombination> rows, List<String> skipped) {
+public record Evaluation(String heldOutWorkload, String heldOutCalibration, List<ComparedCombination> rows,
+                         List<String> skipped) {
 
     /** The label of the figures over every validation combination together. */
     public static final String ALL_VALIDATION = "validation: all";
@@ -35,7 +37,7 @@ public record Evaluation(String heldOutWorkload, List<ComparedCombination> rows,
         List<ComparedCombination> rows = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (MeasuredCombination measured : MeasuredCombination.of(observations)) {
-            ValidationGroup group = split.group(measured.workload(), measured.actions().size());
+            ValidationGroup group = split.group(measured.workload(), measured.combination(), measured.actions().size());
             try {
                 rows.add(new ComparedCombination(measured, group,
                         predictor.predict(measured.actions(), rates.get(measured.workload()), measured.vcpus())));
@@ -43,7 +45,7 @@ public record Evaluation(String heldOutWorkload, List<ComparedCombination> rows,
                 skipped.add(measured.workload() + " " + measured.combination() + ": " + e.getMessage());
             }
         }
-        return new Evaluation(split.heldOutWorkload(), rows, skipped);
+        return new Evaluation(split.heldOutWorkload(), split.heldOutCalibration(), rows, skipped);
     }
 
     /** The rows of one group. */
@@ -73,7 +75,7 @@ public record Evaluation(String heldOutWorkload, List<ComparedCombination> rows,
 
     /** The figures as a summary to keep with the model. */
     public ValidationSummary summary() {
-        return new ValidationSummary(heldOutWorkload, figuresByGroup());
+        return new ValidationSummary(heldOutWorkload, heldOutCalibration, figuresByGroup());
     }
 
     private static Optional<ErrorFigures> figuresOf(List<ComparedCombination> rows) {

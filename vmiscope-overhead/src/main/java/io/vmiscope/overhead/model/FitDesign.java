@@ -36,6 +36,9 @@ final class FitDesign {
     /** The workloads with a re-translation column of their own; empty for one column for all. */
     private final List<String> ownRetranslation;
     private final boolean vcpusVary;
+    /** The armed-breakpoint columns: {@code action@workload} (per workload) or {@code action}. */
+    private final List<String> armedKeys;
+    private final boolean perWorkload;
     private final double[] targets;
     private final double[] weights;
 
@@ -71,6 +74,16 @@ final class FitDesign {
         vcpusVary = vcpuCounts.size() > 1;
         ownRetranslation = perWorkload
                 ? combinations.stream().map(MeasuredCombination::workload).distinct().sorted().toList() : List.of();
+        Set<String> armed = new TreeSet<>();
+        for (MeasuredCombination combination : combinations) {
+            for (ActionProfile action : combination.actions()) {
+                if (!action.sites().isEmpty()) {
+                    armed.add(armedKey(action.id(), combination.workload(), perWorkload));
+                }
+            }
+        }
+        armedKeys = List.copyOf(armed);
+        this.perWorkload = perWorkload;
     }
 
     /** The fitted costs that best explain {@code rows} with this curve, and their weighted squared error. */
@@ -140,9 +153,16 @@ final class FitDesign {
     }
 
 
-    /** Columns: re-translation (one, or one per workload), vCPU, queueing, per hook action, per periodic action. */
+    /**
+     * Columns: re-translation (one, or one per workload), vCPU, queueing, per hook action, per periodic
+     * action, armed breakpoints per hook action (and workload).
+     */
     private int columns() {
-        return retranslationColumns() + 2 + hookActions.size() + periodicActions.size();
+        return retranslationColumns() + 2 + hookActions.size() + periodicActions.size() + armedKeys.size();
+    }
+
+    private static String armedKey(String action, String workload, boolean perWorkload) {
+        return perWorkload ? action + "@" + workload : action;
     }
 
     private int retranslationColumns() {
@@ -164,6 +184,11 @@ final class FitDesign {
         }
         for (String action : periodicActions) {
             row[next++] = progress * load.runsPerSecond().getOrDefault(action, 0.0);
+        }
+        for (ActionProfile action : combination.actions()) {
+            if (!action.sites().isEmpty()) {
+                row[next + armedKeys.indexOf(armedKey(action.id(), combination.workload(), perWorkload))] = 1;
+            }
         }
         return row;
     }
@@ -210,7 +235,11 @@ final class FitDesign {
         for (String action : periodicActions) {
             perRun.put(action, x[next++]);
         }
-        return new FittedCosts(common, byWorkload, curve, perVcpu, perHit, perRun, queueFactor);
+        Map<String, Double> armed = new TreeMap<>();
+        for (String key : armedKeys) {
+            armed.put(key, x[next++]);
+        }
+        return new FittedCosts(common, byWorkload, curve, perVcpu, perHit, perRun, queueFactor, armed);
     }
 
     /** Fitted costs and the weighted squared error they leave. */

@@ -1,6 +1,7 @@
 package io.vmiscope.overhead.model;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,13 +26,19 @@ import java.util.TreeMap;
  *                                    holds the single debugger connection: {@code queueFactor × d²/(2P)}
  *                                    per stop for a run of stopped time d every P seconds (1 when the run
  *                                    lasts exactly its stopped time)
+ * @param armedSlowdown               hook action → the slowdown its breakpoints cost while merely inserted,
+ *                                    hit or not (QEMU TCG checks every translated block against the
+ *                                    breakpoint list, and code on a breakpoint's page runs as one-instruction
+ *                                    blocks), keyed {@code action@workload} when fitted per workload, else
+ *                                    {@code action}
  */
 public record FittedCosts(double retranslationSeconds, Map<String, Double> retranslationByWorkload,
                           RetranslationCurve curve, double extraSecondsPerStopPerVcpu,
                           Map<String, Double> extraSecondsPerHit, Map<String, Double> extraSecondsPerRun,
-                          double queueFactor) {
+                          double queueFactor, Map<String, Double> armedSlowdown) {
 
     public FittedCosts {
+        armedSlowdown = Collections.unmodifiableSortedMap(new TreeMap<>(armedSlowdown));
         retranslationByWorkload = Collections.unmodifiableSortedMap(new TreeMap<>(retranslationByWorkload));
         extraSecondsPerHit = Collections.unmodifiableSortedMap(new TreeMap<>(extraSecondsPerHit));
         extraSecondsPerRun = Collections.unmodifiableSortedMap(new TreeMap<>(extraSecondsPerRun));
@@ -45,6 +52,25 @@ public record FittedCosts(double retranslationSeconds, Map<String, Double> retra
     /** The action's fitted cost per hit beyond what the monitor measures. */
     public double extraSecondsPerHit(String action) {
         return extraSecondsPerHit.getOrDefault(action, 0.0);
+    }
+
+    /**
+     * The slowdown the action's inserted breakpoints cost {@code workload} without any stop: its own value
+     * when fitted per workload, else the action's; for a workload the fit has not seen, the median over
+     * the workloads it has.
+     */
+    public double armedSlowdown(String action, String workload) {
+        Double own = armedSlowdown.get(action + "@" + workload);
+        if (own != null) {
+            return own;
+        }
+        Double common = armedSlowdown.get(action);
+        if (common != null) {
+            return common;
+        }
+        List<Double> seen = armedSlowdown.entrySet().stream().filter(e -> e.getKey().startsWith(action + "@"))
+                .map(Map.Entry::getValue).toList();
+        return seen.isEmpty() ? 0 : Calibration.median(seen);
     }
 
     /** The action's fitted cost per periodic run beyond what the monitor measures. */

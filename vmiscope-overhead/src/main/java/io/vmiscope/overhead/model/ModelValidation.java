@@ -28,13 +28,28 @@ public final class ModelValidation {
      */
     public static ValidatedModel fitAndValidate(List<Observation> observations, String heldOutWorkload,
                                                 FitOptions options) {
+        return fitAndValidate(observations, heldOutWorkload, null, options);
+    }
+
+    /**
+     * @param heldOutCalibration a combination whose runs on the held-out workload are fitted on, as that
+     *                           workload's calibration pass; {@code null} for none
+     * @see #fitAndValidate(List, String, FitOptions)
+     */
+    public static ValidatedModel fitAndValidate(List<Observation> observations, String heldOutWorkload,
+                                                String heldOutCalibration, FitOptions options) {
         Set<String> workloads = new TreeSet<>();
         observations.forEach(o -> workloads.add(o.workload()));
         if (heldOutWorkload != null && !workloads.contains(heldOutWorkload)) {
             throw new IllegalArgumentException("no runs of held-out workload " + heldOutWorkload
                     + " (workloads: " + String.join(", ", workloads) + ")");
         }
-        ObservationSplit split = new ObservationSplit(heldOutWorkload);
+        if (heldOutCalibration != null && observations.stream().noneMatch(o -> o.workload().equals(heldOutWorkload)
+                && o.combination().equals(heldOutCalibration))) {
+            throw new IllegalArgumentException("no runs of " + heldOutCalibration + " on held-out workload "
+                    + heldOutWorkload + " to calibrate it with");
+        }
+        ObservationSplit split = new ObservationSplit(heldOutWorkload, heldOutCalibration);
         OverheadModel fitted = new OverheadModelFitter(options).fit(split.training(observations));
         Evaluation evaluation = Evaluation.of(fitted, observations, split);
         return new ValidatedModel(fitted.withValidation(evaluation.summary()), evaluation);
@@ -42,7 +57,8 @@ public final class ModelValidation {
 
     /** Compares a fitted (e.g. saved) model with {@code observations}, holding out the workload it was validated without. */
     public static Evaluation evaluate(OverheadModel model, List<Observation> observations) {
-        String heldOut = model.validation() == null ? null : model.validation().heldOutWorkload();
-        return Evaluation.of(model, observations, new ObservationSplit(heldOut));
+        ValidationSummary validation = model.validation();
+        return Evaluation.of(model, observations, validation == null ? new ObservationSplit(null)
+                : new ObservationSplit(validation.heldOutWorkload(), validation.heldOutCalibration()));
     }
 }

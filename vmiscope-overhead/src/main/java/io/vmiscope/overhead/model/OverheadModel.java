@@ -42,7 +42,7 @@ public record OverheadModel(int formatVersion, Calibration calibration, FittedCo
                             TrainingSummary training, ValidationSummary validation) implements SlowdownPredictor {
 
     /** The version {@link ModelFile} writes and accepts. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /** The same model with validation figures attached. */
     public OverheadModel withValidation(ValidationSummary summary) {
@@ -87,7 +87,8 @@ public record OverheadModel(int formatVersion, Calibration calibration, FittedCo
         for (ActionProfile action : actions) {
             String id = action.id();
             double lost = load.sharedStopsPerSecond().get(id) * perStop
-                    + load.hitsPerSecond().get(id) * (calibration.ownSecondsPerHit(id) + fitted.extraSecondsPerHit(id));
+                    + load.hitsPerSecond().get(id) * (calibration.ownSecondsPerHit(id) + fitted.extraSecondsPerHit(id))
+                    + (action.sites().isEmpty() ? 0 : fitted.armedSlowdown(id, rates.workload()));
             double runs = load.runsPerSecond().getOrDefault(id, 0.0);
             double runSeconds = calibration.stoppedSecondsPerRun(id);
             if (unpaused.contains(id)) {

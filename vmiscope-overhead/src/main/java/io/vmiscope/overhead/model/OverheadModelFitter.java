@@ -37,6 +37,12 @@ public final class OverheadModelFitter {
     private static final double LOG_LARGEST_SCALE = 1;
     private static final int SCALES_PER_DECADE = 8;
 
+    /**
+     * Slowdowns below this make no interval ratio: there the shared host's noise is as large as the
+     * slowdown itself, and a ratio of two near-zero numbers says nothing about the model.
+     */
+    static final double INTERVAL_FLOOR = 0.05;
+
     private final FitOptions options;
 
     public OverheadModelFitter(FitOptions options) {
@@ -97,7 +103,7 @@ public final class OverheadModelFitter {
             List<Integer> others = all.stream().filter(k -> k != left).toList();
             double predicted = predicted(model(calibration, design.solve(curve, others).costs(), none, null), combination, rates);
             leftOutErrors.add(ErrorFigures.errorPercent(predicted, combination.measuredSlowdown()));
-            if (predicted > 0) {
+            if (predicted > 0 && combination.measuredSlowdown() >= INTERVAL_FLOOR) {
                 ratios.add(combination.measuredSlowdown() / predicted);
             }
             inSampleErrors.add(ErrorFigures.errorPercent(predicted(pointModel, combination, rates), combination.measuredSlowdown()));

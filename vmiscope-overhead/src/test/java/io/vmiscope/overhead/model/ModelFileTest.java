@@ -53,7 +53,7 @@ class ModelFileTest {
 
         assertThatThrownBy(() -> ModelFile.read(file))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("model file " + file + " has format 99, this vmiscope reads 1: fit the model again");
+                .hasMessage("model file " + file + " has format 99, this vmiscope reads " + OverheadModel.FORMAT_VERSION + ": fit the model again");
     }
 
     @Test

@@ -28,7 +28,8 @@ class OverheadModelTest {
         Calibration calibration = new Calibration(1e-3, 0.5e-3, Map.of("syscalls:execve", 0.2e-3, "procevents", 0.3e-3),
                 Map.of("pslist:1s", 0.1, "modules:1s", 0.02));
         FittedCosts fitted = new FittedCosts(4e-3, Map.of(), new RetranslationCurve(0, 1), 0,
-                Map.of("syscalls:execve", 0.0, "procevents", 0.0), Map.of("pslist:1s", 0.0, "modules:1s", 0.0), queueFactor);
+                Map.of("syscalls:execve", 0.0, "procevents", 0.0), Map.of("pslist:1s", 0.0, "modules:1s", 0.0), queueFactor,
+                Map.of());
         return new OverheadModel(OverheadModel.FORMAT_VERSION, calibration, fitted, interval, null, null);
     }
 
