@@ -5,9 +5,10 @@ import java.util.stream.Collectors;
 
 /**
  * The catalogue of workloads, by name: {@code web}, {@code syscalls}, {@code forkexec}, {@code fileio},
- * {@code cpu}. Each operation is a fixed amount of work; the guest-side ones run in batches sized so
- * that their counter advances 5–20 times a second on an unmonitored 1-vCPU TCG guest, and so that
- * starting the batch's process is a small part of the batch.
+ * {@code cpu}. Each operation is a fixed amount of work; the guest-side ones run in batches, each
+ * reported by one counter line: small enough that a workload slowed fifty-fold by breakpoint stops
+ * still reports several lines in a window, large enough that the lines (and starting a batch's
+ * process) are a small part of the work — 10 to 150 lines a second unmonitored on a 1-vCPU TCG guest.
  */
 public final class Workloads {
 
@@ -28,16 +29,16 @@ public final class Workloads {
             new GuestLoopWorkload("forkexec",
                     "fork, execve of /bin/true (a busybox applet) and wait for its exit",
                     "",
-                    "i=0; while [ $i -lt 50 ]; do /bin/true; i=$((i+1)); done",
-                    50),
-            // One tee writes all 256 files of a batch, one cat reads them, one rm deletes them: three
-            // processes per 256 operations.
+                    "i=0; while [ $i -lt 10 ]; do /bin/true; i=$((i+1)); done",
+                    10),
+            // One tee writes all 32 files of a batch, one cat reads them, one rm deletes them: three
+            // processes per 32 operations.
             new GuestLoopWorkload("fileio",
                     "create and write a 16 KiB file in tmpfs, read it back, delete it",
                     "dd if=/dev/zero of=$w/block bs=16384 count=1 2>/dev/null\n"
-                            + "files=; i=0; while [ $i -lt 256 ]; do files=\"$files $w/f$i\"; i=$((i+1)); done",
+                            + "files=; i=0; while [ $i -lt 32 ]; do files=\"$files $w/f$i\"; i=$((i+1)); done",
                     "tee $files <$w/block >/dev/null; cat $files >/dev/null; rm $files",
-                    256),
+                    32),
             // sha256sum hashes every file it is given in one process, so one process does a batch
             // (an awk loop would not be hashing); reading the cached block is a few system calls
             // next to the hashing of 16 KiB.
