@@ -5,16 +5,9 @@ import io.vmiscope.events.EventJson;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.ProcessFilter;
-import io.vmiscope.overhead.SlowdownPredictor;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BudgetController;
-import io.vmiscope.overhead.budget.BuiltActions;
-import io.vmiscope.overhead.budget.DutyCycles;
 import io.vmiscope.overhead.budget.MonitorAdapter;
-import io.vmiscope.overhead.budget.Plan;
-import io.vmiscope.overhead.budget.Planner;
-import io.vmiscope.overhead.budget.StopPenalty;
-import io.vmiscope.overhead.budget.StoppedTimePredictor;
 import io.vmiscope.overhead.budget.WorkloadProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +16,8 @@ import picocli.CommandLine.Option;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -45,7 +36,6 @@ import java.util.function.Function;
 final class MonitorCommand implements Callable<Integer> {
 
     /** Measured beside process events in the counting pass: one walk, for the snapshot variants' cost. */
-    private static final String PROCESS_SNAPSHOT_PROBE = "pslist:1s";
 
     @Mixin
     TargetOptions target;
@@ -87,6 +77,11 @@ final class MonitorCommand implements Callable<Integer> {
             + "actions one step. Each decision is a control event with its reason")
     String budget;
 
+    @Option(names = "--model", defaultValue = "vmiscope-data/overhead-model.json", paramLabel = "FILE",
+            description = "with --budget: the overhead model 'vmiscope overhead fit' saved; used for the actions it was "
+                    + "fitted on, the others are predicted from their measured VM-stopped time only (default: ${DEFAULT-VALUE})")
+    Path model;
+
     @Override
     public Integer call() throws IOException {
         Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.period("--duration", duration);
@@ -112,47 +107,14 @@ final class MonitorCommand implements Callable<Integer> {
      */
     private void runWithin(Budget maxSlowdown, TargetOptions.Session session, Function<String, Action> build,
                            MonitoringRun.Settings settings) throws IOException {
-        PrintStream err = System.err;
-        err.println("vmiscope: counting hook rates for " + HookRateProbe.WINDOW.toSeconds() + " s (events not reported)");
-        HookRateProbe.Result probe = HookRateProbe.measure(session, probeSpecs().stream().map(build).toList(),
-                HookRateProbe.WINDOW);
-        BuiltActions built = new BuiltActions(build);
-        Plan plan = new Planner(predictor(probe), built, probe.lifetimes(), DutyCycles.DEFAULT_PERIOD)
-                .plan(actions, probe.rates(), session.driver().vcpus().size(), maxSlowdown);
-        err.println("vmiscope: predictions count the VM-stopped time measured in the counting pass; under TCG each "
-                + "stop also costs the guest a re-translation they do not include (docs/gdbstub.md)");
-        plan.describe().forEach(line -> err.println("vmiscope: " + line));
-        if (plan.best().isEmpty()) {
-            throw new IllegalArgumentException("nothing of the request fits a budget of " + maxSlowdown
-                    + "; raise --budget or ask for less");
-        }
-        StopPenalty penalty = StopPenalty.implied(plan.ladders(), probe.rates(), probe.secondsPerStop());
+        BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, actions, maxSlowdown, model, System.err);
         MonitoringRun.run(session, (monitor, sink) -> {
-            BudgetController controller = new BudgetController(session.name(), plan, new MonitorAdapter(monitor, built),
-                    penalty, WorkloadProbe.NONE, sink, BudgetController.Settings.DEFAULTS, System::nanoTime);
+            BudgetController controller = new BudgetController(session.name(), planned.plan(),
+                    new MonitorAdapter(monitor, planned.built()), planned.penalty(), WorkloadProbe.NONE, sink,
+                    BudgetController.Settings.DEFAULTS, System::nanoTime);
             controller.start();
             return controller::close;
         }, sink(), settings);
-    }
-
-    /**
-     * The requested actions, and a process snapshot beside process events: the planner's snapshot
-     * variants of process events then have a measured walk time.
-     */
-    private List<String> probeSpecs() {
-        List<String> specs = new ArrayList<>(actions);
-        if (actions.contains("procevents") && !actions.contains(PROCESS_SNAPSHOT_PROBE)) {
-            specs.add(PROCESS_SNAPSHOT_PROBE);
-        }
-        return specs;
-    }
-
-    /**
-     * The slowdown model for planning and control: from the stopped time the counting pass measured. The
-     * fitted model ({@code io.vmiscope.overhead.model}) takes this place where one is available.
-     */
-    static SlowdownPredictor predictor(HookRateProbe.Result probe) {
-        return new StoppedTimePredictor(probe.secondsPerStop(), probe.secondsPerRun(), probe.seconds());
     }
 
     private EventSink sink() throws IOException {

@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
                 + "report its errors with plots, and predict the cost of actions before starting them "
                 + "(docs/overhead.md)."},
         subcommands = {OverheadMeasureCommand.class, OverheadFitCommand.class, OverheadReportCommand.class,
-                OverheadPredictCommand.class})
+                OverheadPredictCommand.class, OverheadBudgetCheckCommand.class})
 final class OverheadCommand {
 }

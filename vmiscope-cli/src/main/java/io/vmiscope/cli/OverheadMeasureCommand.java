@@ -1,13 +1,9 @@
 package io.vmiscope.cli;
 
-import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuLauncher;
-import io.vmiscope.guest.QemuVm;
 import io.vmiscope.overhead.experiment.Design;
 import io.vmiscope.overhead.experiment.ExperimentRunner;
 import io.vmiscope.overhead.experiment.PlannedRun;
 import io.vmiscope.overhead.experiment.Window;
-import io.vmiscope.overhead.workload.WorkloadGuest;
 import io.vmiscope.overhead.workload.Workloads;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
@@ -15,11 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code vmiscope overhead measure}: runs an experiment design on a demo guest it boots, storing every run. */
@@ -95,29 +89,26 @@ final class OverheadMeasureCommand implements Callable<Integer> {
         if (dryRun) {
             return 0;
         }
-        HostTools.require("qemu-system-x86_64", "qemu-system-x86");
-        GuestImage image = GuestCommand.buildImage();
-        String name = "overhead-" + ProcessHandle.current().pid();
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults());
-             QemuVm vm = QemuLauncher.withDefaults().start(image, boot.toOptions(name))) {
-            vm.awaitBooted(Duration.ofMinutes(3));
-            TargetOptions.Resolved target = new TargetOptions.Resolved(name, "127.0.0.1", vm.gdbPort(), image.kernel(),
-                    Optional.of(vm.state().guardQmpSocket()));
-            try (TargetOptions.Session session = TargetOptions.attach(target)) {
-                session.driver().resume(); // attaching stopped the VM; workloads need it running
-                WorkloadGuest guest = new WorkloadGuest(new ConsoleShell(vm.console()),
-                        new InetSocketAddress("127.0.0.1", vm.httpPort()), vm.serialLog());
-                GuestTestbed testbed = new GuestTestbed(session, guest, vm.state().vcpus());
-                Thread main = Thread.currentThread();
-                Thread onCtrlC = new Thread(main::interrupt, "vmiscope-measure-interrupt");
-                Runtime.getRuntime().addShutdownHook(onCtrlC);
-                ExperimentRunner.Outcome outcome = new ExperimentRunner(store, testbed, new Printed(), System::nanoTime)
-                        .run(experiment, design);
-                System.err.printf("vmiscope: experiment '%s' %s: %d of %d runs stored (%d now) in %s%n", experiment,
-                        outcome.complete() ? "complete" : "interrupted — run the same command to resume",
-                        outcome.storedBefore() + outcome.ranNow(), outcome.planned(), outcome.ranNow(), db);
-                return outcome.complete() ? 0 : 1;
+             OverheadGuest guest = OverheadGuest.boot(boot, "overhead")) {
+            GuestTestbed testbed = new GuestTestbed(guest.session(), guest.workloads(), guest.vcpus());
+            Thread main = Thread.currentThread();
+            Thread onCtrlC = new Thread(main::interrupt, "vmiscope-measure-interrupt");
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            ExperimentRunner.Outcome outcome;
+            try {
+                outcome = new ExperimentRunner(store, testbed, new Printed(), System::nanoTime).run(experiment, design);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onCtrlC);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the JVM is already ending; the runner stopped after the current run
+                }
             }
+            System.err.printf("vmiscope: experiment '%s' %s: %d of %d runs stored (%d now) in %s%n", experiment,
+                    outcome.complete() ? "complete" : "interrupted — run the same command to resume",
+                    outcome.storedBefore() + outcome.ranNow(), outcome.planned(), outcome.ranNow(), db);
+            return outcome.complete() ? 0 : 1;
         }
     }
 

@@ -1,0 +1,197 @@
+package io.vmiscope.cli;
+
+import io.vmiscope.events.ControlEvent;
+import io.vmiscope.events.Event;
+import io.vmiscope.monitor.Action;
+import io.vmiscope.monitor.Monitor;
+import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.overhead.budget.Budget;
+import io.vmiscope.overhead.budget.BudgetController;
+import io.vmiscope.overhead.budget.MonitorAdapter;
+import io.vmiscope.overhead.budget.Variant;
+import io.vmiscope.overhead.budget.WorkloadProbe;
+import io.vmiscope.overhead.workload.Rate;
+import io.vmiscope.overhead.workload.Workload;
+import io.vmiscope.overhead.workload.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * {@code vmiscope overhead check-budget}: does {@code monitor --budget B} keep a workload's measured
+ * slowdown within B? Each run measures the workload unmonitored, runs the request under the budget
+ * (counting pass, plan, controller) and measures it again once the controller had time to settle,
+ * then unmonitored again.
+ */
+@Command(name = "check-budget", mixinStandardHelpOptions = true,
+        description = {"Boot a demo guest and check the budget controller: for each workload × request × budget, the "
+                + "workload's rate without monitoring, then under 'monitor --budget' (after --settle), then without "
+                + "again; print each run's measured slowdown against its budget and the coverage the controller kept, "
+                + "and the share of runs within 1.1 × budget."})
+final class OverheadBudgetCheckCommand implements Callable<Integer> {
+
+    @Option(names = "--request", paramLabel = "A+B", description = "a request: actions joined by '+', e.g. "
+            + "procevents+syscalls:file (repeat for several; default: procevents, syscalls:file, procevents+pslist:1s)")
+    List<String> requests;
+
+    @Option(names = "--budget", split = ",", paramLabel = "SLOWDOWN",
+            description = "budgets, e.g. 10%,20% (default: 10%)")
+    List<String> budgets;
+
+    @Option(names = "--workloads", split = ",", paramLabel = "NAME", description = "workloads (default: cpu, fileio, web)")
+    List<String> workloads;
+
+    @Option(names = "--repetitions", defaultValue = "2", description = "runs of each combination (default: ${DEFAULT-VALUE})")
+    int repetitions;
+
+    @Option(names = "--window", defaultValue = "8s", paramLabel = "DURATION",
+            description = "measured time under monitoring; two duty-cycle periods or more (default: ${DEFAULT-VALUE})")
+    String window;
+
+    @Option(names = "--settle", defaultValue = "5s", paramLabel = "DURATION",
+            description = "time the controller has before the measurement (default: ${DEFAULT-VALUE})")
+    String settle;
+
+    @Option(names = "--model", defaultValue = "vmiscope-data/overhead-model.json", paramLabel = "FILE",
+            description = "the overhead model the planner and controller use (default: ${DEFAULT-VALUE})")
+    Path model;
+
+    @Mixin
+    GuestCommand.BootOptions boot;
+
+    /** One checked run. */
+    record Outcome(String workload, String request, Budget budget, double slowdown, double coverage, int decisions) {
+
+        boolean within() {
+            return slowdown <= 1.1 * budget.maxSlowdown();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        List<String> requestList = requests == null
+                ? List.of("procevents", "syscalls:file", "procevents+pslist:1s") : requests;
+        List<Budget> budgetList = (budgets == null ? List.of("10%") : budgets).stream().map(Budget::parse).toList();
+        List<String> workloadList = workloads == null ? List.of("cpu", "fileio", "web") : workloads;
+        workloadList.forEach(Workloads::byName);
+        Duration measured = ActionSpecs.period("--window", window);
+        Duration settleTime = ActionSpecs.period("--settle", settle);
+        int total = workloadList.size() * requestList.size() * budgetList.size() * repetitions;
+        List<Outcome> outcomes = new ArrayList<>();
+        PrintStream err = System.err;
+        try (OverheadGuest guest = OverheadGuest.boot(boot, "budget-check")) {
+            for (String name : workloadList) {
+                Workload workload = Workloads.byName(name);
+                workload.start(guest.workloads());
+                try {
+                    sleep(GuestTestbed.WORKLOAD_WARM_UP);
+                    for (String request : requestList) {
+                        for (Budget budget : budgetList) {
+                            for (int r = 0; r < repetitions; r++) {
+                                Outcome o = check(guest, workload, request, budget, settleTime, measured);
+                                outcomes.add(o);
+                                err.printf(Locale.ROOT, "vmiscope: [%d/%d] %s · %s · budget %s: slowdown %.1f%% (%s), "
+                                                + "coverage kept %.0f%%, %d decisions%n", outcomes.size(), total, name,
+                                        request, budget, 100 * o.slowdown(), o.within() ? "within 1.1×budget" : "OVER",
+                                        100 * o.coverage(), o.decisions());
+                            }
+                        }
+                    }
+                } finally {
+                    workload.stop(guest.workloads());
+                }
+            }
+        }
+        System.out.print(table(outcomes));
+        return 0;
+    }
+
+    private Outcome check(OverheadGuest guest, Workload workload, String request, Budget budget, Duration settleTime,
+                          Duration measured) {
+        Rate before = workload.measure(guest.workloads(), Duration.ofSeconds(3));
+        List<String> specs = Arrays.asList(request.split("\\+"));
+        TargetOptions.Session session = guest.session();
+        Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false);
+        BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, budget, model,
+                new PrintStream(OutputStream.nullOutputStream()));
+        List<Event> decisions = new CopyOnWriteArrayList<>();
+        Monitor monitor = new Monitor(session.driver(), session.linux(), event -> { }, Monitor.Options.named(session.name()));
+        Thread loop = new Thread(() -> monitor.run(Duration.ofHours(1)), "vmiscope-budget-check-monitor");
+        loop.setDaemon(true);
+        loop.start();
+        BudgetController controller = new BudgetController(session.name(), planned.plan(),
+                new MonitorAdapter(monitor, planned.built()), planned.penalty(), WorkloadProbe.NONE, decisions::add,
+                BudgetController.Settings.DEFAULTS, System::nanoTime);
+        Rate during;
+        List<Variant> kept;
+        try {
+            controller.start();
+            sleep(settleTime);
+            during = workload.measure(guest.workloads(), measured);
+            kept = controller.current();
+        } finally {
+            controller.close();
+            monitor.requestEnd();
+            join(loop);
+        }
+        Rate after = workload.measure(guest.workloads(), Duration.ofSeconds(3));
+        double baseline = (before.opsPerSecond() + after.opsPerSecond()) / 2;
+        double slowdown = during.opsPerSecond() > 0 ? baseline / during.opsPerSecond() - 1 : Double.POSITIVE_INFINITY;
+        double coverage = kept.stream().mapToDouble(Variant::coverage).average().orElse(0);
+        int changes = (int) decisions.stream().filter(e -> e instanceof ControlEvent).count();
+        return new Outcome(workload.name(), request, budget, slowdown, coverage, changes);
+    }
+
+    static String table(List<Outcome> outcomes) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "%-8s %-28s %7s %10s %8s %9s%n", "workload", "request", "budget", "slowdown",
+                "within", "coverage"));
+        for (Outcome o : outcomes) {
+            s.append(String.format(Locale.ROOT, "%-8s %-28s %6.0f%% %9.1f%% %8s %8.0f%%%n", o.workload(), o.request(),
+                    100 * o.budget().maxSlowdown(), 100 * o.slowdown(), o.within() ? "yes" : "NO", 100 * o.coverage()));
+        }
+        long within = outcomes.stream().filter(Outcome::within).count();
+        s.append(String.format(Locale.ROOT, "%d of %d runs (%.0f%%) within 1.1 × budget (goal: ≥ 95%%); "
+                        + "median coverage kept %.0f%%%n", within, outcomes.size(),
+                outcomes.isEmpty() ? 0.0 : 100.0 * within / outcomes.size(),
+                100 * median(outcomes.stream().mapToDouble(Outcome::coverage).toArray())));
+        return s.toString();
+    }
+
+    private static double median(double[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
