@@ -124,8 +124,16 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         List<String> specs = Arrays.asList(request.split("\\+"));
         TargetOptions.Session session = guest.session();
         Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false);
-        BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, budget, model,
-                new PrintStream(OutputStream.nullOutputStream()));
+        BudgetPlanning.Planned planned;
+        try {
+            planned = BudgetPlanning.plan(session, build, specs, budget, model, new PrintStream(OutputStream.nullOutputStream()));
+        } catch (IllegalArgumentException nothingFits) {
+            // monitor --budget would refuse to start: nothing runs, nothing of the request is covered
+            Rate alone = workload.measure(guest.workloads(), measured);
+            double baseline = (before.opsPerSecond() + workload.measure(guest.workloads(), Duration.ofSeconds(3))
+                    .opsPerSecond()) / 2;
+            return new Outcome(workload.name(), request, budget, baseline / alone.opsPerSecond() - 1, 0, 0);
+        }
         List<Event> decisions = new CopyOnWriteArrayList<>();
         Monitor monitor = new Monitor(session.driver(), session.linux(), event -> { }, Monitor.Options.named(session.name()));
         Thread loop = new Thread(() -> monitor.run(Duration.ofHours(1)), "vmiscope-budget-check-monitor");

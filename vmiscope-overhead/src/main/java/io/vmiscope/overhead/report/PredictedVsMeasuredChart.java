@@ -26,11 +26,13 @@ import java.util.List;
  * with the line y = x and the ±15% band around it. Points outside the band are labelled with their
  * combination, and so are all validation points when there are at most {@value #LABELLED_VALIDATION_POINTS}
  * (more would hide each other). The axes are logarithmic when the slowdowns span more than a factor
- * of 20 (and are all positive), linear otherwise.
+ * of 20, linear otherwise; on logarithmic axes a slowdown under {@value #LOG_FLOOR_PERCENT}% (noise
+ * around zero, even below it) is drawn at {@value #LOG_FLOOR_PERCENT}%.
  */
 public final class PredictedVsMeasuredChart {
 
     private static final double LOG_SPAN = 20;
+    private static final double LOG_FLOOR_PERCENT = 0.5;
     private static final int LABELLED_VALIDATION_POINTS = 40;
 
     private PredictedVsMeasuredChart() {
@@ -39,8 +41,14 @@ public final class PredictedVsMeasuredChart {
     public static JFreeChart create(Evaluation evaluation) {
         XYSeriesCollection points = new XYSeriesCollection();
         List<List<String>> labels = new ArrayList<>();
-        double smallest = Double.POSITIVE_INFINITY;
         double largest = 0;
+        for (ComparedCombination row : evaluation.rows()) {
+            if (Double.isFinite(row.prediction().slowdown())) {
+                largest = Math.max(largest, 100 * Math.max(row.measured().measuredSlowdown(), row.prediction().slowdown()));
+            }
+        }
+        boolean logarithmic = largest / LOG_FLOOR_PERCENT > LOG_SPAN;
+        double smallest = logarithmic ? LOG_FLOOR_PERCENT : 0;
         boolean labelValidation = evaluation.rows().stream()
                 .filter(r -> r.group() != ValidationGroup.TRAINING).count() <= LABELLED_VALIDATION_POINTS;
         for (ValidationGroup group : ValidationGroup.values()) {
@@ -53,19 +61,17 @@ public final class PredictedVsMeasuredChart {
             XYSeries series = new XYSeries(seriesName(group, evaluation), false, true);
             List<String> seriesLabels = new ArrayList<>();
             for (ComparedCombination row : rows) {
-                double measured = 100 * row.measured().measuredSlowdown();
-                double predicted = 100 * row.prediction().slowdown();
+                double measured = shown(100 * row.measured().measuredSlowdown(), logarithmic);
+                double predicted = shown(100 * row.prediction().slowdown(), logarithmic);
                 series.add(measured, predicted);
                 boolean labelled = row.errorPercent() > ErrorFigures.BAND_PERCENT
                         || labelValidation && group != ValidationGroup.TRAINING;
                 seriesLabels.add(labelled ? row.measured().combination() : null);
                 smallest = Math.min(smallest, Math.min(measured, predicted));
-                largest = Math.max(largest, Math.max(measured, predicted));
             }
             points.addSeries(series);
             labels.add(seriesLabels);
         }
-        boolean logarithmic = smallest > 0 && largest / smallest > LOG_SPAN;
         double from = logarithmic ? smallest / 1.5 : Math.min(0, smallest);
         double to = logarithmic ? largest * 1.5 : Math.max(largest * 1.1, from + 1);
 
@@ -84,6 +90,10 @@ public final class PredictedVsMeasuredChart {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         return new JFreeChart("Predicted vs measured slowdown", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    }
+
+    private static double shown(double percent, boolean logarithmic) {
+        return logarithmic ? Math.max(percent, LOG_FLOOR_PERCENT) : percent;
     }
 
     private static String seriesName(ValidationGroup group, Evaluation evaluation) {
