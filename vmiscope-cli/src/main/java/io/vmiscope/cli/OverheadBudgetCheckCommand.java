@@ -71,6 +71,9 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
     @Mixin
     GuestCommand.BootOptions boot;
 
+    /** The counting pass and the planning before the controller starts to settle. */
+    private static final Duration LOAD_BEFORE_SETTLING = Duration.ofSeconds(4);
+
     /** One checked run. */
     record Outcome(String workload, String request, Budget budget, double slowdown, double coverage, int decisions) {
 
@@ -121,6 +124,12 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
     private Outcome check(OverheadGuest guest, Workload workload, String request, Budget budget, Duration settleTime,
                           Duration measured) {
         Rate before = workload.measure(guest.workloads(), Duration.ofSeconds(3));
+        // The load runs on through the counting pass and the settling, as it would on a live VM: a web
+        // workload's requests come only while it is measured.
+        Thread load = new Thread(() -> workload.measure(guest.workloads(), settleTime.plus(LOAD_BEFORE_SETTLING)),
+                "vmiscope-budget-check-load");
+        load.setDaemon(true);
+        load.start();
         List<String> specs = Arrays.asList(request.split("\\+"));
         TargetOptions.Session session = guest.session();
         Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false);
@@ -129,6 +138,7 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
             planned = BudgetPlanning.plan(session, build, specs, budget, model, new PrintStream(OutputStream.nullOutputStream()));
         } catch (IllegalArgumentException nothingFits) {
             // monitor --budget would refuse to start: nothing runs, nothing of the request is covered
+            join(load);
             Rate alone = workload.measure(guest.workloads(), measured);
             double baseline = (before.opsPerSecond() + workload.measure(guest.workloads(), Duration.ofSeconds(3))
                     .opsPerSecond()) / 2;
@@ -146,7 +156,7 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         List<Variant> kept;
         try {
             controller.start();
-            sleep(settleTime);
+            join(load);
             during = workload.measure(guest.workloads(), measured);
             kept = controller.current();
         } finally {
