@@ -1,6 +1,8 @@
 package io.vmiscope.overhead.budget;
 
 import io.vmiscope.overhead.HookRates;
+import io.vmiscope.overhead.SlowdownPredictor;
+import io.vmiscope.overhead.ActionProfile;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -74,6 +76,27 @@ class PlannerTest {
                 .containsExactly("syscalls:all on 0.50 s of every 4 s", "pslist:5s");
         assertThat(best.coverage()).isEqualTo((0.125 + 1) / 2);
         assertThat(best.prediction().high()).isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    void twoRequestsThatComeDownToTheSameAction_arePredictedWithItOnce() {
+        // procevents' snapshot variant is the pslist:1s requested beside it; a model refuses an action twice
+        SlowdownPredictor once = (actions, rates, vcpus) -> {
+            if (actions.stream().map(ActionProfile::id).distinct().count() < actions.size()) {
+                throw new IllegalArgumentException("action listed twice");
+            }
+            return new LinearPredictor(0.0001, 0.010).predict(actions, rates, vcpus);
+        };
+        Planner planner = new Planner(once, new TestCatalog(), new ProcessLifetimes(List.of(0.5, 2.0, 6.0), List.of()),
+                Duration.ofSeconds(4));
+        HookRates busy = new HookRates("vm", 1.0, Map.of("__x64_sys_execve", 3000.0, "wake_up_new_task", 3000.0,
+                "do_exit", 3000.0));
+
+        Plan plan = planner.plan(List.of("procevents", "pslist:1s"), busy, 1, Budget.parse("5%"));
+
+        assertThat(plan.options()).isNotEmpty()
+                .allSatisfy(o -> assertThat(o.prediction().high()).isLessThanOrEqualTo(0.05))
+                .anySatisfy(o -> assertThat(o.variants()).extracting(Variant::spec).containsExactly("pslist:1s", "pslist:1s"));
     }
 
     @Test
