@@ -10,6 +10,7 @@ import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.Variant;
 import io.vmiscope.overhead.budget.WorkloadProbe;
+import io.vmiscope.overhead.workload.CounterFollower;
 import io.vmiscope.overhead.workload.Rate;
 import io.vmiscope.overhead.workload.Workload;
 import io.vmiscope.overhead.workload.Workloads;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -39,7 +41,8 @@ import java.util.function.Function;
         description = {"Boot a demo guest and check the budget controller: for each workload × request × budget, the "
                 + "workload's rate without monitoring, then under 'monitor --budget' (after --settle), then without "
                 + "again; print each run's measured slowdown against its budget and the coverage the controller kept, "
-                + "and the share of runs within 1.1 × budget."})
+                + "and the share of runs within 1.1 × budget. A guest-side workload's own progress is the "
+                + "controller's workload probe."})
 final class OverheadBudgetCheckCommand implements Callable<Integer> {
 
     @Option(names = "--request", paramLabel = "A+B", description = "a request: actions joined by '+', e.g. "
@@ -149,8 +152,13 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         Thread loop = new Thread(() -> monitor.run(Duration.ofHours(1)), "vmiscope-budget-check-monitor");
         loop.setDaemon(true);
         loop.start();
+        // The workload's own progress, where it reports it, is the controller's probe (the budget's
+        // "workload probes where present"): it sees TCG's re-translation that no monitor counter sees.
+        Optional<CounterFollower> follower = workload.follow(guest.workloads());
+        WorkloadProbe probe = follower.<WorkloadProbe>map(f -> new CounterProbe(f, before.opsPerSecond(), System::nanoTime))
+                .orElse(WorkloadProbe.NONE);
         BudgetController controller = new BudgetController(session.name(), planned.plan(),
-                new MonitorAdapter(monitor, planned.built()), planned.penalty(), WorkloadProbe.NONE, decisions::add,
+                new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, decisions::add,
                 BudgetController.Settings.DEFAULTS, System::nanoTime);
         Rate during;
         List<Variant> kept;
@@ -163,6 +171,7 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
             controller.close();
             monitor.requestEnd();
             join(loop);
+            follower.ifPresent(CounterFollower::close);
         }
         Rate after = workload.measure(guest.workloads(), Duration.ofSeconds(3));
         double baseline = (before.opsPerSecond() + after.opsPerSecond()) / 2;

@@ -1,20 +1,12 @@
 package io.vmiscope.overhead.workload;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Measures a guest-side workload's rate from the counter lines its loop writes to the guest's first
@@ -39,11 +31,6 @@ final class CounterMeter {
     /** How far a window may stretch to end on a counter line. */
     static final int STRETCH = 4;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final Pattern LINE = Pattern.compile("vmiscope-wl ([a-z]+) ([0-9]{1,18})");
-
-    /** A counter line as the host saw it arrive. */
-    record Edge(long count, long atNanos) {
-    }
 
     private final String workload;
     private final LongSupplier clock;
@@ -53,53 +40,27 @@ final class CounterMeter {
         this.clock = clock;
     }
 
-    /** The shell command the loop runs after each batch, with {@code $count} the operations so far. */
-    static String reportCommand(String workload) {
-        return "echo \"vmiscope-wl " + workload + " $count\" >/dev/ttyS0";
-    }
-
     Rate measure(Path serialLog, Duration window) {
-        try (FileChannel log = FileChannel.open(serialLog, StandardOpenOption.READ)) {
-            log.position(log.size());
-            List<Edge> edges = new ArrayList<>();
-            StringBuilder pending = new StringBuilder();
-            ByteBuffer buffer = ByteBuffer.allocate(8192);
+        try (CounterFollower follower = new CounterFollower(workload, serialLog, clock)) {
+            List<CounterFollower.Edge> edges = new ArrayList<>();
             long start = clock.getAsLong();
             long end = start + window.toNanos();
             long latest = start + STRETCH * window.toNanos();
             while (true) {
-                buffer.clear();
-                int read = log.read(buffer);
+                List<CounterFollower.Edge> arrived = follower.poll();
+                edges.addAll(arrived);
                 long now = clock.getAsLong();
-                if (read > 0) {
-                    pending.append(new String(buffer.array(), 0, read, StandardCharsets.ISO_8859_1));
-                    takeLines(pending, now, edges);
-                }
-                boolean endedOnALine = !edges.isEmpty() && edges.get(edges.size() - 1).atNanos() >= end && edges.size() >= 2;
+                boolean endedOnALine = edges.size() >= 2 && edges.get(edges.size() - 1).atNanos() >= end;
                 if (endedOnALine || now >= latest) {
                     return rate(workload, edges, (now - start) / 1e9);
                 }
-                if (read <= 0) {
+                if (arrived.isEmpty()) {
                     TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot follow the guest's serial log " + serialLog + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while measuring workload " + workload, e);
-        }
-    }
-
-    /** Moves the complete lines out of {@code pending}, adding this workload's counter lines as edges at {@code now}. */
-    private void takeLines(StringBuilder pending, long now, List<Edge> edges) {
-        int newline;
-        while ((newline = pending.indexOf("\n")) >= 0) {
-            Matcher m = LINE.matcher(pending.substring(0, newline).strip());
-            if (m.matches() && m.group(1).equals(workload)) {
-                edges.add(new Edge(Long.parseLong(m.group(2)), now));
-            }
-            pending.delete(0, newline + 1);
         }
     }
 
@@ -107,12 +68,12 @@ final class CounterMeter {
      * The rate between the first and the last counter line; none or one line (a workload slowed
      * beyond measure within the stretched window) gives a rate of 0 over the time waited.
      */
-    static Rate rate(String workload, List<Edge> edges, double waitedSeconds) {
+    static Rate rate(String workload, List<CounterFollower.Edge> edges, double waitedSeconds) {
         if (edges.size() < 2) {
             return new Rate(0, waitedSeconds, Optional.empty());
         }
-        Edge first = edges.get(0);
-        Edge last = edges.get(edges.size() - 1);
+        CounterFollower.Edge first = edges.get(0);
+        CounterFollower.Edge last = edges.get(edges.size() - 1);
         if (last.count() < first.count()) {
             throw new IllegalStateException("workload " + workload + " restarted during the window (its counter went from "
                     + first.count() + " back to " + last.count() + ")");

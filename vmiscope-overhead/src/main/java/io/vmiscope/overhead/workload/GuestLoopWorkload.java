@@ -2,6 +2,7 @@ package io.vmiscope.overhead.workload;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A workload that runs in the guest as a busybox {@code sh} loop, started in the background through
@@ -75,6 +76,11 @@ final class GuestLoopWorkload implements Workload {
         return meter.measure(guest.serialLog(), window);
     }
 
+    @Override
+    public Optional<CounterFollower> follow(WorkloadGuest guest) {
+        return Optional.of(new CounterFollower(name, guest.serialLog(), System::nanoTime));
+    }
+
     /**
      * Restarts the loop in a new session (so its pid is its process group) detached from the shell,
      * and returns once the loop has done its setup and written its first count.
@@ -103,7 +109,7 @@ final class GuestLoopWorkload implements Workload {
                 "while :; do",
                 batch,
                 "count=$((count + " + opsPerBatch + ")); echo $count >" + file(".count"),
-                CounterMeter.reportCommand(name),
+                CounterFollower.reportCommand(name),
                 "done");
     }
 

@@ -1,6 +1,7 @@
 package io.vmiscope.overhead.workload;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * HTTP requests from the host to the guest's httpd through QEMU's forwarded port: each one makes the
@@ -34,5 +35,10 @@ final class WebWorkload implements Workload {
     @Override
     public Rate measure(WorkloadGuest guest, Duration window) {
         return new HttpGetLoop(guest.httpd()).measure(window);
+    }
+
+    @Override
+    public Optional<CounterFollower> follow(WorkloadGuest guest) {
+        return Optional.empty();
     }
 }

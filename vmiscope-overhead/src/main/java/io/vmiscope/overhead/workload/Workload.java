@@ -1,6 +1,7 @@
 package io.vmiscope.overhead.workload;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A steady activity in the guest whose rate shows how much introspection slows the guest down. Each
@@ -38,4 +39,10 @@ public sealed interface Workload permits GuestLoopWorkload, WebWorkload {
      *                               (web) a request failed
      */
     Rate measure(WorkloadGuest guest, Duration window);
+
+    /**
+     * Follows the workload's progress from now on, batch by batch, for a feedback loop; empty for a
+     * workload whose operations the host itself makes (web: requests come only while it is measured).
+     */
+    Optional<CounterFollower> follow(WorkloadGuest guest);
 }

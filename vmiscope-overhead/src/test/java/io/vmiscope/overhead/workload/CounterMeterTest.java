@@ -21,22 +21,22 @@ class CounterMeterTest {
 
     @Test
     void rate_runsFromTheFirstToTheLastCounterLine_onTheHostClock() {
-        Rate rate = CounterMeter.rate("cpu", List.of(new CounterMeter.Edge(100, 1_000_000_000L),
-                new CounterMeter.Edge(356, 1_500_000_000L), new CounterMeter.Edge(1380, 3_000_000_000L)), 3.2);
+        Rate rate = CounterMeter.rate("cpu", List.of(new CounterFollower.Edge(100, 1_000_000_000L),
+                new CounterFollower.Edge(356, 1_500_000_000L), new CounterFollower.Edge(1380, 3_000_000_000L)), 3.2);
         assertThat(rate.ops()).isEqualTo(1280);
         assertThat(rate.wallSeconds()).isCloseTo(2.0, within(1e-9));
     }
 
     @Test
     void rate_withoutTwoLines_isZeroOverTheTimeWaited() {
-        assertThat(CounterMeter.rate("cpu", List.of(new CounterMeter.Edge(5, 7)), 12.0))
+        assertThat(CounterMeter.rate("cpu", List.of(new CounterFollower.Edge(5, 7)), 12.0))
                 .isEqualTo(new Rate(0, 12.0, java.util.Optional.empty()));
     }
 
     @Test
     void rate_ofACounterThatWentBack_saysTheWorkloadRestarted() {
-        assertThatThrownBy(() -> CounterMeter.rate("cpu", List.of(new CounterMeter.Edge(500, 0),
-                new CounterMeter.Edge(20, 100)), 1))
+        assertThatThrownBy(() -> CounterMeter.rate("cpu", List.of(new CounterFollower.Edge(500, 0),
+                new CounterFollower.Edge(20, 100)), 1))
                 .hasMessageContaining("workload cpu restarted during the window");
     }
 
