@@ -11,6 +11,8 @@ import io.vmiscope.monitor.SnapshotAction;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parses the {@code --action} words of {@code vmiscope monitor} into actions:
@@ -22,6 +24,8 @@ final class ActionSpecs {
     static final String HELP = "syscalls:NAMES|GROUPS (e.g. syscalls:openat,execve or syscalls:file,network) | "
             + "procevents | files[:WATCHED,PATHS] | network | pslist:PERIOD[:unpaused] | modules:PERIOD   "
             + "(PERIOD like 500ms, 5s, 1m; files:/etc,/tmp also reports writes under those paths)";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
     private ActionSpecs() {
     }
@@ -49,11 +53,20 @@ final class ActionSpecs {
         };
     }
 
-    /** {@code 500ms}, {@code 5s}, {@code 2m}; at least 100 ms. */
+    /** An action's period: {@code 500ms}, {@code 5s}, {@code 2m}; at least 100 ms. */
     static Duration period(String spec, String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(text);
+        return duration("action '" + spec + "'", text);
+    }
+
+    /**
+     * A duration option's value: {@code 500ms}, {@code 5s}, {@code 2m}; at least 100 ms.
+     *
+     * @param what names it in the message, e.g. {@code --window}
+     */
+    static Duration duration(String what, String text) {
+        Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("action '" + spec + "' needs a period like 500ms, 5s or 1m");
+            throw new IllegalArgumentException(what + " needs a duration like 500ms, 5s or 1m, not '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2)) {
@@ -62,7 +75,7 @@ final class ActionSpecs {
             default -> Duration.ofMinutes(n);
         };
         if (d.toMillis() < 100) {
-            throw new IllegalArgumentException("action '" + spec + "': the period must be at least 100ms");
+            throw new IllegalArgumentException(what + ": the duration must be at least 100ms, not " + text);
         }
         return d;
     }

@@ -84,7 +84,7 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.period("--duration", duration);
+        Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.duration("--duration", duration);
         Budget maxSlowdown = budget == null ? null : Budget.parse(budget);
         ProcessFilter filter = new ProcessFilter(pids, names);
         MonitoringRun.Settings settings = new MonitoringRun.Settings(limit, db, dropWhenFull);

@@ -92,8 +92,8 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         List<Budget> budgetList = (budgets == null ? List.of("10%") : budgets).stream().map(Budget::parse).toList();
         List<String> workloadList = workloads == null ? List.of("cpu", "fileio", "web") : workloads;
         workloadList.forEach(Workloads::byName);
-        Duration measured = ActionSpecs.period("--window", window);
-        Duration settleTime = ActionSpecs.period("--settle", settle);
+        Duration measured = ActionSpecs.duration("--window", window);
+        Duration settleTime = ActionSpecs.duration("--settle", settle);
         int total = workloadList.size() * requestList.size() * budgetList.size() * repetitions;
         List<Outcome> outcomes = new ArrayList<>();
         PrintStream err = System.err;

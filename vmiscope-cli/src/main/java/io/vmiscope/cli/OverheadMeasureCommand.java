@@ -123,8 +123,8 @@ final class OverheadMeasureCommand implements Callable<Integer> {
         List<String> names = workloads == null
                 ? Workloads.all().stream().map(io.vmiscope.overhead.workload.Workload::name).toList() : workloads;
         names.forEach(Workloads::byName); // an unknown name fails here, before anything boots
-        return new Design(all, names, repetitions, ActionSpecs.period("--window", window),
-                ActionSpecs.period("--warm-up", warmUp), baselineEvery, larger, seed);
+        return new Design(all, names, repetitions, ActionSpecs.duration("--window", window),
+                ActionSpecs.duration("--warm-up", warmUp), baselineEvery, larger, seed);
     }
 
     private static String human(Duration d) {

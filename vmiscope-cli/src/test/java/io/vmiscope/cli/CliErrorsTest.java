@@ -112,4 +112,16 @@ class CliErrorsTest {
     void unknownVm_isNamed() {
         assertOneLine(run("ps", "--vm", "no-such-vm"), "no running VM named 'no-such-vm'");
     }
+
+    @Test
+    void badDurations_andUnknownWorkloads_areNamed_beforeAnythingBoots() {
+        assertOneLine(run("overhead", "measure", "--window", "3 seconds", "--dry-run"),
+                "--window needs a duration like 500ms, 5s or 1m, not '3 seconds'");
+        assertOneLine(run("overhead", "measure", "--warm-up", "10ms", "--dry-run"),
+                "--warm-up: the duration must be at least 100ms, not 10ms");
+        assertOneLine(run("overhead", "measure", "--workloads", "cpu,nginx", "--dry-run"),
+                "unknown workload 'nginx'; known: web, syscalls, forkexec, fileio, cpu");
+        assertOneLine(run("overhead", "fit", "--db", dir.resolve("none.duckdb").toString()),
+                "no store at " + dir.resolve("none.duckdb") + ": run 'vmiscope overhead measure' first");
+    }
 }

@@ -74,4 +74,18 @@ class OverheadCommandsIT {
         assertThat(unknown.exit()).isNotZero();
         assertThat(unknown.err().strip()).contains("'modules:5s' was not measured").doesNotContain("\n");
     }
+
+    @Test
+    void checkBudget_measuresTheBudgetedRequest_andReportsEachRunAgainstItsBudget() {
+        // pslist:1s alone costs well under 1%: it fits a 20% budget as requested
+        CliRun check = CliRun.of("overhead", "check-budget", "--workloads", "cpu", "--request", "pslist:1s",
+                "--budget", "20%", "--repetitions", "1", "--window", "2s", "--settle", "1s",
+                "--model", dir.resolve("no-model.json").toString());
+        assertThat(check.exit()).as(check.err()).isZero();
+        assertThat(check.err()).contains("[1/1] cpu · pslist:1s · budget 20.0%");
+        assertThat(check.out()).contains("workload request", "cpu      pslist:1s")
+                .contains("1 of 1 runs (100%) within 1.1 × budget");
+        assertThat(check.out().lines().filter(l -> l.startsWith("cpu ")).findFirst().orElseThrow())
+                .as("as requested: all of it kept").endsWith("100%");
+    }
 }
