@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         description = {"Measure what combinations of introspection actions cost a VM's workloads, fit a model of it, "
                 + "report its errors with plots, and predict the cost of actions before starting them "
                 + "(docs/overhead.md)."},
-        subcommands = {OverheadMeasureCommand.class, OverheadFitCommand.class, OverheadReportCommand.class,
+        subcommands = {OverheadCalibrateCommand.class, OverheadMeasureCommand.class, OverheadFitCommand.class, OverheadReportCommand.class,
                 OverheadPredictCommand.class, OverheadBudgetCheckCommand.class})
 final class OverheadCommand {
 }

@@ -27,6 +27,11 @@ final class OverheadData {
 
     /** The experiment's monitored runs against their baselines; fails with one line when there are none. */
     List<Observation> observations() {
+        return observations(db, experiment);
+    }
+
+    /** Experiment {@code experiment}'s monitored runs in {@code db} against their baselines. */
+    static List<Observation> observations(Path db, String experiment) {
         if (!Files.isRegularFile(db)) {
             throw new IllegalArgumentException("no store at " + db + ": run 'vmiscope overhead measure' first");
         }

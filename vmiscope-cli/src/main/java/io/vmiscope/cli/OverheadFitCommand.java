@@ -43,12 +43,17 @@ final class OverheadFitCommand implements Callable<Integer> {
     public Integer call() {
         List<Observation> observations = data.observations();
         String calibration = heldOut == null || heldOutCalibration.equals("none") ? null : heldOutCalibration;
-        ModelValidation.ValidatedModel validated = ModelValidation.fitAndValidate(observations, heldOut, calibration,
-                FitOptions.defaults());
-        ModelFile.write(data.model, validated.model());
+        fit(observations, heldOut, calibration, data.model, out);
+        return 0;
+    }
+
+    /** Fits, prints the error figures, saves the model and writes the report. */
+    static void fit(List<Observation> observations, String heldOut, String heldOutCalibration, Path model, Path out) {
+        ModelValidation.ValidatedModel validated = ModelValidation.fitAndValidate(observations, heldOut,
+                heldOutCalibration, FitOptions.defaults());
+        ModelFile.write(model, validated.model());
         System.out.print(ErrorTable.figures(validated.evaluation(), validated.model().training()));
         List<Path> written = OverheadReport.write(validated.evaluation(), validated.model().training(), out);
-        System.err.println("vmiscope: model saved to " + data.model + "; report: " + written.size() + " files in " + out);
-        return 0;
+        System.err.println("vmiscope: model saved to " + model + "; report: " + written.size() + " files in " + out);
     }
 }

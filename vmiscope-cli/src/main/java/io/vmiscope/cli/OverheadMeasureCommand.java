@@ -59,6 +59,11 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             description = "with more than 5 actions: random combinations of 3 or more (default: ${DEFAULT-VALUE})")
     int larger;
 
+    @Option(names = "--max-actions", defaultValue = "0", paramLabel = "N",
+            description = "combinations of at most N actions (e.g. 2: single actions and pairs, what the model is "
+                    + "fitted on); 0 for all (default: ${DEFAULT-VALUE})")
+    int maxActions;
+
     @Option(names = "--seed", defaultValue = "1", description = "seeds the order and the random combinations (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -79,16 +84,26 @@ final class OverheadMeasureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Design design = design();
+        describe(experiment, design);
+        if (dryRun) {
+            return 0;
+        }
+        return run(db, experiment, design, boot).complete() ? 0 : 1;
+    }
+
+    /** Prints the design's size and estimated duration. */
+    static void describe(String experiment, Design design) {
         List<PlannedRun> plan = design.plan();
         Duration estimate = design.estimatedDuration(Duration.ofMillis(1500), GuestTestbed.WORKLOAD_WARM_UP);
         System.err.printf("vmiscope: experiment '%s': %d actions → %d combinations × %d workloads × %d repetitions = "
                         + "%d monitored runs + %d baselines; about %s%n", experiment, design.actions().size(),
-                design.combinations().size(), design.workloads().size(), repetitions,
+                design.combinations().size(), design.workloads().size(), design.repetitions(),
                 plan.stream().filter(r -> !r.baseline()).count(), plan.stream().filter(PlannedRun::baseline).count(),
                 human(estimate));
-        if (dryRun) {
-            return 0;
-        }
+    }
+
+    /** Boots a demo guest and runs (or resumes) the experiment, storing every run in {@code db}; Ctrl-C stops after the current run. */
+    static ExperimentRunner.Outcome run(Path db, String experiment, Design design, GuestCommand.BootOptions boot) {
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults());
              OverheadGuest guest = OverheadGuest.boot(boot, "overhead")) {
             GuestTestbed testbed = new GuestTestbed(guest.session(), guest.workloads(), guest.vcpus());
@@ -108,7 +123,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             System.err.printf("vmiscope: experiment '%s' %s: %d of %d runs stored (%d now) in %s%n", experiment,
                     outcome.complete() ? "complete" : "interrupted — run the same command to resume",
                     outcome.storedBefore() + outcome.ranNow(), outcome.planned(), outcome.ranNow(), db);
-            return outcome.complete() ? 0 : 1;
+            return outcome;
         }
     }
 
@@ -124,10 +139,10 @@ final class OverheadMeasureCommand implements Callable<Integer> {
                 ? Workloads.all().stream().map(io.vmiscope.overhead.workload.Workload::name).toList() : workloads;
         names.forEach(Workloads::byName); // an unknown name fails here, before anything boots
         return new Design(all, names, repetitions, ActionSpecs.duration("--window", window),
-                ActionSpecs.duration("--warm-up", warmUp), baselineEvery, larger, seed);
+                ActionSpecs.duration("--warm-up", warmUp), baselineEvery, larger, seed, maxActions);
     }
 
-    private static String human(Duration d) {
+    static String human(Duration d) {
         return d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : d.toSeconds() + " s";
     }
 

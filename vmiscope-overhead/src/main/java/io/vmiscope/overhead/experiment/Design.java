@@ -32,9 +32,11 @@ import java.util.Set;
  * @param baselineEvery      monitored runs between two baselines
  * @param largerCombinations random combinations of three or more actions, when not full factorial
  * @param seed               seeds the random order and the random combinations
+ * @param maxActions         the most actions a combination has; 0 for no limit (a calibration measures
+ *                           single actions and pairs only, what the model is fitted on)
  */
 public record Design(List<String> actions, List<String> workloads, int repetitions, Duration window,
-                     Duration warmUp, int baselineEvery, int largerCombinations, long seed) {
+                     Duration warmUp, int baselineEvery, int largerCombinations, long seed, int maxActions) {
 
     /** Up to this many actions every combination runs. */
     public static final int FULL_FACTORIAL_MAX = 5;
@@ -47,8 +49,9 @@ public record Design(List<String> actions, List<String> workloads, int repetitio
         if (actions.isEmpty() || workloads.isEmpty()) {
             throw new IllegalArgumentException("a design needs at least one action and one workload");
         }
-        if (repetitions < 1 || baselineEvery < 1 || largerCombinations < 0) {
-            throw new IllegalArgumentException("repetitions and baselineEvery must be at least 1, largerCombinations at least 0");
+        if (repetitions < 1 || baselineEvery < 1 || largerCombinations < 0 || maxActions < 0) {
+            throw new IllegalArgumentException("repetitions and baselineEvery must be at least 1, largerCombinations "
+                    + "and maxActions at least 0");
         }
         if (window.isZero() || window.isNegative() || warmUp.isNegative()) {
             throw new IllegalArgumentException("the window must be positive and the warm-up not negative");
@@ -80,6 +83,9 @@ public record Design(List<String> actions, List<String> workloads, int repetitio
                 }
             }
             drawn.forEach(mask -> all.add(subset(mask)));
+        }
+        if (maxActions > 0) {
+            all.removeIf(combination -> combination.size() > maxActions);
         }
         all.sort((a, b) -> Integer.compare(a.size(), b.size()));
         return all;

@@ -110,13 +110,14 @@ public final class ExperimentRunner {
         try {
             return JSON.writeValueAsString(new DesignJson(design.actions(), design.workloads(), design.repetitions(),
                     design.window().toMillis(), design.warmUp().toMillis(), design.baselineEvery(),
-                    design.largerCombinations(), design.seed()));
+                    design.largerCombinations(), design.seed(), design.maxActions()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a design as JSON: " + e.getOriginalMessage(), e);
         }
     }
 
     private record DesignJson(List<String> actions, List<String> workloads, int repetitions, long windowMillis,
-                              long warmUpMillis, int baselineEvery, int largerCombinations, long seed) {
+                              long warmUpMillis, int baselineEvery, int largerCombinations, long seed,
+                              int maxActions) {
     }
 }

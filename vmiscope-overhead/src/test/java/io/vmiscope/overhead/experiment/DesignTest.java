@@ -14,7 +14,7 @@ class DesignTest {
 
     private static Design design(List<String> actions, int repetitions, int baselineEvery, long seed) {
         return new Design(actions, List.of("web", "syscalls", "cpu"), repetitions, Duration.ofSeconds(3),
-                Duration.ofMillis(500), baselineEvery, 6, seed);
+                Duration.ofMillis(500), baselineEvery, 6, seed, 0);
     }
 
     @Test
@@ -83,7 +83,14 @@ class DesignTest {
     void badDesigns_areRefusedWithAReason() {
         assertThatThrownBy(() -> design(List.of(), 1, 3, 1)).hasMessageContaining("at least one action");
         assertThatThrownBy(() -> design(List.of("a"), 0, 3, 1)).hasMessageContaining("repetitions");
-        assertThatThrownBy(() -> new Design(List.of("a"), List.of("cpu"), 1, Duration.ZERO, Duration.ZERO, 1, 0, 1))
+        assertThatThrownBy(() -> new Design(List.of("a"), List.of("cpu"), 1, Duration.ZERO, Duration.ZERO, 1, 0, 1, 0))
                 .hasMessageContaining("window must be positive");
+    }
+
+    @Test
+    void aCalibration_measuresSingleActionsAndPairsOnly() {
+        Design calibration = new Design(List.of("a", "b", "c", "d"), List.of("cpu"), 1, Duration.ofSeconds(2),
+                Duration.ofMillis(500), 3, 0, 1, 2);
+        assertThat(calibration.combinations()).hasSize(4 + 6).allSatisfy(c -> assertThat(c.size()).isBetween(1, 2));
     }
 }

@@ -26,7 +26,7 @@ class ExperimentRunnerTest {
     Path dir;
 
     private final Design design = new Design(List.of("procevents", "pslist:1s"), List.of("syscalls", "cpu"), 2,
-            Duration.ofSeconds(2), Duration.ofMillis(300), 2, 0, 5);
+            Duration.ofSeconds(2), Duration.ofMillis(300), 2, 0, 5, 0);
 
     /** Rates: 1000 ops/s unmonitored; each action costs 10%, both together 25%. */
     private static final class FakeTestbed implements Testbed {
@@ -120,7 +120,7 @@ class ExperimentRunnerTest {
             assertThat(store.experimentRuns("e")).extracting(ExperimentRun::run)
                     .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, total).boxed().toList());
             assertThatThrownBy(() -> runner(store, new FakeTestbed()).run("e", new Design(design.actions(),
-                    design.workloads(), 3, design.window(), design.warmUp(), 2, 0, 5)))
+                    design.workloads(), 3, design.window(), design.warmUp(), 2, 0, 5, 0)))
                     .isInstanceOf(StoreException.class).hasMessageContaining("another design");
         }
     }
