@@ -32,7 +32,8 @@ final class OverheadFitCommand implements Callable<Integer> {
     @Option(names = "--held-out-calibration", defaultValue = "procevents", paramLabel = "COMBINATION",
             description = "with --held-out: the combination whose runs on the held-out workload are fitted on, as the "
                     + "short calibration pass a new workload gets (its re-translation cost cannot be known without "
-                    + "running it); 'none' for none (default: ${DEFAULT-VALUE})")
+                    + "running it); 'singles' for every single action's runs (what 'overhead calibrate' measures); "
+                    + "'none' for none (default: ${DEFAULT-VALUE})")
     String heldOutCalibration;
 
     @Option(names = "--out", defaultValue = "vmiscope-data/overhead-report", paramLabel = "DIR",

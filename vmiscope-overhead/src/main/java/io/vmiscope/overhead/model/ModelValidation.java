@@ -44,12 +44,12 @@ public final class ModelValidation {
             throw new IllegalArgumentException("no runs of held-out workload " + heldOutWorkload
                     + " (workloads: " + String.join(", ", workloads) + ")");
         }
+        ObservationSplit split = new ObservationSplit(heldOutWorkload, heldOutCalibration);
         if (heldOutCalibration != null && observations.stream().noneMatch(o -> o.workload().equals(heldOutWorkload)
-                && o.combination().equals(heldOutCalibration))) {
+                && split.group(o.workload(), o.combination(), o.actions().size()) == ValidationGroup.TRAINING)) {
             throw new IllegalArgumentException("no runs of " + heldOutCalibration + " on held-out workload "
                     + heldOutWorkload + " to calibrate it with");
         }
-        ObservationSplit split = new ObservationSplit(heldOutWorkload, heldOutCalibration);
         OverheadModel fitted = new OverheadModelFitter(options).fit(split.training(observations));
         Evaluation evaluation = Evaluation.of(fitted, observations, split);
         return new ValidatedModel(fitted.withValidation(evaluation.summary()), evaluation);

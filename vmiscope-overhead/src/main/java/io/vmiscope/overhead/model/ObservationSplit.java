@@ -15,9 +15,14 @@ import java.util.List;
  *
  * @param heldOutWorkload    the workload kept out of the fit; {@code null} for none
  * @param heldOutCalibration the combination (e.g. {@code procevents}) whose runs on the held-out
- *                           workload are fitted on as its calibration pass; {@code null} for none
+ *                           workload are fitted on as its calibration pass, or {@value #SINGLES} for
+ *                           every single action's (what {@code overhead calibrate} measures on a
+ *                           workload); {@code null} for none
  */
 public record ObservationSplit(String heldOutWorkload, String heldOutCalibration) {
+
+    /** The calibration pass that is every single action's runs. */
+    public static final String SINGLES = "singles";
 
     /** A split without a calibration pass on the held-out workload. */
     public ObservationSplit(String heldOutWorkload) {
@@ -27,7 +32,8 @@ public record ObservationSplit(String heldOutWorkload, String heldOutCalibration
     /** The group of {@code combination} ({@code actionCount} actions) on {@code workload}. */
     public ValidationGroup group(String workload, String combination, int actionCount) {
         if (workload.equals(heldOutWorkload)) {
-            return combination.equals(heldOutCalibration) ? ValidationGroup.TRAINING : ValidationGroup.HELD_OUT_WORKLOAD;
+            boolean calibration = combination.equals(heldOutCalibration) || SINGLES.equals(heldOutCalibration) && actionCount == 1;
+            return calibration ? ValidationGroup.TRAINING : ValidationGroup.HELD_OUT_WORKLOAD;
         }
         return actionCount >= 3 ? ValidationGroup.MANY_ACTIONS : ValidationGroup.TRAINING;
     }

@@ -20,4 +20,12 @@ class ObservationSplitTest {
     void withoutCalibration_everyCombinationOfTheHeldOutWorkloadValidates() {
         assertThat(new ObservationSplit("web").group("web", "procevents", 1)).isEqualTo(ValidationGroup.HELD_OUT_WORKLOAD);
     }
+
+    @Test
+    void singlesCalibration_fitsEverySingleActionOfTheHeldOutWorkload_andValidatesOnItsCombinations() {
+        ObservationSplit split = new ObservationSplit("web", ObservationSplit.SINGLES);
+        assertThat(split.group("web", "network", 1)).isEqualTo(ValidationGroup.TRAINING);
+        assertThat(split.group("web", "procevents", 1)).isEqualTo(ValidationGroup.TRAINING);
+        assertThat(split.group("web", "network+procevents", 2)).isEqualTo(ValidationGroup.HELD_OUT_WORKLOAD);
+    }
 }
