@@ -84,17 +84,9 @@ final class ActionCost {
         Arrays.sort(sorted);
         long stops = hits + returnHits + periodicRuns;
         return new CostSummary(actionId, hits, hitsWithEvents, hitsFiltered, hitsFailed, events, returnHits,
-                periodicRuns, stoppedNanos, percentile(sorted, 50), percentile(sorted, 99),
+                periodicRuns, stoppedNanos, NearestRank.percentile(sorted, 50), NearestRank.percentile(sorted, 99),
                 stops == 0 ? 0 : roundTrips / stops, stops == 0 ? 0 : bytes / stops,
                 stops == 0 ? 0 : handlerNanos / stops);
-    }
-
-    private static long percentile(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     /** How one hit of a handler ended. */

@@ -1,5 +1,7 @@
 package io.vmiscope.cli.bench;
 
+import io.vmiscope.monitor.NearestRank;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,8 +22,7 @@ public record Samples(long[] sortedNanos) {
 
     /** Nearest-rank percentile. */
     public long percentile(int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sortedNanos.length);
-        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, rank - 1))];
+        return NearestRank.percentile(sortedNanos, p);
     }
 
     public long min() {

@@ -1,5 +1,7 @@
 package io.vmiscope.overhead.workload;
 
+import io.vmiscope.monitor.NearestRank;
+
 import java.util.Arrays;
 
 /**
@@ -24,12 +26,6 @@ public record Latencies(double p50Millis, double p99Millis) {
         }
         long[] sorted = latencyNanos.clone();
         Arrays.sort(sorted);
-        return new Latencies(percentile(sorted, 50) / 1e6, percentile(sorted, 99) / 1e6);
-    }
-
-    /** Nearest rank: the smallest value with at least {@code percent}% of the values at or below it. */
-    private static long percentile(long[] sorted, int percent) {
-        int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
-        return sorted[Math.max(rank, 1) - 1];
+        return new Latencies(NearestRank.percentile(sorted, 50) / 1e6, NearestRank.percentile(sorted, 99) / 1e6);
     }
 }
