@@ -36,18 +36,8 @@ final class MonitoredWindow {
                 .map(spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false)).toList();
         Monitor monitor = new Monitor(session.driver(), session.linux(), event -> { }, Monitor.Options.named(session.name()));
         actions.forEach(monitor::start);
-        RuntimeException[] failure = {null};
-        Thread loop = new Thread(() -> {
-            try {
-                monitor.run(Duration.ofHours(1));
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        }, "vmiscope-overhead-monitor");
-        loop.setDaemon(true);
-        loop.start();
-        try {
-            awaitRunning(monitor, actions.size(), failure);
+        try (BackgroundLoop loop = BackgroundLoop.start(monitor, "vmiscope-overhead-monitor")) {
+            awaitRunning(monitor, actions.size(), loop);
             sleep(warmUp);
             Map<String, Long> stopsBefore = monitor.stopsBySite();
             long stoppedBefore = stoppedNanos(monitor);
@@ -57,16 +47,6 @@ final class MonitoredWindow {
             double stoppedSeconds = (stoppedNanos(monitor) - stoppedBefore) / 1e9;
             return new Result<>(measured, actions.stream().map(ActionProfile::of).toList(), stops, stoppedSeconds,
                     monitor.costs());
-        } finally {
-            monitor.requestEnd();
-            try {
-                loop.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (failure[0] != null) {
-                throw failure[0];
-            }
         }
     }
 
@@ -74,12 +54,10 @@ final class MonitoredWindow {
         return monitor.costs().stream().mapToLong(CostSummary::stoppedNanos).sum();
     }
 
-    private static void awaitRunning(Monitor monitor, int actions, RuntimeException[] failure) {
+    private static void awaitRunning(Monitor monitor, int actions, BackgroundLoop loop) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (monitor.running().size() < actions) {
-            if (failure[0] != null) {
-                throw failure[0];
-            }
+            loop.throwIfFailed();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the actions did not start within 30 s");
             }

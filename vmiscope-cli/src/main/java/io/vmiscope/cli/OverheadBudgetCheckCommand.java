@@ -136,49 +136,53 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         List<String> specs = Arrays.asList(request.split("\\+"));
         TargetOptions.Session session = guest.session();
         Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false);
-        BudgetPlanning.Planned planned;
+        Budgeted under;
         try {
-            planned = BudgetPlanning.plan(session, build, specs, budget, model, new PrintStream(OutputStream.nullOutputStream()));
+            BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, budget, model,
+                    new PrintStream(OutputStream.nullOutputStream()));
+            under = budgeted(guest, workload, planned, before, load, measured);
         } catch (IllegalArgumentException nothingFits) {
             // monitor --budget would refuse to start: nothing runs, nothing of the request is covered
             join(load);
-            Rate alone = workload.measure(guest.workloads(), measured);
-            double baseline = (before.opsPerSecond() + workload.measure(guest.workloads(), Duration.ofSeconds(3))
-                    .opsPerSecond()) / 2;
-            return new Outcome(workload.name(), request, budget, baseline / alone.opsPerSecond() - 1, 0, 0);
+            under = new Budgeted(workload.measure(guest.workloads(), measured), 0, 0);
         }
+        Rate after = workload.measure(guest.workloads(), Duration.ofSeconds(3));
+        double baseline = (before.opsPerSecond() + after.opsPerSecond()) / 2;
+        double slowdown = under.rate().opsPerSecond() > 0
+                ? baseline / under.rate().opsPerSecond() - 1 : Double.POSITIVE_INFINITY;
+        return new Outcome(workload.name(), request, budget, slowdown, under.coverage(), under.decisions());
+    }
+
+    /** The workload's rate under a budgeted plan, the coverage the controller kept, and its decisions. */
+    private record Budgeted(Rate rate, double coverage, int decisions) {
+    }
+
+    /** Runs the plan with its controller until the load thread ends (settling), then measures. */
+    private static Budgeted budgeted(OverheadGuest guest, Workload workload, BudgetPlanning.Planned planned, Rate before,
+                                     Thread load, Duration measured) {
+        TargetOptions.Session session = guest.session();
         List<Event> decisions = new CopyOnWriteArrayList<>();
         Monitor monitor = new Monitor(session.driver(), session.linux(), event -> { }, Monitor.Options.named(session.name()));
-        Thread loop = new Thread(() -> monitor.run(Duration.ofHours(1)), "vmiscope-budget-check-monitor");
-        loop.setDaemon(true);
-        loop.start();
         // The workload's own progress, where it reports it, is the controller's probe (the budget's
         // "workload probes where present"): it sees TCG's re-translation that no monitor counter sees.
         Optional<CounterFollower> follower = workload.follow(guest.workloads());
         WorkloadProbe probe = follower.<WorkloadProbe>map(f -> new CounterProbe(f, before.opsPerSecond(), System::nanoTime))
                 .orElse(WorkloadProbe.NONE);
-        BudgetController controller = new BudgetController(session.name(), planned.plan(),
-                new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, decisions::add,
-                BudgetController.Settings.DEFAULTS, System::nanoTime);
         Rate during;
-        List<Variant> kept;
-        try {
+        double coverage;
+        try (BackgroundLoop loop = BackgroundLoop.start(monitor, "vmiscope-budget-check-monitor");
+             BudgetController controller = new BudgetController(session.name(), planned.plan(),
+                     new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, decisions::add,
+                     BudgetController.Settings.DEFAULTS, System::nanoTime)) {
             controller.start();
             join(load);
             during = workload.measure(guest.workloads(), measured);
-            kept = controller.current();
+            coverage = controller.current().stream().mapToDouble(Variant::coverage).average().orElse(0);
         } finally {
-            controller.close();
-            monitor.requestEnd();
-            join(loop);
             follower.ifPresent(CounterFollower::close);
         }
-        Rate after = workload.measure(guest.workloads(), Duration.ofSeconds(3));
-        double baseline = (before.opsPerSecond() + after.opsPerSecond()) / 2;
-        double slowdown = during.opsPerSecond() > 0 ? baseline / during.opsPerSecond() - 1 : Double.POSITIVE_INFINITY;
-        double coverage = kept.stream().mapToDouble(Variant::coverage).average().orElse(0);
-        int changes = (int) decisions.stream().filter(e -> e instanceof ControlEvent).count();
-        return new Outcome(workload.name(), request, budget, slowdown, coverage, changes);
+        // counted once the controller is closed: closing records its last measurement as a decision too
+        return new Budgeted(during, coverage, (int) decisions.stream().filter(e -> e instanceof ControlEvent).count());
     }
 
     static String table(List<Outcome> outcomes) {
