@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.cli.bench.StoreProgress;
 import io.vmiscope.overhead.experiment.Design;
 import io.vmiscope.overhead.experiment.ExperimentRunner;
 import io.vmiscope.overhead.workload.Workloads;
@@ -64,7 +65,7 @@ final class OverheadCalibrateCommand implements Callable<Integer> {
             return 1;
         }
         OverheadFitCommand.fit(OverheadData.observations(db, experiment), null, null, model, out);
-        System.err.println("vmiscope: calibrated in " + OverheadMeasureCommand.human(Duration.ofNanos(System.nanoTime() - start)));
+        System.err.println("vmiscope: calibrated in " + StoreProgress.duration(Duration.ofNanos(System.nanoTime() - start).toSeconds()));
         return 0;
     }
 }

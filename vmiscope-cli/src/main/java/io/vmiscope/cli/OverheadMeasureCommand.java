@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.cli.bench.StoreProgress;
 import io.vmiscope.overhead.experiment.Design;
 import io.vmiscope.overhead.experiment.ExperimentRunner;
 import io.vmiscope.overhead.experiment.PlannedRun;
@@ -99,7 +100,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
                         + "%d monitored runs + %d baselines; about %s%n", experiment, design.actions().size(),
                 design.combinations().size(), design.workloads().size(), design.repetitions(),
                 plan.stream().filter(r -> !r.baseline()).count(), plan.stream().filter(PlannedRun::baseline).count(),
-                human(estimate));
+                StoreProgress.duration(estimate.toSeconds()));
     }
 
     /** Boots a demo guest and runs (or resumes) the experiment, storing every run in {@code db}; Ctrl-C stops after the current run. */
@@ -142,10 +143,6 @@ final class OverheadMeasureCommand implements Callable<Integer> {
                 ActionSpecs.duration("--warm-up", warmUp), baselineEvery, larger, seed, maxActions);
     }
 
-    static String human(Duration d) {
-        return d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : d.toSeconds() + " s";
-    }
-
     /** One line per run: where it is, what it measured, the time left. */
     private static final class Printed implements ExperimentRunner.Progress {
         private String prefix;
@@ -153,7 +150,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
         @Override
         public void starting(PlannedRun run, int done, int total, Duration eta) {
             prefix = String.format("[%d/%d %3.0f%%%s] %s · %s", done + 1, total, 100.0 * done / total,
-                    eta == null ? "" : ", " + human(eta) + " left", run.workload(),
+                    eta == null ? "" : ", " + StoreProgress.duration(eta.toSeconds()) + " left", run.workload(),
                     run.baseline() ? "baseline" : run.combination());
         }
 

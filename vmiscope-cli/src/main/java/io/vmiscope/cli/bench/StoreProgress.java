@@ -61,7 +61,8 @@ public final class StoreProgress {
         err.flush();
     }
 
-    private static String duration(long seconds) {
+    /** {@code 42 s}, {@code 3 min 5 s}: how long a step took or has left, for people. */
+    public static String duration(long seconds) {
         return seconds >= 60 ? seconds / 60 + " min " + seconds % 60 + " s" : seconds + " s";
     }
 }
