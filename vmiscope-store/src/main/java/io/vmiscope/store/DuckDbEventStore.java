@@ -226,7 +226,7 @@ public final class DuckDbEventStore implements EventSink {
                 }
                 writer.commit();
             } catch (SQLException e) {
-                rollbackQuietly();
+                rollbackQuietly(writer);
                 throw failed("cannot store costs", e);
             } finally {
                 autoCommitQuietly();
@@ -557,7 +557,7 @@ public final class DuckDbEventStore implements EventSink {
                 writer.commit();
                 return appended;
             } catch (SQLException e) {
-                rollbackQuietly();
+                rollbackQuietly(writer);
                 throw failed("cannot write " + rows.size() + " events", e);
             } finally {
                 autoCommitQuietly();
@@ -656,11 +656,7 @@ public final class DuckDbEventStore implements EventSink {
         private void discard() {
             offered = 0;
             appended = 0;
-            try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                // the transaction is gone with the failure that brought us here
-            }
+            rollbackQuietly(connection);
         }
 
         /** Discards rows appended since the last commit and lets the next import start. */
@@ -786,9 +782,9 @@ public final class DuckDbEventStore implements EventSink {
         return new StoreException(what + " in " + file + ": " + firstLine(e.getMessage()), e);
     }
 
-    private void rollbackQuietly() {
+    private static void rollbackQuietly(Connection connection) {
         try {
-            writer.rollback();
+            connection.rollback();
         } catch (SQLException ignored) {
             // the transaction is gone with the failure that brought us here
         }
