@@ -45,12 +45,4 @@ public record Observation(String experiment, int run, String workload, List<Acti
     public String combination() {
         return Prediction.combination(actions);
     }
-
-    /** The hook rates this run shows: stops per operation at each site. */
-    public HookRates hookRates() {
-        double ops = opsPerSecond * wallSeconds;
-        Map<String, Double> perOp = new java.util.TreeMap<>();
-        stopsBySite.forEach((site, stops) -> perOp.put(site, ops > 0 ? stops / ops : 0.0));
-        return new HookRates(workload, baselineOpsPerSecond, perOp);
-    }
 }
