@@ -168,18 +168,92 @@ public final class Analysis implements AutoCloseable {
      * @throws IllegalArgumentException when the process does not exist or offset/limit are out of range
      */
     public Page<EventRow> processEvents(String vm, ProcessKey process, EventQuery query, int offset, int limit) {
+        checkPage(offset, limit);
+        ProcessKey key = new ProcessKey(vm, process.pid(), process.startNanos());
+        ProcessNode node = process(key).orElseThrow(() -> new IllegalArgumentException(
+                "no process " + key + " in VM " + vm + " (refresh after storing its events)"));
+        EventQuery within = query.between(
+                Math.max(node.startNanos(), query.fromNanos() == null ? Long.MIN_VALUE : query.fromNanos()),
+                Math.min(node.endNanos() == null ? Long.MAX_VALUE : node.endNanos(),
+                        query.toNanos() == null ? Long.MAX_VALUE : query.toNanos()));
+        return eventPage(vm, key.pid(), within, offset, limit, "the events of " + key);
+    }
+
+    /**
+     * The VM's events, of one pid (any lifetime) or of all when {@code pid} is {@code null}, oldest first,
+     * filtered and paged. Reads the {@code events} table, so it includes events stored since the last refresh.
+     *
+     * @throws IllegalArgumentException when offset/limit are out of range
+     */
+    public Page<EventRow> events(String vm, Integer pid, EventQuery query, int offset, int limit) {
+        checkPage(offset, limit);
+        return eventPage(vm, pid, query, offset, limit, "the events of " + vm);
+    }
+
+    /** One stored event of the VM, whole: its row and the imported original, if any. */
+    public Optional<EventDetail> event(String vm, String id) {
+        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("SELECT " + EVENT_COLUMNS
+                + ", original FROM events WHERE vm = ? AND id = ? LIMIT 1")) {
+            bind(q, List.of(vm, id));
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? Optional.of(new EventDetail(eventRow(r), r.getString(13))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failed("cannot read event " + id + " of " + vm, e);
+        }
+    }
+
+    /**
+     * Every VM with stored events, by name: how many events and processes (as of its last refresh), their
+     * span, where they came from, and how many events arrived in the last minute of its span.
+     */
+    public List<VmActivity> vms() {
+        List<VmActivity> vms = new ArrayList<>();
+        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("""
+                WITH spans AS (SELECT vm, count(*) AS events, min(time_ns) AS first_ns, max(time_ns) AS last_ns,
+                                      list_sort(list(DISTINCT source)) AS sources
+                               FROM events GROUP BY vm),
+                     recent AS (SELECT e.vm, count(*) AS events FROM events e JOIN spans s ON e.vm = s.vm
+                                WHERE e.time_ns > s.last_ns - 60000000000 GROUP BY e.vm),
+                     procs AS (SELECT vm, count(*) AS processes FROM processes GROUP BY vm)
+                SELECT s.vm, s.events, coalesce(p.processes, 0), s.first_ns, s.last_ns, s.sources,
+                       coalesce(r.events, 0)
+                FROM spans s LEFT JOIN procs p ON p.vm = s.vm LEFT JOIN recent r ON r.vm = s.vm
+                ORDER BY s.vm""")) {
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    vms.add(new VmActivity(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5),
+                            strings(r.getArray(6)), r.getLong(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("cannot list the VMs", e);
+        }
+        return vms;
+    }
+
+    private static void checkPage(int offset, int limit) {
         if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
             throw new IllegalArgumentException("offset must be ≥ 0 and limit 1 to " + MAX_PAGE + ", were " + offset
                     + " and " + limit);
         }
-        ProcessKey key = new ProcessKey(vm, process.pid(), process.startNanos());
-        ProcessNode node = process(key).orElseThrow(() -> new IllegalArgumentException(
-                "no process " + key + " in VM " + vm + " (refresh after storing its events)"));
-        long from = Math.max(node.startNanos(), query.fromNanos() == null ? Long.MIN_VALUE : query.fromNanos());
-        long to = Math.min(node.endNanos() == null ? Long.MAX_VALUE : node.endNanos(),
-                query.toNanos() == null ? Long.MAX_VALUE : query.toNanos());
-        List<Object> values = new ArrayList<>(List.of(vm, key.pid(), from, to));
-        StringBuilder where = new StringBuilder(" WHERE vm = ? AND pid = ? AND time_ns >= ? AND time_ns <= ?");
+    }
+
+    private Page<EventRow> eventPage(String vm, Integer pid, EventQuery query, int offset, int limit, String what) {
+        List<Object> values = new ArrayList<>(List.of(vm));
+        StringBuilder where = new StringBuilder(" WHERE vm = ?");
+        if (pid != null) {
+            where.append(" AND pid = ?");
+            values.add(pid);
+        }
+        if (query.fromNanos() != null) {
+            where.append(" AND time_ns >= ?");
+            values.add(query.fromNanos());
+        }
+        if (query.toNanos() != null) {
+            where.append(" AND time_ns <= ?");
+            values.add(query.toNanos());
+        }
         in(where, values, "kind", query.kinds());
         in(where, values, "name", query.names());
         if (query.text() != null) {
@@ -205,16 +279,19 @@ public final class Analysis implements AutoCloseable {
                 bind(q, paged);
                 try (ResultSet r = q.executeQuery()) {
                     while (r.next()) {
-                        items.add(new EventRow(r.getString(1), r.getLong(2), r.getString(3), r.getString(4),
-                                r.getInt(5), r.getInt(6), r.getInt(7), r.getLong(8), r.getString(9), r.getString(10),
-                                r.getString(11), r.getString(12)));
+                        items.add(eventRow(r));
                     }
                 }
             }
             return new Page<>(items, total, offset, limit);
         } catch (SQLException e) {
-            throw failed("cannot list the events of " + key, e);
+            throw failed("cannot list " + what, e);
         }
+    }
+
+    private static EventRow eventRow(ResultSet r) throws SQLException {
+        return new EventRow(r.getString(1), r.getLong(2), r.getString(3), r.getString(4), r.getInt(5), r.getInt(6),
+                r.getInt(7), r.getLong(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12));
     }
 
     /**

@@ -1,18 +1,23 @@
 package io.vmiscope.cli;
 
-import io.vmiscope.events.Event;
+import io.vmiscope.analysis.Analysis;
+import io.vmiscope.events.EventSink;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.monitor.Monitor;
-import io.vmiscope.monitor.ProcessEventsAction;
-import io.vmiscope.monitor.ProcessFilter;
-import io.vmiscope.monitor.SnapshotAction;
+import io.vmiscope.overhead.budget.Budget;
+import io.vmiscope.overhead.budget.BuiltActions;
+import io.vmiscope.overhead.model.ModelFile;
+import io.vmiscope.overhead.model.OverheadModel;
+import io.vmiscope.web.ServerSettings;
+import io.vmiscope.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,11 +29,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code vmiscope demo}: the main job — boot the demo guest, watch it from outside, keep what is seen. */
+/** {@code vmiscope demo}: the main job — boot the demo guest, watch it from outside, keep what is seen, show it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Build and boot the demo guest, attach to it from outside through QEMU's gdbstub, and watch it: "
-                + "a process snapshot every few seconds (printed as a tree) and process events (exec, fork, exit), "
-                + "all stored in a DuckDB file, until Ctrl-C. The VM and QEMU end with the command."})
+        description = {"Build and boot the demo guest, attach to it from outside through QEMU's gdbstub, and watch it "
+                + "with a low-cost default action set: a process snapshot every few seconds (printed as a tree) and "
+                + "process events (exec, fork, exit), all stored in a DuckDB file. The browser UI at the printed URL "
+                + "shows what is seen and starts more introspection on demand, with its predicted cost. Runs until "
+                + "Ctrl-C; the VM and QEMU end with the command."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--interval", defaultValue = "5", paramLabel = "SECONDS",
@@ -42,12 +49,21 @@ final class DemoCommand implements Callable<Integer> {
             description = "where to keep the events and costs (default: ${DEFAULT-VALUE}; see docs/store.md)")
     Path db;
 
+    @Option(names = "--budget", defaultValue = "10%", paramLabel = "PERCENT",
+            description = "the VM's overhead budget, against which on-demand actions are previewed (default: ${DEFAULT-VALUE})")
+    String budget;
+
     @Mixin
     GuestCommand.BootOptions boot;
+
+    @Mixin
+    WebOptions web;
 
     @Override
     public Integer call() {
         HostTools.require("qemu-system-x86_64", "qemu-system-x86");
+        Budget vmBudget = Budget.parse(budget);
+        ServerSettings settings = web.settings();
         GuestImage image = GuestCommand.buildImage();
         String name = "demo-" + ProcessHandle.current().pid();
         System.err.println("vmiscope: booting the demo guest (" + image.kernelVersion() + ") …");
@@ -60,23 +76,56 @@ final class DemoCommand implements Callable<Integer> {
             try (TargetOptions.Session session = TargetOptions.attach(target)) {
                 System.out.println("attached through the gdbstub at 127.0.0.1:" + vm.gdbPort() + ": "
                         + session.linux().location() + "; storing what is seen in " + db);
-                AtomicReference<Monitor> monitor = new AtomicReference<>();
-                int[] snapshots = {0};
-                MonitoringRun.run(session, List.of(
-                                new SnapshotAction(SnapshotAction.Kind.PROCESSES, Duration.ofSeconds(intervalSeconds)),
-                                new ProcessEventsAction(session.linux(), ProcessFilter.ALL)),
-                        event -> {
-                            if (event instanceof ProcessSnapshotEvent snapshot) {
-                                printTree(name, snapshot);
-                                if (count > 0 && ++snapshots[0] >= count) {
-                                    monitor.get().requestEnd();
-                                }
-                            }
-                        },
-                        new MonitoringRun.Settings(Duration.ofDays(3650), db, false), monitor::set);
+                watch(session, name, vmBudget, settings);
             }
         }
         return 0;
+    }
+
+    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
+        BuiltActions built = new BuiltActions(spec -> LiveSession.build(spec, session.linux()));
+        System.err.println("vmiscope: counting hook rates for " + HookRateProbe.WINDOW.toSeconds()
+                + " s, for the cost previews of on-demand actions");
+        HookRateProbe.Result probe = HookRateProbe.measure(session,
+                LiveSession.probedSpecs().stream().map(built::action).toList(), HookRateProbe.WINDOW);
+        Optional<OverheadModel> model = Files.isRegularFile(web.model()) ? Optional.of(ModelFile.read(web.model()))
+                : Optional.empty();
+        AtomicReference<LiveSession> live = new AtomicReference<>();
+        AtomicReference<WebServer> server = new AtomicReference<>();
+        AtomicReference<Monitor> monitor = new AtomicReference<>();
+        int[] snapshots = {0};
+        EventSink output = event -> {
+            if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot())) {
+                printTree(name, snapshot);
+                if (count > 0 && ++snapshots[0] >= count) {
+                    monitor.get().requestEnd();
+                }
+            }
+            live.get().seen(event);
+            server.get().liveEvents().accept(event);
+        };
+        MonitoringRun.run(session, (m, sink, store) -> {
+            monitor.set(m);
+            Analysis analysis = Analysis.open(store.orElseThrow());
+            LiveSession liveSession = new LiveSession(name, m, built, probe, model, session.driver().vcpus().size(),
+                    vmBudget, vm -> server.get().actionsChanged(vm));
+            live.set(liveSession);
+            server.set(WebServer.start(settings, store.get(), analysis, () -> List.of(liveSession), web.model()));
+            for (String spec : List.of(defaultSnapshot(), "procevents")) {
+                m.start(built.action(spec));
+                liveSession.started(spec);
+            }
+            System.out.println("vmiscope: the UI is at " + server.get().url() + " (Ctrl-C ends)");
+            return () -> {
+                liveSession.ended();
+                server.get().close();
+                analysis.close();
+            };
+        }, output, new MonitoringRun.Settings(Duration.ofDays(3650), db, false));
+    }
+
+    private String defaultSnapshot() {
+        return "pslist:" + intervalSeconds + "s";
     }
 
     private static void printTree(String vm, ProcessSnapshotEvent snapshot) {

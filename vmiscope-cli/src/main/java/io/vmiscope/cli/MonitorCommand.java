@@ -108,7 +108,7 @@ final class MonitorCommand implements Callable<Integer> {
     private void runWithin(Budget maxSlowdown, TargetOptions.Session session, Function<String, Action> build,
                            MonitoringRun.Settings settings) throws IOException {
         BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, actions, maxSlowdown, model, System.err);
-        MonitoringRun.run(session, (monitor, sink) -> {
+        MonitoringRun.run(session, (monitor, sink, store) -> {
             BudgetController controller = new BudgetController(session.name(), planned.plan(),
                     new MonitorAdapter(monitor, planned.built()), planned.penalty(), WorkloadProbe.NONE, sink,
                     BudgetController.Settings.DEFAULTS, System::nanoTime);

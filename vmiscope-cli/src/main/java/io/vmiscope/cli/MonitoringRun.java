@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -38,9 +39,10 @@ final class MonitoringRun {
         /**
          * Starts the actions in {@code monitor} before its loop runs; events go to {@code sink}.
          *
+         * @param store the run's store, when it has one (e.g. for a UI over what is stored)
          * @return closed when the loop has ended, before the costs are printed
          */
-        Beside start(Monitor monitor, EventSink sink);
+        Beside start(Monitor monitor, EventSink sink, Optional<DuckDbEventStore> store);
     }
 
     /** What runs beside the loop; closing ends it. */
@@ -56,7 +58,7 @@ final class MonitoringRun {
     /** @param started receives the monitor once its actions are queued (e.g. to end it from the output) */
     static void run(TargetOptions.Session session, List<Action> actions, EventSink output, Settings settings,
                     Consumer<Monitor> started) {
-        run(session, (monitor, sink) -> {
+        run(session, (monitor, sink, store) -> {
             actions.forEach(monitor::start);
             started.accept(monitor);
             return () -> { };
@@ -72,7 +74,7 @@ final class MonitoringRun {
         CountDownLatch reported = new CountDownLatch(1);
         try (EventSink sink = alsoTo(store, output)) {
             Monitor monitor = new Monitor(session.driver(), session.linux(), sink, Monitor.Options.named(session.name()));
-            Beside beside = starter.start(monitor, sink);
+            Beside beside = starter.start(monitor, sink, Optional.ofNullable(store));
             Thread onCtrlC = new Thread(() -> {
                 monitor.requestEnd();
                 try {

@@ -30,7 +30,9 @@ class ArchitectureTest {
             Map.entry("store", List.of("events")),
             Map.entry("analysis", List.of("events", "store")),
             Map.entry("overhead", List.of("api", "events", "store", "monitor")),
-            Map.entry("cli", List.of("api", "events", "gdb", "x86", "linux", "guest", "monitor", "store", "analysis", "overhead")));
+            Map.entry("web", List.of("events", "store", "analysis", "overhead")),
+            Map.entry("cli", List.of("api", "events", "gdb", "x86", "linux", "guest", "monitor", "store", "analysis", "overhead",
+                    "web")));
 
     private static JavaClasses classes;
 

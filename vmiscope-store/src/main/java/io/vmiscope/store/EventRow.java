@@ -1,13 +1,13 @@
 package io.vmiscope.store;
 
 /**
- * One row of the {@code events} table, ready for the appender. Package-private: built by
- * {@link EventRows}, written by {@link DuckDbEventStore}.
+ * One row of the {@code events} table, ready for the appender: built by {@link EventRows}, written by
+ * {@link DuckDbEventStore}; also the shape in which the UI streams live events as they are stored.
  *
  * @param sourceLine the line in {@code source}, or -1 for live events (stored as NULL)
  * @param original   the imported raw record, or {@code null} for live events
  */
-record EventRow(String id, long timeNanos, String vm, String action, String kind, int pid, int tid, int ppid,
+public record EventRow(String id, long timeNanos, String vm, String action, String kind, int pid, int tid, int ppid,
                 long uid, String process, String name, String fieldsJson, String source, long sourceLine,
                 String original) {
 

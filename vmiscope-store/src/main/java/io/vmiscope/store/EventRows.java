@@ -29,9 +29,9 @@ import java.util.HexFormat;
  *       of that line (one DRAKVUF line can give a fork and an exec) and the raw record — importing the
  *       same file again adds nothing.</li>
  * </ul>
- * Not thread-safe (one digest per instance): each writing thread has its own.
+ * Not thread-safe (one digest per instance): each thread has its own.
  */
-final class EventRows {
+public final class EventRows {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
@@ -40,7 +40,7 @@ final class EventRows {
     private final MessageDigest sha256;
     private final byte[] numberBytes = new byte[Long.BYTES];
 
-    EventRows() {
+    public EventRows() {
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -49,7 +49,7 @@ final class EventRows {
     }
 
     /** A row for an event from live introspection. */
-    EventRow live(Event event) {
+    public EventRow live(Event event) {
         String fields = fieldsJson(event);
         ProcessRef p = event.process();
         sha256.reset();
