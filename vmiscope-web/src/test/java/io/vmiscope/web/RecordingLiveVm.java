@@ -1,0 +1,93 @@
+package io.vmiscope.web;
+
+import io.vmiscope.overhead.Prediction;
+import io.vmiscope.overhead.budget.Budget;
+import io.vmiscope.web.live.ActionPreview;
+import io.vmiscope.web.live.ActionStatus;
+import io.vmiscope.web.live.ActionTemplate;
+import io.vmiscope.web.live.LivePrediction;
+import io.vmiscope.web.live.LiveVm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** A live VM for the route tests: predicts 2% per action, records starts and stops (the real one is tested in the CLI). */
+final class RecordingLiveVm implements LiveVm {
+
+    final List<String> started = new ArrayList<>();
+    final List<String> stopped = new ArrayList<>();
+    Budget budget = new Budget(0.10);
+
+    @Override
+    public String name() {
+        return TestStores.LINUX;
+    }
+
+    @Override
+    public boolean monitoring() {
+        return true;
+    }
+
+    @Override
+    public List<ActionStatus> actions() {
+        return started.stream().map(id -> new ActionStatus(id, !stopped.contains(id), 10, 5, 0, 1_000_000, 0.01,
+                100_000, 200_000)).toList();
+    }
+
+    @Override
+    public OptionalDouble slowdown() {
+        return OptionalDouble.of(0.01);
+    }
+
+    @Override
+    public Optional<Budget> budget() {
+        return Optional.of(budget);
+    }
+
+    @Override
+    public void budget(Budget budget) {
+        this.budget = budget;
+    }
+
+    @Override
+    public List<ActionTemplate> templates() {
+        return List.of(new ActionTemplate("trace-process", "Trace this process", true));
+    }
+
+    @Override
+    public ActionPreview preview(String template, Integer pid) {
+        if (!template.equals("trace-process")) {
+            throw new IllegalArgumentException("no on-demand action '" + template + "'");
+        }
+        String spec = "syscalls:all[pid=" + pid + "]";
+        LivePrediction full = new LivePrediction(List.of(spec), new Prediction(0.30, 0.25, 0.35, Map.of(spec, 0.30)), "test");
+        LivePrediction less = new LivePrediction(List.of("syscalls:file"), new Prediction(0.05, 0.04, 0.06,
+                Map.of("syscalls:file", 0.05)), "test");
+        return new ActionPreview(template, spec, "Trace this process", full, budget.maxSlowdown(), false, List.of(),
+                List.of(new ActionPreview.Variant("syscalls:file[pid=" + pid + "]", "syscalls:file", 0.4, less, null, null)));
+    }
+
+    @Override
+    public LivePrediction predict(List<String> specs) {
+        double each = 0.02 * specs.size();
+        return new LivePrediction(specs, new Prediction(each, each * 0.8, each * 1.2, Map.of()), "test rates");
+    }
+
+    @Override
+    public String start(String spec, Duration on, Duration off) {
+        if (spec.contains("bad")) {
+            throw new IllegalArgumentException("unknown action '" + spec + "'");
+        }
+        started.add(spec);
+        return spec;
+    }
+
+    @Override
+    public void stop(String actionId) {
+        stopped.add(actionId);
+    }
+}
