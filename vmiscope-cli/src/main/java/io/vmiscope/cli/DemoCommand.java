@@ -1,23 +1,15 @@
 package io.vmiscope.cli;
 
-import io.vmiscope.analysis.Analysis;
-import io.vmiscope.events.EventSink;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
-import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.overhead.budget.BuiltActions;
-import io.vmiscope.overhead.model.ModelFile;
-import io.vmiscope.overhead.model.OverheadModel;
 import io.vmiscope.web.ServerSettings;
-import io.vmiscope.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +19,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code vmiscope demo}: the main job — boot the demo guest, watch it from outside, keep what is seen, show it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -83,45 +74,16 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
-        BuiltActions built = new BuiltActions(spec -> LiveSession.build(spec, session.linux()));
-        System.err.println("vmiscope: counting hook rates for " + HookRateProbe.WINDOW.toSeconds()
-                + " s, for the cost previews of on-demand actions");
-        HookRateProbe.Result probe = HookRateProbe.measure(session,
-                LiveSession.probedSpecs().stream().map(built::action).toList(), HookRateProbe.WINDOW);
-        Optional<OverheadModel> model = Files.isRegularFile(web.model()) ? Optional.of(ModelFile.read(web.model()))
-                : Optional.empty();
-        AtomicReference<LiveSession> live = new AtomicReference<>();
-        AtomicReference<WebServer> server = new AtomicReference<>();
-        AtomicReference<Monitor> monitor = new AtomicReference<>();
         int[] snapshots = {0};
-        EventSink output = event -> {
+        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"));
+        ui.run(session, db, event -> {
             if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot())) {
                 printTree(name, snapshot);
                 if (count > 0 && ++snapshots[0] >= count) {
-                    monitor.get().requestEnd();
+                    ui.end();
                 }
             }
-            live.get().seen(event);
-            server.get().liveEvents().accept(event);
-        };
-        MonitoringRun.run(session, (m, sink, store) -> {
-            monitor.set(m);
-            Analysis analysis = Analysis.open(store.orElseThrow());
-            LiveSession liveSession = new LiveSession(name, m, built, probe, model, session.driver().vcpus().size(),
-                    vmBudget, vm -> server.get().actionsChanged(vm));
-            live.set(liveSession);
-            server.set(WebServer.start(settings, store.get(), analysis, () -> List.of(liveSession), web.model()));
-            for (String spec : List.of(defaultSnapshot(), "procevents")) {
-                m.start(built.action(spec));
-                liveSession.started(spec);
-            }
-            System.out.println("vmiscope: the UI is at " + server.get().url() + " (Ctrl-C ends)");
-            return () -> {
-                liveSession.ended();
-                server.get().close();
-                analysis.close();
-            };
-        }, output, new MonitoringRun.Settings(Duration.ofDays(3650), db, false));
+        }, server -> System.out.println("vmiscope: the UI is at " + server.url() + " (Ctrl-C ends)"));
     }
 
     private String defaultSnapshot() {

@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.Event;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.CostSummary;
@@ -113,11 +114,15 @@ final class LiveSession implements LiveVm, AutoCloseable {
         return List.of("syscalls:file,network,process", "network", "procevents", "pslist:1s", "modules:1s");
     }
 
-    /** Sees every live event: a one-shot snapshot is stopped after its first. */
+    /**
+     * Sees every live event: a one-shot snapshot is stopped after its first, and the browsers hear when the
+     * monitor has applied a start or stop (it does so at its next pause, after the request returned).
+     */
     void seen(Event event) {
-        if (oneShots.remove(event.action())) {
-            stop(event.action());
+        if (event instanceof ControlEvent) {
             actionsChanged.accept(name);
+        } else if (oneShots.remove(event.action())) {
+            stop(event.action());
         }
     }
 

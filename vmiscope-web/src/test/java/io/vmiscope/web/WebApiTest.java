@@ -1,10 +1,8 @@
 package io.vmiscope.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vmiscope.analysis.Analysis;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.ProcessRef;
-import io.vmiscope.store.DuckDbEventStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,28 +39,21 @@ class WebApiTest {
     @TempDir
     static Path dir;
 
-    private static DuckDbEventStore store;
-    private static Analysis analysis;
+    private static final RecordingLiveVm LIVE = new RecordingLiveVm();
+    private static LabServer lab;
     private static WebServer server;
     private static Http http;
-    private static final RecordingLiveVm LIVE = new RecordingLiveVm();
 
     @BeforeAll
     static void serve() {
-        store = TestStores.lab(dir.resolve("lab.duckdb"));
-        analysis = Analysis.open(store);
-        analysis.refresh(TestStores.LINUX);
-        analysis.refresh(TestStores.WINDOWS);
-        server = WebServer.start(ServerSettings.forHost("127.0.0.1", 0), store, analysis, () -> List.of(LIVE),
-                dir.resolve("no-model.json"));
+        lab = LabServer.start(dir, LIVE);
+        server = lab.server();
         http = new Http(server.port());
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        analysis.close();
-        store.close();
+        lab.close();
     }
 
     private static String csrf() {
@@ -231,7 +222,7 @@ class WebApiTest {
 
     @Test
     void offLoopback_everyRequestNeedsTheToken() {
-        try (WebServer guarded = WebServer.start(new ServerSettings("127.0.0.1", 0, Optional.of("s3cret")), store, analysis,
+        try (WebServer guarded = WebServer.start(new ServerSettings("127.0.0.1", 0, Optional.of("s3cret")), lab.store(), lab.analysis(),
                 () -> List.of(), dir.resolve("no-model.json"))) {
             Http h = new Http(guarded.port());
             assertThat(guarded.url()).endsWith("/?token=s3cret");

@@ -1,0 +1,204 @@
+package io.vmiscope.cli;
+
+import io.vmiscope.guest.QemuVm;
+import io.vmiscope.overhead.budget.Budget;
+import io.vmiscope.testkit.Browser;
+import io.vmiscope.web.ServerSettings;
+import io.vmiscope.web.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The UI end to end on the live demo guest, as {@code vmiscope demo} runs it: the tree shows the guest's
+ * processes, clicking one shows its events, an on-demand action started from the UI yields live events and
+ * is stopped from the UI, and processes with hostile names render as text. One booted guest for the class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebUiIT {
+
+    private static final String HTML_NAME = "<img src=x onerror=alert(1)>";
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private QemuVm vm;
+    private TargetOptions.Session session;
+    private LiveUi ui;
+    private Thread runner;
+    private WebServer server;
+    private Browser browser;
+    private Path db;
+
+    @BeforeAll
+    void startTheUiOnTheDemoGuest() throws Exception {
+        vm = TestGuests.boot("web-ui");
+        session = TargetOptions.attach(new TargetOptions.Resolved(vm.name(), "127.0.0.1", vm.gdbPort(),
+                TestGuests.image().kernel(), Optional.of(vm.state().guardQmpSocket())));
+        db = Files.createTempDirectory("web-ui").resolve("live.duckdb");
+        ui = new LiveUi(ServerSettings.forHost("127.0.0.1", 0), db.resolveSibling("no-model.json"), new Budget(0.10),
+                List.of("pslist:2s", "procevents"));
+        CompletableFuture<WebServer> listening = new CompletableFuture<>();
+        runner = new Thread(() -> {
+            try {
+                ui.run(session, db, event -> { }, listening::complete);
+            } catch (RuntimeException e) {
+                listening.completeExceptionally(e);
+            }
+        }, "web-ui-monitor");
+        runner.start();
+        server = listening.get(2, TimeUnit.MINUTES);
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    void stopEverything() throws InterruptedException {
+        if (browser != null) {
+            browser.close();
+        }
+        if (ui != null) {
+            ui.end();
+            runner.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        if (session != null) {
+            session.close();
+        }
+        if (vm != null) {
+            assertThat(vm.qmp().isRunning()).as("the VM runs when the UI has ended").isTrue();
+            vm.stop();
+        }
+    }
+
+    private void openTree() {
+        browser.open("http://127.0.0.1:" + server.port() + "/#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8)
+                + "/tree");
+        browser.await("#view-tree[data-state=ready]");
+    }
+
+    /** Starts a shell script under {@code name} in /tmp of the guest, looping, in the background; returns its pid. */
+    private String startScript(String name) {
+        String path = "/tmp/" + name;
+        return vm.console().run("printf '#!/bin/sh\\nwhile :; do cat /proc/loadavg >/dev/null; sleep 1; done\\n' > \""
+                + path + "\"; chmod +x \"" + path + "\"; \"" + path + "\" >/dev/null 2>&1 </dev/null & echo $!",
+                Duration.ofSeconds(10)).output().strip();
+    }
+
+    /**
+     * Searches the tree for {@code search} until a process named {@code name} shows (the live views refresh
+     * every second), and clicks it; returns its key.
+     */
+    private String clickProcess(String search, String name) {
+        openTree();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                WebElement box = browser.driver().findElement(By.id("tree-search"));
+                box.clear();
+                box.sendKeys(search);
+                String key = (String) browser.script("const row = [...document.querySelectorAll('#tree .proc')]"
+                        + ".find(r => r.querySelector('.proc-name').textContent === arguments[0]);"
+                        + "if (row) { row.click(); return row.dataset.key; } return null;", name);
+                if (key != null) {
+                    return key;
+                }
+            } catch (StaleElementReferenceException e) {
+                // the tree was redrawn under us: look again
+            }
+            sleep(1000);
+        }
+        throw new AssertionError("the tree never showed " + name);
+    }
+
+    @Test
+    void theTreeShowsTheGuestsProcesses_andClickingOneShowsItsEvents() {
+        openTree();
+        assertThat(browser.all("#tree .proc-cmd").stream().map(WebElement::getText)).anyMatch(c -> c.contains("httpd -p 80"));
+        startScript("webui-worker");
+        clickProcess("webui-worker", "webui-worker");
+        browser.await("#process-panel[data-state=ready]");
+        assertThat(browser.awaitAll("#process-events tbody tr[data-id]", 1).get(0).getText()).contains("exec");
+        browser.screenshot(SCREENSHOTS.resolve("live-tree.png"));
+    }
+
+    @Test
+    void anOnDemandAction_startedFromTheUi_yieldsLiveEvents_andStopsFromTheUi() {
+        String pid = startScript("webui-traced");
+        clickProcess("webui-traced", "webui-traced");
+        browser.await("#process-panel[data-state=ready]");
+        click("button.ondemand[data-template=trace-process]");
+        assertThat(browser.awaitText("#action-prediction", "predicted slowdown").getText()).matches(".*\\d+\\.\\d%.*");
+        assertThat(browser.await("#action-budget").getText()).contains("10");
+        browser.screenshot(SCREENSHOTS.resolve("live-on-demand.png"));
+        click("#action-variants input[value^='syscalls:file,network,process']");
+        click("#action-start");
+        String id = "syscalls:file,network,process[pid=" + pid + "]";
+        browser.await("#running-actions li[data-action-id='" + id + "']");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        boolean seen = false;
+        while (!seen && System.nanoTime() < deadline) {
+            seen = (Boolean) browser.script("return [...document.querySelectorAll('#live-events li.live-event')]"
+                    + ".some(li => li.dataset.kind === 'syscall' && li.querySelector('.num').textContent === arguments[0])", pid);
+            sleep(500);
+        }
+        assertThat(seen).as("a live syscall event of pid %s in %s", pid, browser.await("#live-events").getText()).isTrue();
+        browser.screenshot(SCREENSHOTS.resolve("live-action.png"));
+        click("#running-actions li[data-action-id='" + id + "'] button.stop-action");
+        long stopDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!browser.all("#running-actions li[data-action-id='" + id + "']").isEmpty() && System.nanoTime() < stopDeadline) {
+            sleep(500);
+        }
+        assertThat(browser.all("#running-actions li[data-action-id='" + id + "']")).isEmpty();
+    }
+
+    @Test
+    void processesWithHostileNames_renderAsText() {
+        startScript(HTML_NAME);
+        startScript("$(printf 'esc\\033[31m\\007x')");
+        String key = clickProcess("onerror", HTML_NAME);
+        assertThat(browser.all("#tree img, #process-panel img")).isEmpty();
+        assertThat(browser.script("return document.querySelector('#tree .proc[data-key=\"' + arguments[0]"
+                + " + '\"] .proc-name').childElementCount", key)).isEqualTo(0L);
+        assertThatThrownBy(() -> browser.driver().switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        clickProcess("esc", "esc\\x1b[31m\\x07x");
+        browser.screenshot(SCREENSHOTS.resolve("live-hostile-names.png"));
+    }
+
+    /** Clicks what {@code css} matches, again if the live views redrew it meanwhile. */
+    private void click(String css) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                browser.await(css).click();
+                return;
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+// The server-sent event stream: live events into #live-events, the connection state in #stream-status,
+// and 'refreshed' / 'actions' notices handed to the app.
+import { el, byId } from './dom.js';
+import { fmtClock } from './format.js';
+
+const KEEP = 200;
+const list = byId('live-events');
+const status = byId('stream-status');
+
+let source = null;
+let streamVm;   // the VM the stream is filtered to, '' for every VM
+let handlers = { refreshed() {}, actions() {} };
+
+export function onNotice(refreshed, actions) {
+  handlers = { refreshed, actions };
+}
+
+/** Streams one VM's notices (or every VM's, for null); EventSource reconnects by itself after a failure. */
+export function connect(vm) {
+  const wanted = vm ?? '';
+  if (source && wanted === streamVm) return;
+  source?.close();
+  streamVm = wanted;
+  list.replaceChildren();
+  source = new EventSource('/api/stream' + (wanted ? '?' + new URLSearchParams({ vm: wanted }) : ''));
+  source.onopen = () => setStatus(true);
+  source.onerror = () => setStatus(false);
+  source.addEventListener('event', (m) => { if (streamVm) prepend(eventLine(parse(m))); });
+  source.addEventListener('control', (m) => { if (streamVm) prepend(controlLine(parse(m))); handlers.actions(); });
+  source.addEventListener('refreshed', (m) => handlers.refreshed(parse(m)?.vm));
+  source.addEventListener('actions', (m) => handlers.actions(parse(m)?.vm));
+}
+
+function parse(message) {
+  try {
+    return JSON.parse(message.data);
+  } catch {
+    return null;
+  }
+}
+
+function setStatus(live) {
+  status.textContent = live ? 'live' : 'offline';
+  status.className = live ? 'live' : 'offline';
+}
+
+const eventLine = (ev) => ev && el('li', { class: 'live-event', dataset: { kind: ev.kind } },
+  el('span', { class: 'time' }, fmtClock(ev.timeNanos)), ' ', el('span', { class: 'num' }, ev.pid), ' ',
+  el('span', { class: 'proc-name' }, ev.process), ' ', el('span', { class: 'kind' }, ev.kind), ' ', ev.name ?? '');
+
+const controlLine = (c) => c && el('li', { class: 'live-control' },
+  el('span', { class: 'kind' }, 'control'), ` ${c.action ?? ''} ${c.state ?? ''} ${c.reason ?? ''}`);
+
+function prepend(item) {
+  if (!item) return;
+  list.prepend(item);
+  while (list.childElementCount > KEEP) list.lastElementChild.remove();
+}
