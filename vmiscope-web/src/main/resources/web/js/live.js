@@ -31,6 +31,20 @@ export function connect(vm) {
   source.addEventListener('actions', (m) => handlers.actions(parse(m)?.vm));
 }
 
+// A page left open in the back/forward cache keeps its stream, and a browser opens only six connections to
+// one HTTP/1.1 server: close the stream when the page is hidden away, open it again when it comes back.
+window.addEventListener('pagehide', () => {
+  source?.close();
+  source = null;
+});
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted && streamVm !== undefined) {
+    const vm = streamVm;
+    streamVm = undefined;
+    connect(vm || null);
+  }
+});
+
 function parse(message) {
   try {
     return JSON.parse(message.data);

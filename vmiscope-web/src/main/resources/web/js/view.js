@@ -14,7 +14,10 @@ export function loader(node) {
     node.dataset.state = 'loading';
     try {
       await work(mine.signal);
-      if (current === mine) node.dataset.state = 'ready';
+      if (current === mine) {
+        node.dataset.state = 'ready';
+        performance.mark(`ready:${node.id}`);   // read by the performance test
+      }
     } catch (error) {
       if (current !== mine || error.name === 'AbortError') return;
       node.dataset.state = 'error';

@@ -31,6 +31,9 @@ final class LiveStream implements AutoCloseable {
     /** How often new events are folded into the views. */
     static final long REFRESH_MILLIS = 1000;
 
+    /** How often an idle stream gets a comment: a browser gone away is noticed by the failed write. */
+    static final long KEEP_ALIVE_SECONDS = 15;
+
     /** Live events waiting for the browsers at most. */
     static final int QUEUE = 10_000;
 
@@ -63,6 +66,7 @@ final class LiveStream implements AutoCloseable {
         sender.setDaemon(true);
         sender.start();
         refresher.scheduleWithFixedDelay(this::refreshChanged, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Where the monitor's live events go, beside the store (which stores them itself). */
@@ -129,6 +133,24 @@ final class LiveStream implements AutoCloseable {
                 System.err.println("vmiscope: cannot refresh the views of " + vm + ": " + e.getMessage());
             }
         }
+    }
+
+    private void keepAlive() {
+        for (Follower f : followers) {
+            try {
+                f.client().sendComment("keep-alive");
+                if (f.client().terminated()) {
+                    followers.remove(f);
+                }
+            } catch (RuntimeException e) {
+                followers.remove(f);
+            }
+        }
+    }
+
+    /** Browsers following now. */
+    int followers() {
+        return followers.size();
     }
 
     private void broadcast(String vm, String name, Object payload) {

@@ -91,7 +91,8 @@ final class TestStores {
         ProcessRef init = new ProcessRef(1, 1, 0, 0, "init");
         sink.accept(new ExecEvent(START, vm, "procevents", init, "/sbin/init", List.of("/sbin/init"), true));
         long span = 600_000_000_000L;
-        int perProcess = Math.max(0, (events - 1 - 3 * processes) / processes);
+        int exits = processes - (processes + 2) / 3;
+        int syscalls = Math.max(0, events - 1 - 2 * processes - exits);
         String[] calls = {"read", "write", "openat", "close", "mmap", "futex", "connect", "fstat"};
         for (int p = 0; p < processes; p++) {
             int pid = 1000 + p;
@@ -101,6 +102,7 @@ final class TestStores {
             sink.accept(new ForkEvent(born, vm, "procevents", parent, pid, pid, false));
             sink.accept(new ExecEvent(born + 1000, vm, "procevents", self, "/usr/bin/worker",
                     List.of("worker", "--id", Integer.toString(p)), true));
+            int perProcess = syscalls / processes + (p < syscalls % processes ? 1 : 0);
             for (int i = 0; i < perProcess; i++) {
                 sink.accept(new SyscallEvent(born + 2000 + i * 10_000L, vm, "syscalls:all", self, calls[i % calls.length],
                         i % calls.length, List.of(), "0", "x86_64"));
