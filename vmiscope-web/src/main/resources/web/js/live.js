@@ -59,7 +59,7 @@ function setStatus(live) {
 }
 
 const eventLine = (ev) => ev && el('li', { class: 'live-event', dataset: { kind: ev.kind } },
-  el('span', { class: 'time' }, fmtClock(ev.timeNanos)), ' ', el('span', { class: 'num' }, ev.pid), ' ',
+  el('span', { class: 'time' }, fmtClock(ev.timeNanos)), ' ', el('span', { class: 'num' }, ev.pid >= 0 ? ev.pid : ''), ' ',
   el('span', { class: 'proc-name' }, ev.process), ' ', el('span', { class: 'kind' }, ev.kind), ' ', ev.name ?? '');
 
 const controlLine = (c) => c && el('li', { class: 'live-control' },

@@ -16,11 +16,11 @@ class DemoCommandIT {
     @Test
     void demo_printsTheLiveProcessTree_andStoresWhatItSaw(@TempDir Path dir) {
         Path db = dir.resolve("demo.duckdb");
-        CliRun run = CliRun.of("demo", "--count", "2", "--interval", "1", "--db", db.toString());
+        CliRun run = CliRun.of("demo", "--count", "2", "--interval", "1", "--db", db.toString(), "--port", "0");
 
         String printed = run.out();
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(printed).contains("process tree of demo-").contains("httpd -p 80").contains("[kthreadd]");
+        assertThat(printed).containsPattern("the UI is at http://127\\.0\\.0\\.1:\\d+/ ").contains("process tree of demo-").contains("httpd -p 80").contains("[kthreadd]");
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
             assertThat(store.count(EventFilter.ALL.withKind("processes"))).isEqualTo(2);
         }

@@ -7,7 +7,10 @@ import io.vmiscope.web.ServerSettings;
 import io.vmiscope.web.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -33,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * is stopped from the UI, and processes with hostile names render as text. One booted guest for the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiIT {
 
     private static final String HTML_NAME = "<img src=x onerror=alert(1)>";
@@ -126,6 +130,7 @@ class WebUiIT {
     }
 
     @Test
+    @Order(1)
     void theTreeShowsTheGuestsProcesses_andClickingOneShowsItsEvents() {
         openTree();
         assertThat(browser.all("#tree .proc-cmd").stream().map(WebElement::getText)).anyMatch(c -> c.contains("httpd -p 80"));
@@ -137,6 +142,7 @@ class WebUiIT {
     }
 
     @Test
+    @Order(2)
     void anOnDemandAction_startedFromTheUi_yieldsLiveEvents_andStopsFromTheUi() {
         String pid = startScript("webui-traced");
         clickProcess("webui-traced", "webui-traced");
@@ -166,7 +172,29 @@ class WebUiIT {
         assertThat(browser.all("#running-actions li[data-action-id='" + id + "']")).isEmpty();
     }
 
+    /** Last, so that the views have the other tests' activity to show (and the screenshots for docs/web.md). */
     @Test
+    @Order(4)
+    void theOverviewAndOverheadViews_showMeasuredCosts_andThePlannerPredictsWithTheLiveRates() {
+        String base = "http://127.0.0.1:" + server.port() + "/#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8);
+        browser.open("http://127.0.0.1:" + server.port() + "/#/vms");
+        browser.await("#view-vms[data-state=ready]");
+        assertThat(browser.await("#vms-table tbody tr[data-vm='" + vm.name() + "']").getText()).contains("procevents");
+        browser.screenshot(SCREENSHOTS.resolve("live-vms.png"));
+        browser.open(base + "/overhead");
+        browser.await("#view-overhead[data-state=ready]");
+        assertThat(browser.await("#overhead-actions").getText()).contains("procevents").contains("pslist:2s");
+        browser.driver().findElement(By.id("plan-extra")).sendKeys("syscalls:file");
+        click("#plan-predict");
+        assertThat(browser.awaitText("#plan-result .prediction", "predicted slowdown").getText()).matches(".*\\d+\\.\\d%.*");
+        browser.screenshot(SCREENSHOTS.resolve("live-overhead.png"));
+        browser.open(base + "/timeline");
+        browser.await("#view-timeline[data-state=ready]");
+        browser.screenshot(SCREENSHOTS.resolve("live-timeline.png"));
+    }
+
+    @Test
+    @Order(3)
     void processesWithHostileNames_renderAsText() {
         startScript(HTML_NAME);
         startScript("$(printf 'esc\\033[31m\\007x')");
