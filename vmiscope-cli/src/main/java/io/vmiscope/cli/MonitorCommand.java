@@ -70,7 +70,7 @@ final class MonitorCommand implements Callable<Integer> {
             + "(counted and reported) instead of holding up the monitor")
     boolean dropWhenFull;
 
-    @Option(names = "--budget", paramLabel = "SLOWDOWN", description = "keep the VM's slowdown under this, e.g. 10% "
+    @Option(names = "--budget", paramLabel = "SLOWDOWN", description = "keep the VM's slowdown under this, e.g. 10%% "
             + "or 0.1: a 2 s counting pass measures the hooks' rates; the request starts as it is if it is predicted "
             + "to fit, else the variant that keeps most of it (fewer syscalls, longer snapshot periods, snapshots "
             + "instead of process events, duty cycles); every second the measured slowdown degrades or restores "

@@ -50,7 +50,7 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
     List<String> requests;
 
     @Option(names = "--budget", split = ",", paramLabel = "SLOWDOWN",
-            description = "budgets, e.g. 10%,20% (default: 10%)")
+            description = "budgets, e.g. 10%%,20%% (default: 10%%)")
     List<String> budgets;
 
     @Option(names = "--workloads", split = ",", paramLabel = "NAME", description = "workloads (default: cpu, fileio, web)")
