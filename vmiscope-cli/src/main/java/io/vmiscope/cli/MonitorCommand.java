@@ -32,7 +32,7 @@ import java.util.function.Function;
                 "  vmiscope monitor --vm demo --action syscalls:openat --process httpd --returns",
                 "  vmiscope monitor --vm demo --action procevents --duration 60s --out events.jsonl",
                 "  vmiscope monitor --vm demo --action syscalls:file --db vmiscope-data/vmiscope.duckdb",
-                "  vmiscope monitor --vm demo --action syscalls:all --action procevents --budget 10%"})
+                "  vmiscope monitor --vm demo --action syscalls:all --action procevents --budget 10%%"})
 final class MonitorCommand implements Callable<Integer> {
 
     /** Measured beside process events in the counting pass: one walk, for the snapshot variants' cost. */
