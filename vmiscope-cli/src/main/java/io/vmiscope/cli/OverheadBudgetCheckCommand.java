@@ -59,6 +59,9 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
     @Option(names = "--repetitions", defaultValue = "2", description = "runs of each combination (default: ${DEFAULT-VALUE})")
     int repetitions;
 
+    @Option(names = "--show-decisions", description = "print every controller decision with its reason to stderr")
+    boolean showDecisions;
+
     @Option(names = "--window", defaultValue = "8s", paramLabel = "DURATION",
             description = "measured time under monitoring; two duty-cycle periods or more (default: ${DEFAULT-VALUE})")
     String window;
@@ -140,7 +143,7 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         try {
             BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, budget, model,
                     new PrintStream(OutputStream.nullOutputStream()));
-            under = budgeted(guest, workload, planned, before, load, measured);
+            under = budgeted(guest, workload, planned, before, load, measured, showDecisions);
         } catch (IllegalArgumentException nothingFits) {
             // monitor --budget would refuse to start: nothing runs, nothing of the request is covered
             join(load);
@@ -159,7 +162,7 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
 
     /** Runs the plan with its controller until the load thread ends (settling), then measures. */
     private static Budgeted budgeted(OverheadGuest guest, Workload workload, BudgetPlanning.Planned planned, Rate before,
-                                     Thread load, Duration measured) {
+                                     Thread load, Duration measured, boolean show) {
         TargetOptions.Session session = guest.session();
         List<Event> decisions = new CopyOnWriteArrayList<>();
         Monitor monitor = new Monitor(session.driver(), session.linux(), event -> { }, Monitor.Options.named(session.name()));
@@ -180,6 +183,10 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
             coverage = controller.current().stream().mapToDouble(Variant::coverage).average().orElse(0);
         } finally {
             follower.ifPresent(CounterFollower::close);
+        }
+        if (show) {
+            decisions.stream().filter(e -> e instanceof ControlEvent).map(e -> (ControlEvent) e).forEach(c ->
+                    System.err.printf(Locale.ROOT, "vmiscope:   %s %s: %s%n", c.action(), c.change(), c.reason()));
         }
         // counted once the controller is closed: closing records its last measurement as a decision too
         return new Budgeted(during, coverage, (int) decisions.stream().filter(e -> e instanceof ControlEvent).count());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +25,7 @@ import java.util.function.LongSupplier;
  * <pre>
  *   every interval:  costs since last ──▶ each action's loss while on (stopped time + stops × penalty)
  *                    estimate S = F / (1 − F),  F = Σ duty × loss   (max with the workload probe, if any)
- *                    S > budget                      ──▶ degrade the costliest action one step
+ *                    S > budget                      ──▶ degrade the costliest action to its first step estimated to fit
  *                    S < 0.7 × budget for k intervals ──▶ restore one step, if its estimate fits
  *   between:         start and stop actions to follow their duty cycles
  * </pre>
@@ -35,8 +36,12 @@ import java.util.function.LongSupplier;
  * counted at its duty fraction. With a {@link WorkloadProbe}, the probe's mean over the last window
  * is taken when it is larger — it sees everything, while the stopped time is only a lower bound.
  *
- * <p><b>Hysteresis.</b> Degrading happens at once: one step per interval, the most expensive action
- * first — but an action only once its new step's cost is known ({@link ControlledAction#settled}).
+ * <p>What the probe sees beyond the stopped time and penalties is charged to the hooking actions that were
+ * on (under TCG: breakpoints cost merely by being inserted), so their calibrations carry it.
+ *
+ * <p><b>Hysteresis.</b> Degrading happens at once: the most expensive action first, straight to its first
+ * step estimated to fit — but an action only once its current step's cost is known
+ * ({@link ControlledAction#settled}).
  * Restoring needs the estimate below {@code restoreFraction × budget} for
  * {@code restoreAfterIntervals} intervals in a row <em>and</em> the restored step's own estimate inside
  * the budget: its prediction calibrated by what was measured, including what that step itself cost
@@ -61,6 +66,8 @@ public final class BudgetController implements AutoCloseable {
     static final Duration POLL = Duration.ofMillis(50);
     /** An interval in which a hooking action ran less than this share is not a measurement of it. */
     static final double LEAST_ON_SHARE = 0.2;
+    /** Probe readings since the last move before the probe counts: one reading of a batch workload is noise. */
+    static final int LEAST_PROBE_READINGS = 2;
     /** Measured intervals kept for the window figures. */
     private static final int HISTORY = 600;
 
@@ -87,8 +94,8 @@ public final class BudgetController implements AutoCloseable {
         }
     }
 
-    /** One measured interval: wall time, VM-stopped time, and the stop penalty on top. */
-    private record Measured(long wallNanos, long stoppedNanos, double penaltyNanos) {
+    /** One measured interval: wall time, VM-stopped time, the stop penalty on top, and hooking actions' time on. */
+    private record Measured(long wallNanos, long stoppedNanos, double penaltyNanos, long hookedOnNanos) {
     }
 
     private final String vm;
@@ -212,7 +219,10 @@ public final class BudgetController implements AutoCloseable {
                     && a.level().variant().profile().sites().contains(stops.getKey())).toList();
             hookers.forEach(a -> penaltyNanos.merge(a, nanos / hookers.size(), Double::sum));
         }
-        remember(new Measured(wall, delta.totalStoppedNanos(), penaltyTotal));
+        long hookedOn = actions.stream().filter(a -> !a.level().variant().profile().periodic()).mapToLong(on::get).sum();
+        remember(new Measured(wall, delta.totalStoppedNanos(), penaltyTotal, hookedOn));
+        readProbe();
+        double unseenWhileOn = unseenLossWhileOn();
         for (ControlledAction a : actions) {
             if (!a.steadySince(intervalStart)) {
                 continue; // the interval mixes two steps: it measures neither
@@ -224,21 +234,57 @@ public final class BudgetController implements AutoCloseable {
                     a.observeRun(delta.stoppedNanos(id) / 1e9 / runs);
                 }
             } else if (on.get(a) >= LEAST_ON_SHARE * wall) {
-                a.observeLoss((delta.stoppedNanos(id) + penaltyNanos.getOrDefault(a, 0.0)) / on.get(a));
+                // may exceed 1: switching breakpoints in and out can cost the guest more than the time on
+                a.observeLoss((delta.stoppedNanos(id) + penaltyNanos.getOrDefault(a, 0.0)) / on.get(a) + unseenWhileOn);
             }
         }
         decide(now, estimate());
     }
 
-    private double estimate() {
-        double estimate = slowdown(actions.stream().mapToDouble(ControlledAction::expectedLoss).sum());
+    /** Keeps the probe's reading as a loss fraction: losses average over time, slowdowns do not. */
+    private void readProbe() {
         OptionalDouble reading = probe.slowdownSinceLastCall();
         if (reading.isPresent()) {
-            probeReadings.addLast(reading.getAsDouble());
+            double slowdown = Math.max(0, reading.getAsDouble());
+            probeReadings.addLast(slowdown / (1 + slowdown));
             while (probeReadings.size() > windowIntervals()) {
                 probeReadings.removeFirst();
             }
-            estimate = Math.max(estimate, probeReadings.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+        }
+    }
+
+    /**
+     * What the workload probe saw the guest lose since the last move (over the window at most) beyond what
+     * the monitor's counters explain (stopped time and stop penalties), per unit of time a hooking action
+     * was on. Under TCG that is mostly what breakpoints cost merely by being inserted, and the re-translation
+     * when they go in and out; it belongs to the actions that had breakpoints in. 0 without a probe.
+     */
+    private double unseenLossWhileOn() {
+        int n = Math.min(probeReadings.size(), history.size());
+        if (n < LEAST_PROBE_READINGS) {
+            return 0;
+        }
+        double probedLoss = probeReadings.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double wall = 0;
+        double visible = 0;
+        double hookedOn = 0;
+        Iterator<Measured> newest = history.descendingIterator();
+        for (int i = 0; i < n && newest.hasNext(); i++) {
+            Measured m = newest.next();
+            wall += m.wallNanos();
+            visible += m.stoppedNanos() + m.penaltyNanos();
+            hookedOn += m.hookedOnNanos();
+        }
+        if (hookedOn < LEAST_ON_SHARE * wall / n) {
+            return 0;
+        }
+        return Math.max(0, probedLoss * wall - visible) / hookedOn;
+    }
+
+    private double estimate() {
+        double estimate = slowdown(actions.stream().mapToDouble(ControlledAction::expectedLoss).sum());
+        if (probeReadings.size() >= LEAST_PROBE_READINGS) {
+            estimate = Math.max(estimate, slowdown(probeReadings.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
         }
         return estimate;
     }
@@ -262,7 +308,7 @@ public final class BudgetController implements AutoCloseable {
         double bestValue = Double.NEGATIVE_INFINITY;
         double bestAfter = 0;
         for (ControlledAction a : actions) {
-            if (a.step() == 0 || quietIntervals < a.quietIntervalsNeeded()) {
+            if (a.step() == 0 || !a.measured() || quietIntervals < a.quietIntervalsNeeded()) {
                 continue;
             }
             double after = slowdown(lost - a.expectedLoss() + a.expectedLoss(a.step() - 1));
@@ -284,7 +330,8 @@ public final class BudgetController implements AutoCloseable {
             a.backOff(MOST_QUIET_INTERVALS);
         }
         Variant from = a.level().variant();
-        a.moveTo(a.step() + 1, now, monitor);
+        a.moveTo(fittingStep(a), now, monitor);
+        probeReadings.clear(); // they describe the step before
         Variant to = a.level().variant();
         degrades++;
         record(now, a.name(), "degraded", "estimated slowdown " + Percent.of(estimate) + " > budget " + budget + ": "
@@ -292,9 +339,26 @@ public final class BudgetController implements AutoCloseable {
                 + ", keeps " + Percent.of(to.coverage()) + " of the requested events");
     }
 
+    /**
+     * Where {@code a} goes down to: the first lower step whose estimate, beside the other actions', fits
+     * the budget, or the bottom. Estimates carry what was measured (the calibration, and the measured ratio
+     * between forms, {@link ControlledAction}), so an action found many times costlier than predicted gets
+     * relief at once, not one step a second.
+     */
+    private int fittingStep(ControlledAction a) {
+        double others = actions.stream().filter(o -> o != a).mapToDouble(ControlledAction::expectedLoss).sum();
+        for (int s = a.step() + 1; s < a.ladder().bottom(); s++) {
+            if (slowdown(others + a.expectedLoss(s)) <= budget.maxSlowdown()) {
+                return s;
+            }
+        }
+        return a.ladder().bottom();
+    }
+
     private void restore(long now, ControlledAction a, double estimate, double after) {
         Variant from = a.level().variant();
         a.moveTo(a.step() - 1, now, monitor);
+        probeReadings.clear(); // they describe the step before
         a.restoredAt(intervals);
         quietIntervals = 0;
         restores++;

@@ -11,10 +11,11 @@ import java.util.Map;
  * <p>Costs are kept as <em>loss fractions</em>: the share of wall time the guest loses while the
  * action is on (stopped time plus the stop penalty; for a periodic action, its walk time per period).
  * The <em>calibration</em> is measured over predicted loss at the current step: it follows the load
- * (the predictions are made at the planning rates). A step not measured yet is estimated as its
- * prediction times the calibration — and the step above, once both have been measured around a move
- * between them, times their measured ratio as well: a step that proved costlier than predicted is not
- * restored until the load has dropped enough to pay for it.
+ * (the predictions are made at the planning rates). Another step is estimated as its prediction times
+ * the calibration — and, when its form (spec) and the current one have both been measured around a move
+ * between them, times their measured ratio as well: a form that proved costlier than predicted is not
+ * restored until the load has dropped enough to pay for it. The same form at another duty cycle costs
+ * the same while on.
  */
 final class ControlledAction {
 
@@ -23,11 +24,9 @@ final class ControlledAction {
 
     private final Ladder ladder;
     private final Map<String, String> idsBySpec = new HashMap<>();
-    /** step → calibration of the step above over this step's, measured around a move between them */
-    private final Map<Integer, Double> upRatios = new HashMap<>();
+    /** "X|Y" → calibration of form X over form Y's (by spec), measured around a move between them */
+    private final Map<String, Double> ratios = new HashMap<>();
     private int step;
-    private int previousStep = -1;
-    private double previousCalibration = Double.NaN;
     private long stepSinceNanos;
     private long cycleStartNanos;
     private String runningSpec;
@@ -35,7 +34,8 @@ final class ControlledAction {
     private long onNanos;
     private double measuredLoss = Double.NaN;
     private double calibration = 1;
-    private boolean calibrated;
+    /** The form whose measurement gave {@link #calibration}; null before the first. */
+    private String calibrationSpec;
     private int quietIntervalsNeeded;
     private long restoredAtInterval = Long.MIN_VALUE / 2;
 
@@ -82,7 +82,7 @@ final class ControlledAction {
         if (!Double.isNaN(measuredLoss) || !variant.runs()) {
             return true;
         }
-        if (!Double.isNaN(previousCalibration) && ladder.level(previousStep).variant().spec().equals(variant.spec())) {
+        if (variant.spec().equals(calibrationSpec)) {
             return true;
         }
         long cycle = variant.profile().periodic() ? variant.profile().period().toNanos()
@@ -95,8 +95,6 @@ final class ControlledAction {
      * at once; a restored one with its run.
      */
     void moveTo(int newStep, long now, MonitorControl monitor) {
-        previousStep = step;
-        previousCalibration = Double.isNaN(measuredLoss) ? Double.NaN : calibration;
         boolean degrading = newStep > step;
         step = newStep;
         stepSinceNanos = now;
@@ -148,15 +146,20 @@ final class ControlledAction {
         if (predicted <= 0) {
             return;
         }
+        double before = calibration;
+        String beforeSpec = calibrationSpec;
+        String spec = level().variant().spec();
         calibration = measuredLoss / predicted;
-        calibrated = true;
-        if (first && !Double.isNaN(previousCalibration) && calibration > 0) {
-            if (previousStep == step - 1) {
-                upRatios.put(step, previousCalibration / calibration);
-            } else if (previousStep == step + 1) {
-                upRatios.put(previousStep, calibration / previousCalibration);
-            }
+        calibrationSpec = spec;
+        if (first && beforeSpec != null && !beforeSpec.equals(spec) && before > 0 && calibration > 0) {
+            ratios.put(beforeSpec + "|" + spec, before / calibration);
+            ratios.put(spec + "|" + beforeSpec, calibration / before);
         }
+    }
+
+    /** Whether the current step's cost has been measured (a stopped action costs nothing, known). */
+    boolean measured() {
+        return !Double.isNaN(measuredLoss) || !level().variant().runs();
     }
 
     /** A periodic action's measured VM-stopped seconds per run, at the current step. */
@@ -179,7 +182,7 @@ final class ControlledAction {
         if (at == step && !Double.isNaN(measuredLoss)) {
             whileOn = measuredLoss;
         } else {
-            double ratio = at == step - 1 && calibrated ? upRatios.getOrDefault(step, 1.0) : 1.0;
+            double ratio = calibrationSpec == null ? 1.0 : ratios.getOrDefault(variant.spec() + "|" + calibrationSpec, 1.0);
             whileOn = predictedLoss(at) * calibration * ratio;
         }
         return variant.duty().fraction() * whileOn;
