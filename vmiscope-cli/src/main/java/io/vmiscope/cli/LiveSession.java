@@ -2,6 +2,7 @@ package io.vmiscope.cli;
 
 import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.Event;
+import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
@@ -30,6 +31,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -284,7 +286,7 @@ final class LiveSession implements LiveVm, AutoCloseable {
     }
 
     /** The spec of {@code monitor --action} plus an optional {@code [pid=N]}: how the UI names actions. */
-    static Action build(String spec, io.vmiscope.linux.LinuxGuest linux) {
+    static Action build(String spec, LinuxGuest linux) {
         Matcher m = FILTERED.matcher(spec);
         if (m.matches()) {
             return ActionSpecs.parse(m.group(1), linux, new ProcessFilter(Set.of(Integer.parseInt(m.group(2))), Set.of()), false);
@@ -339,6 +341,6 @@ final class LiveSession implements LiveVm, AutoCloseable {
     }
 
     private static String percent(double fraction) {
-        return String.format(java.util.Locale.ROOT, "%.1f%%", fraction * 100);
+        return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
     }
 }

@@ -5,6 +5,7 @@ import io.vmiscope.events.Event;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.overhead.Statistics;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
@@ -204,17 +205,8 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         s.append(String.format(Locale.ROOT, "%d of %d runs (%.0f%%) within 1.1 × budget (goal: ≥ 95%%); "
                         + "median coverage kept %.0f%%%n", within, outcomes.size(),
                 outcomes.isEmpty() ? 0.0 : 100.0 * within / outcomes.size(),
-                100 * median(outcomes.stream().mapToDouble(Outcome::coverage).toArray())));
+                outcomes.isEmpty() ? 0.0 : 100 * Statistics.median(outcomes.stream().mapToDouble(Outcome::coverage).toArray())));
         return s.toString();
-    }
-
-    private static double median(double[] values) {
-        if (values.length == 0) {
-            return 0;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     private static void sleep(Duration d) {

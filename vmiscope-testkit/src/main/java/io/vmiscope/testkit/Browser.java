@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -113,7 +114,7 @@ public final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             try (var files = Files.walk(userData)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 // a temporary directory left behind is harmless
             }

@@ -3,6 +3,7 @@ package io.vmiscope.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.web.live.ActionPreview;
 import io.vmiscope.web.live.ActionStatus;
 import io.vmiscope.web.live.ActionTemplate;
@@ -12,6 +13,7 @@ import io.vmiscope.web.live.LiveVms;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** On-demand introspection of a live VM: its templates and running actions, a cost preview, start and stop. */
 final class ActionRoutes {
@@ -59,9 +61,9 @@ final class ActionRoutes {
                        List<String> notes, List<VariantView> variants) {
 
         PreviewView(ActionPreview p) {
-            this(p.template(), p.spec(), p.label(), PredictionView.of(p.requested(), new io.vmiscope.overhead.budget.Budget(p.budget())),
+            this(p.template(), p.spec(), p.label(), PredictionView.of(p.requested(), new Budget(p.budget())),
                     p.budget(), p.fits(), p.notes(), p.variants().stream().map(v -> new VariantView(v.spec(), v.label(),
-                            v.coverage(), PredictionView.of(v.prediction(), new io.vmiscope.overhead.budget.Budget(p.budget())),
+                            v.coverage(), PredictionView.of(v.prediction(), new Budget(p.budget())),
                             v.onMillis(), v.offMillis())).toList());
         }
     }
@@ -98,7 +100,7 @@ final class ActionRoutes {
     }
 
     /** The live side says what it cannot do with IllegalArgumentException: a 400 with its one line. */
-    private static <T> T guarded(java.util.function.Supplier<T> call) {
+    private static <T> T guarded(Supplier<T> call) {
         try {
             return call.get();
         } catch (IllegalArgumentException e) {

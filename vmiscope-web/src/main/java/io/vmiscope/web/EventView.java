@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.vmiscope.analysis.EventRow;
 
+import java.util.List;
+
 /** An event as the API and the live stream show it (openapi.yaml, {@code Event}): its fields as JSON. */
 record EventView(String id, long timeNanos, String action, String kind, int pid, int tid, int ppid, long uid,
                  String process, String name, JsonNode fields, String source) {
@@ -42,7 +44,7 @@ record EventView(String id, long timeNanos, String action, String kind, int pid,
     }
 
     /** A page of events: {@code EventPage} of openapi.yaml. */
-    record Page(java.util.List<EventView> items, long total, int offset, int limit) {
+    record Page(List<EventView> items, long total, int offset, int limit) {
 
         static Page of(io.vmiscope.analysis.Page<EventRow> page) {
             return new Page(page.items().stream().map(EventView::of).toList(), page.total(), page.offset(), page.limit());

@@ -2,6 +2,7 @@ package io.vmiscope.web;
 
 import io.vmiscope.analysis.Timeline;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** A timeline as the API shows it: sparse cells {@code [bucket, all, file, network, process, memory, ipc, other]}. */
@@ -20,7 +21,7 @@ record TimelineView(String vm, long fromNanos, long bucketNanos, int buckets, in
     }
 
     static TimelineView of(Timeline t) {
-        List<Lane> lanes = new java.util.ArrayList<>(t.lanes().stream().map(Lane::of).toList());
+        List<Lane> lanes = new ArrayList<>(t.lanes().stream().map(Lane::of).toList());
         if (t.others() != null) {
             lanes.add(Lane.of(t.others()));
         }

@@ -3,7 +3,7 @@ package io.vmiscope.overhead.model;
 import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.Observation;
-import org.apache.commons.math3.stat.descriptive.rank.Median;
+import io.vmiscope.overhead.Statistics;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 import java.util.ArrayList;
@@ -71,9 +71,9 @@ public record Calibration(double baseStopSeconds, double baseStopSecondsPerVcpu,
             ownSamples.computeIfAbsent(sample.action(), id -> new ArrayList<>()).add(sample.secondsPerHit() - base);
         }
         Map<String, Double> own = new TreeMap<>();
-        ownSamples.forEach((id, values) -> own.put(id, Math.max(0, median(values))));
+        ownSamples.forEach((id, values) -> own.put(id, Math.max(0, Statistics.median(values))));
         Map<String, Double> perRun = new TreeMap<>();
-        runSamples.forEach((id, values) -> perRun.put(id, median(values)));
+        runSamples.forEach((id, values) -> perRun.put(id, Statistics.median(values)));
         return new Calibration(line[0], line[1], own, perRun);
     }
 
@@ -108,15 +108,11 @@ public record Calibration(double baseStopSeconds, double baseStopSecondsPerVcpu,
             return new double[]{0, 0};
         }
         if (byVcpus.size() == 1) {
-            return new double[]{median(byVcpus.values().iterator().next()), 0};
+            return new double[]{Statistics.median(byVcpus.values().iterator().next()), 0};
         }
         SimpleRegression regression = new SimpleRegression();
-        byVcpus.forEach((vcpus, values) -> regression.addData(vcpus - 1, median(values)));
+        byVcpus.forEach((vcpus, values) -> regression.addData(vcpus - 1, Statistics.median(values)));
         return new double[]{regression.getIntercept(), regression.getSlope()};
-    }
-
-    static double median(List<Double> values) {
-        return new Median().evaluate(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private record HitSample(String action, int vcpus, double secondsPerHit) {

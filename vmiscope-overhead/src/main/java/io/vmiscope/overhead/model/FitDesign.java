@@ -2,6 +2,7 @@ package io.vmiscope.overhead.model;
 
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
+import io.vmiscope.overhead.Statistics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -223,7 +224,7 @@ final class FitDesign {
                 byWorkload.put(ownRetranslation.get(k), x[k]);
             }
         }
-        double common = byWorkload.isEmpty() ? x[0] : Calibration.median(List.copyOf(byWorkload.values()));
+        double common = byWorkload.isEmpty() ? x[0] : Statistics.median(List.copyOf(byWorkload.values()));
         int next = retranslationColumns();
         double perVcpu = x[next++];
         double queueFactor = x[next++];

@@ -1,5 +1,7 @@
 package io.vmiscope.overhead.model;
 
+import io.vmiscope.overhead.Statistics;
+
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +72,7 @@ public record FittedCosts(double retranslationSeconds, Map<String, Double> retra
         }
         List<Double> seen = armedSlowdown.entrySet().stream().filter(e -> e.getKey().startsWith(action + "@"))
                 .map(Map.Entry::getValue).toList();
-        return seen.isEmpty() ? 0 : Calibration.median(seen);
+        return seen.isEmpty() ? 0 : Statistics.median(seen);
     }
 
     /** The action's fitted cost per periodic run beyond what the monitor measures. */

@@ -3,6 +3,7 @@ package io.vmiscope.overhead.model;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.Observation;
 import io.vmiscope.overhead.Prediction;
+import io.vmiscope.overhead.Statistics;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,7 +45,7 @@ public record MeasuredCombination(String workload, List<ActionProfile> actions, 
             Observation first = runs.get(0);
             List<Double> slowdowns = runs.stream().map(Observation::slowdown).toList();
             combinations.add(new MeasuredCombination(first.workload(), first.actions(), first.vcpus(), runs.size(),
-                    Calibration.median(slowdowns)));
+                    Statistics.median(slowdowns)));
         }
         combinations.sort(Comparator.comparing(MeasuredCombination::workload)
                 .thenComparing(MeasuredCombination::combination)

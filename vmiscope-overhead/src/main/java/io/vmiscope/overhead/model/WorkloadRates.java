@@ -2,6 +2,7 @@ package io.vmiscope.overhead.model;
 
 import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.Observation;
+import io.vmiscope.overhead.Statistics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class WorkloadRates {
             }
         }
         Map<String, Double> stopsPerOp = new TreeMap<>();
-        perOpBySite.forEach((site, values) -> stopsPerOp.put(site, Calibration.median(values)));
-        return new HookRates(workload, Calibration.median(baselines), stopsPerOp);
+        perOpBySite.forEach((site, values) -> stopsPerOp.put(site, Statistics.median(values)));
+        return new HookRates(workload, Statistics.median(baselines), stopsPerOp);
     }
 }
