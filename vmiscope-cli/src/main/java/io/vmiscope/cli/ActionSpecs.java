@@ -10,6 +10,7 @@ import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.monitor.SnapshotAction;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +43,7 @@ final class ActionSpecs {
             }
             case "procevents" -> new ProcessEventsAction(linux, filter);
             case "files" -> new FileEventsAction(linux, filter,
-                    argument.isEmpty() ? java.util.List.of() : java.util.List.of(argument.split(",")));
+                    argument.isEmpty() ? List.of() : List.of(argument.split(",")));
             case "network" -> new NetworkEventsAction(linux, filter);
             case "pslist" -> argument.endsWith(":unpaused")
                     ? new SnapshotAction(SnapshotAction.Kind.PROCESSES,

@@ -6,6 +6,7 @@ import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.syscall.DecodedArg;
 import io.vmiscope.linux.task.OpenFiles;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +64,7 @@ public final class FileEventsAction implements Action {
         this.openFiles = new OpenFiles(linux.memory(), linux.profile());
         Set<String> present = SHAPES.keySet().stream().filter(n -> entries.table().find(n).isPresent())
                 .collect(Collectors.toSet());
-        List<Hook> all = new java.util.ArrayList<>(entries.hooks(present, this::onEntry));
+        List<Hook> all = new ArrayList<>(entries.hooks(present, this::onEntry));
         if (!watched.isEmpty()) {
             all.addAll(entries.hooks(WRITES, this::onWrite));
         }

@@ -2,7 +2,10 @@ package io.vmiscope.monitor;
 
 import io.vmiscope.events.ProcessRef;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Which processes an action reports: all, or those whose pid or name is listed.
@@ -34,12 +37,12 @@ public record ProcessFilter(Set<Integer> pids, Set<String> names) {
         if (isAll()) {
             return "all";
         }
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         if (!pids.isEmpty()) {
-            parts.add("pid=" + pids.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+            parts.add("pid=" + pids.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
         }
         if (!names.isEmpty()) {
-            parts.add("process=" + names.stream().sorted().collect(java.util.stream.Collectors.joining(",")));
+            parts.add("process=" + names.stream().sorted().collect(Collectors.joining(",")));
         }
         return String.join(";", parts);
     }

@@ -6,6 +6,7 @@ import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.syscall.ReturnFormatter;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -37,7 +38,7 @@ public final class SyscallTraceAction implements Action {
         this.entries = new SyscallEntries(linux);
         this.syscalls = entries.table().select(spec);
         // every syscall: one breakpoint on the common entry instead of one per entry function
-        boolean all = java.util.Arrays.stream(spec.split(",")).map(String::strip).anyMatch(s -> s.equals("all"));
+        boolean all = Arrays.stream(spec.split(",")).map(String::strip).anyMatch(s -> s.equals("all"));
         this.hooks = all ? List.of(entries.commonEntry(this::onEntry)) : entries.hooks(syscalls, this::onEntry);
     }
 
