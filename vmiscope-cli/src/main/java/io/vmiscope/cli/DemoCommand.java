@@ -55,6 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         HostTools.require("qemu-system-x86_64", "qemu-system-x86");
         Budget vmBudget = Budget.parse(budget);
         ServerSettings settings = web.settings();
+        web.checkPortFree();
         GuestImage image = GuestCommand.buildImage();
         String name = "demo-" + ProcessHandle.current().pid();
         System.err.println("vmiscope: booting the demo guest (" + image.kernelVersion() + ") …");

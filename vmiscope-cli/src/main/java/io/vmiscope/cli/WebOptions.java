@@ -3,6 +3,9 @@ package io.vmiscope.cli;
 import io.vmiscope.web.ServerSettings;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /** Where {@code serve} and {@code demo} serve the UI, and the overhead model the what-if planner uses. */
@@ -28,5 +31,22 @@ final class WebOptions {
 
     ServerSettings settings() {
         return ServerSettings.forHost(host, port);
+    }
+
+    /**
+     * Fails now, in one line, when the port is taken — before a guest is booted for nothing.
+     *
+     * @throws IllegalArgumentException when something listens there already
+     */
+    void checkPortFree() {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+            probe.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): choose another --port, or 0 for any free one");
+        }
     }
 }

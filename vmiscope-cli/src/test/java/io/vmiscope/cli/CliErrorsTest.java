@@ -50,6 +50,16 @@ class CliErrorsTest {
     }
 
     @Test
+    void theUi_refusesAMissingStore_aTakenPort_andAnAddressNotOfThisMachine() throws IOException {
+        assertOneLine(run("serve", "--db", dir.resolve("none.duckdb").toString()), "no store at");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            assertOneLine(run("demo", "--port", port), "cannot listen on 127.0.0.1:" + port);
+        }
+        assertOneLine(run("demo", "--host", "no-such-host.invalid"), "--host 'no-such-host.invalid' is not an address");
+    }
+
+    @Test
     void missingKernelImage_isNamed() {
         assertOneLine(run("profile", "show", "--kernel", dir.resolve("nope").toString()), "nope");
     }
