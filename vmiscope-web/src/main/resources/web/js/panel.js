@@ -22,6 +22,9 @@ const parts = { title: byId('pp-title'), details: byId('pp-details'), graph: byI
 let vm = null;
 let key = null;
 let offset = 0;
+// What the panel last drew, as received: a live refresh redraws only what changed, so that a button or
+// row under the pointer is not replaced every second while the VM is monitored.
+let shown = { process: '', page: '', buttonsFor: '' };
 
 const events = eventList({
   tbody: byId('process-events').tBodies[0], label: byId('pe-page-label'),
@@ -36,6 +39,7 @@ export function open(vmName, processKey) {
   vm = vmName;
   key = processKey;
   offset = 0;
+  shown = { process: '', page: '', buttonsFor: '' };
   panel.hidden = false;
   events.hideDetail();
   return reload();
@@ -54,9 +58,16 @@ function reload() {
       api('GET', vmPath(vm, 'processes', key), { signal }),
       api('GET', vmPath(vm, 'processes', key, 'events'), { query: { offset, limit: PAGE }, signal }),
     ]);
-    renderDetails(process);
-    events.render(page);
-    await fillProcessButtons(parts.actions, vm, process);
+    const processText = JSON.stringify(process);
+    const pageText = JSON.stringify(page);
+    if (processText !== shown.process) renderDetails(process);
+    if (pageText !== shown.page) events.render(page);
+    shown = { ...shown, process: processText, page: pageText };
+    const buttonsFor = `${vm} ${key} ${process.endNanos ?? ''}`;
+    if (buttonsFor !== shown.buttonsFor) {
+      await fillProcessButtons(parts.actions, vm, process);
+      shown.buttonsFor = buttonsFor;
+    }
   });
 }
 

@@ -50,6 +50,7 @@ export function refresh() {
 
 function reset(newVm) {
   vm = newVm;
+  shown = '';
   expanded.clear();
   limits.clear();
   selected = null;
@@ -59,9 +60,14 @@ function reset(newVm) {
   panel.close();
 }
 
+let shown = '';   // the tree last drawn, as received: a live refresh that changes nothing redraws nothing
+
 function reload({ reveal }) {
   return load(async (signal) => {
     const tree = await api('GET', vmPath(vm, 'tree'), { query: treeQuery(), signal });
+    const text = JSON.stringify(tree);
+    if (!reveal && text === shown) return;
+    shown = text;
     const scroll = box.scrollTop;
     setData(tree);
     render();
