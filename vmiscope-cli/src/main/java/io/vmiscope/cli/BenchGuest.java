@@ -5,12 +5,19 @@ import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.guest.VmOptions;
 import io.vmiscope.guest.VmRegistry;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The guest a benchmark runs on: a running VM named with {@code --vm}, or a demo guest booted for it. */
+/**
+ * The guest a benchmark runs on: a running VM named with {@code --vm}, or a demo guest booted for it. A
+ * mixin: the benchmark commands share its option.
+ */
 final class BenchGuest {
+
+    @Option(names = "--vm", paramLabel = "NAME", description = "use this running VM instead of booting one")
+    String vm;
 
     /** The body of a benchmark, given its VM, the VM's kernel and a description for the report. */
     @FunctionalInterface
@@ -18,10 +25,9 @@ final class BenchGuest {
         int run(QemuVm vm, Path kernel, String description) throws Exception;
     }
 
-    private BenchGuest() {
-    }
-
-    static int with(String vmName, String purpose, Body body) throws Exception {
+    /** Runs {@code body} on the chosen guest; a booted one is named {@code purpose-PID} and stopped after. */
+    int with(String purpose, Body body) throws Exception {
+        String vmName = vm;
         HostTools.require("gdb", "gdb");
         HostTools.require("qemu-system-x86_64", "qemu-system-x86");
         if (vmName != null) {

@@ -9,6 +9,7 @@ import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
 import io.vmiscope.linux.task.ProcessInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -36,13 +38,13 @@ final class PsBenchCommand implements Callable<Integer> {
     @Option(names = "--rtt-samples", defaultValue = "500", description = "round trips timed for the floor (default: ${DEFAULT-VALUE})")
     int rttSamples;
 
-    @Option(names = "--vm", paramLabel = "NAME", description = "use this running VM instead of booting one")
-    String vm;
+    @Mixin
+    BenchGuest guest;
 
     @Override
     public Integer call() throws Exception {
-        return BenchGuest.with(vm, "bench-ps", (guest, kernel, what) -> bench(guest,
-                new TargetOptions.Resolved(guest.name(), "127.0.0.1", guest.gdbPort(), kernel, java.util.Optional.empty()),
+        return guest.with("bench-ps", (vm, kernel, what) -> bench(vm,
+                new TargetOptions.Resolved(vm.name(), "127.0.0.1", vm.gdbPort(), kernel, Optional.empty()),
                 what));
     }
 

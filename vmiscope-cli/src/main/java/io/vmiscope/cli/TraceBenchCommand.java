@@ -8,6 +8,7 @@ import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
 import io.vmiscope.monitor.CostSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -34,12 +35,12 @@ final class TraceBenchCommand implements Callable<Integer> {
     @Option(names = "--syscalls", defaultValue = "openat,execve", description = "syscalls to trace (default: ${DEFAULT-VALUE})")
     String syscalls;
 
-    @Option(names = "--vm", paramLabel = "NAME", description = "use this running VM instead of booting one")
-    String vm;
+    @Mixin
+    BenchGuest guest;
 
     @Override
     public Integer call() throws Exception {
-        return BenchGuest.with(vm, "bench-trace", this::bench);
+        return guest.with("bench-trace", this::bench);
     }
 
     private int bench(QemuVm guest, Path kernel, String what) throws Exception {
