@@ -11,6 +11,8 @@ import io.vmiscope.events.EventSink;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.web.live.LiveVms;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -100,9 +102,17 @@ public final class WebServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The address to open, with the token when one is needed. */
+    /** The address to open, with the token when one is needed; for a wildcard address, this machine's name. */
     public String url() {
-        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        String host = settings.host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        host = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "http://" + host + ":" + port() + "/" + settings.token().map(t -> "?token=" + t).orElse("");
     }
 
