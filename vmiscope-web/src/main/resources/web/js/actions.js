@@ -125,23 +125,30 @@ function renderPreview(p) {
   const cheaper = p.variants ?? [];
   const pickRequested = p.fits || !cheaper.length;
   variants.replaceChildren(
-    variant(p.spec, `${p.label} (as requested)`, null, p.requested, pickRequested),
-    ...cheaper.map((v, i) => variant(v.spec, v.label, v.coverage, v.prediction, !pickRequested && i === 0)));
+    variant({ spec: p.spec, label: `${p.label} (as requested)`, prediction: p.requested }, pickRequested),
+    ...cheaper.map((v, i) => variant(v, !pickRequested && i === 0)));
 }
 
-function variant(spec, label, coverage, prediction, checked) {
+/** One choice; a time-boxed variant carries its duty cycle, which starting it must pass on. */
+function variant({ spec, label, coverage = null, prediction, onMillis = null, offMillis = null }, checked) {
+  const duty = onMillis == null ? {} : { onMillis: String(onMillis), offMillis: String(offMillis) };
   return el('li', {},
     el('label', {},
-      el('input', { type: 'radio', name: 'variant', value: spec, checked }),
+      el('input', { type: 'radio', name: 'variant', value: spec, checked, dataset: duty }),
       ' ', el('span', { class: 'variant-label' }, label), ' ', el('code', {}, spec),
       el('span', { class: 'variant-info' },
         coverage == null ? '' : ` · coverage ${fmtPct(coverage, true)}`, ` · ${fmtPrediction(prediction)}`)));
 }
 
 startButton.addEventListener('click', () => dialogLoad(async (signal) => {
-  const spec = dialog.querySelector('input[name=variant]:checked')?.value;
-  if (!spec) return;
-  started = (await inDialog(api('POST', vmPath(vm, 'actions'), { body: { spec }, signal })))?.id ?? null;
+  const chosen = dialog.querySelector('input[name=variant]:checked');
+  if (!chosen) return;
+  const body = { spec: chosen.value };
+  if (chosen.dataset.onMillis) {
+    body.onMillis = Number(chosen.dataset.onMillis);
+    body.offMillis = Number(chosen.dataset.offMillis);
+  }
+  started = (await inDialog(api('POST', vmPath(vm, 'actions'), { body, signal })))?.id ?? null;
   dialog.close();
   await refresh();
 }));

@@ -67,8 +67,10 @@ final class RecordingLiveVm implements LiveVm {
         LivePrediction full = new LivePrediction(List.of(spec), new Prediction(0.30, 0.25, 0.35, Map.of(spec, 0.30)), "test");
         LivePrediction less = new LivePrediction(List.of("syscalls:file"), new Prediction(0.05, 0.04, 0.06,
                 Map.of("syscalls:file", 0.05)), "test");
+        LivePrediction boxed = new LivePrediction(List.of(spec), new Prediction(0.075, 0.06, 0.09, Map.of(spec, 0.075)), "test");
         return new ActionPreview(template, spec, "Trace this process", full, budget.maxSlowdown(), false, List.of(),
-                List.of(new ActionPreview.Variant("syscalls:file[pid=" + pid + "]", "syscalls:file", 0.4, less, null, null)));
+                List.of(new ActionPreview.Variant("syscalls:file[pid=" + pid + "]", "syscalls:file", 0.4, less, null, null),
+                        new ActionPreview.Variant(spec, "syscalls:all on 1 s of every 4 s", 0.25, boxed, 1000L, 3000L)));
     }
 
     @Override
@@ -82,7 +84,7 @@ final class RecordingLiveVm implements LiveVm {
         if (spec.contains("bad")) {
             throw new IllegalArgumentException("unknown action '" + spec + "'");
         }
-        started.add(spec);
+        started.add(on == null ? spec : spec + " on " + on.toMillis() + " ms, off " + off.toMillis() + " ms");
         return spec;
     }
 

@@ -8,10 +8,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,12 +30,13 @@ class WebUiTest {
     @TempDir
     static Path dir;
 
+    private static final RecordingLiveVm LIVE = new RecordingLiveVm();
     private static LabServer lab;
     private static Browser browser;
 
     @BeforeAll
     static void serve() {
-        lab = LabServer.start(dir, new RecordingLiveVm());
+        lab = LabServer.start(dir, LIVE);
         browser = Browser.start();
     }
 
@@ -159,8 +162,18 @@ class WebUiTest {
         browser.await("button.ondemand[data-template=trace-process]").click();
         assertThat(browser.awaitText("#action-prediction", "predicted slowdown").getText()).contains("30.0%");
         assertThat(browser.await("#action-budget").getText()).contains("10");
-        assertThat(browser.awaitAll("#action-variants li", 2)).hasSize(2);
+        assertThat(browser.awaitAll("#action-variants li", 3)).hasSize(3);
         browser.screenshot(SCREENSHOTS.resolve("on-demand.png"));
         browser.driver().findElement(By.id("action-cancel")).click();
+    }
+
+    @Test
+    void aTimeBoxedVariant_isStartedWithItsDutyCycle() {
+        openProcessPanel("httpd");
+        browser.await("button.ondemand[data-template=trace-process]").click();
+        browser.await("#action-variants input[data-on-millis='1000']").click();
+        browser.driver().findElement(By.id("action-start")).click();
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .until(d -> LIVE.started.contains("syscalls:all[pid=120] on 1000 ms, off 3000 ms"));
     }
 }
