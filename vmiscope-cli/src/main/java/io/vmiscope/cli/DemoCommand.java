@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code vmiscope demo}: the main job — boot the demo guest, watch it from outside, keep what is seen, show it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -76,28 +77,33 @@ final class DemoCommand implements Callable<Integer> {
 
     private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
         int[] snapshots = {0};
+        AtomicReference<String> uiUrl = new AtomicReference<>();
         LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"));
         ui.run(session, db, event -> {
             if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot())) {
-                printTree(name, snapshot);
+                printTree(name, snapshot, uiUrl.get());
                 if (count > 0 && ++snapshots[0] >= count) {
                     ui.end();
                 }
             }
-        }, server -> System.out.println("vmiscope: the UI is at " + server.url() + " (Ctrl-C ends)"));
+        }, server -> {
+            uiUrl.set(server.url());
+            System.out.println("vmiscope: the UI is at " + server.url() + " (Ctrl-C ends)");
+        });
     }
 
     private String defaultSnapshot() {
         return "pslist:" + intervalSeconds + "s";
     }
 
-    private static void printTree(String vm, ProcessSnapshotEvent snapshot) {
+    /** The tree, and below it the UI's address again: the trees scroll the first mention away. */
+    private static void printTree(String vm, ProcessSnapshotEvent snapshot, String ui) {
         System.out.println();
         System.out.println("── " + LocalTime.ofInstant(Instant.ofEpochSecond(0, snapshot.timeNanos()), ZoneId.systemDefault())
                 .truncatedTo(ChronoUnit.SECONDS) + " ── process tree of " + vm + " (read from kernel memory; Ctrl-C ends) ──");
         ProcessListRenderer.tree(snapshot.processes().stream().map(p -> new ProcessListRenderer.TreeRow(p.pid(), p.ppid(),
                 p.argv().isEmpty() ? "[" + p.name() + "]" : String.join(" ", p.argv()))).toList(), System.out);
         System.out.println(snapshot.processes().size() + " processes; appeared " + snapshot.appeared().size()
-                + ", disappeared " + snapshot.disappeared().size());
+                + ", disappeared " + snapshot.disappeared().size() + (ui == null ? "" : " · UI: " + ui));
     }
 }
