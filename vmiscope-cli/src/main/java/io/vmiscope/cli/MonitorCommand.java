@@ -9,6 +9,7 @@ import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.WorkloadProbe;
+import io.vmiscope.overhead.workload.ServiceProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,24 +78,38 @@ final class MonitorCommand implements Callable<Integer> {
             + "actions one step. Each decision is a control event with its reason")
     String budget;
 
+    @Option(names = "--probe-url", paramLabel = "URL", description = "with --budget: a service of the VM to probe, "
+            + "e.g. http://127.0.0.1:8080/health: its latency (a GET every 100 ms, against 2 s measured before "
+            + "monitoring) is the controller's workload probe, which sees what no monitor counter sees (under TCG: "
+            + "re-translation and inserted breakpoints)")
+    String probeUrl;
+
     @Option(names = "--model", defaultValue = "vmiscope-data/overhead-model.json", paramLabel = "FILE",
             description = "with --budget: the overhead model 'vmiscope overhead fit' saved; used for the actions it was "
                     + "fitted on, the others are predicted from their measured VM-stopped time only (default: ${DEFAULT-VALUE})")
     Path model;
 
+    /** How long the probed service is timed before monitoring starts. */
+    private static final Duration PROBE_BASELINE = Duration.ofSeconds(2);
+
     @Override
     public Integer call() throws IOException {
         Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.duration("--duration", duration);
         Budget maxSlowdown = budget == null ? null : Budget.parse(budget);
+        if (probeUrl != null && maxSlowdown == null) {
+            throw new IllegalArgumentException("--probe-url feeds the budget controller: give --budget too");
+        }
         ProcessFilter filter = new ProcessFilter(pids, names);
         MonitoringRun.Settings settings = new MonitoringRun.Settings(limit, db, dropWhenFull);
         TargetOptions.Resolved resolved = target.resolve();
-        try (TargetOptions.Session session = TargetOptions.attach(resolved)) {
+        // timed before attaching: an attached debugger holds the VM until the monitor runs
+        try (ServiceProbe service = probeUrl == null ? null : ServiceProbe.start(probeUrl, PROBE_BASELINE);
+             TargetOptions.Session session = TargetOptions.attach(resolved)) {
             Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), filter, returns);
             if (maxSlowdown == null) {
                 MonitoringRun.run(session, actions.stream().map(build).toList(), sink(), settings, m -> { });
             } else {
-                runWithin(maxSlowdown, session, build, settings);
+                runWithin(maxSlowdown, session, build, settings, service);
             }
         }
         return 0;
@@ -105,12 +120,18 @@ final class MonitorCommand implements Callable<Integer> {
      * in the run), plans the request under the budget, prints the plan, and runs the plan's start with a
      * budget controller beside the monitor's loop.
      */
+    /** @param service the probed service, or null for none */
     private void runWithin(Budget maxSlowdown, TargetOptions.Session session, Function<String, Action> build,
-                           MonitoringRun.Settings settings) throws IOException {
+                           MonitoringRun.Settings settings, ServiceProbe service) throws IOException {
+        if (service != null) {
+            System.err.println("vmiscope: " + service.describe());
+        }
+        WorkloadProbe probe = service == null ? WorkloadProbe.NONE : service;
         BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, actions, maxSlowdown, model, System.err);
+        probe.slowdownSinceLastCall(); // what the counting pass did to the service is not the plan's doing
         MonitoringRun.run(session, (monitor, sink, store) -> {
             BudgetController controller = new BudgetController(session.name(), planned.plan(),
-                    new MonitorAdapter(monitor, planned.built()), planned.penalty(), WorkloadProbe.NONE, sink,
+                    new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, sink,
                     BudgetController.Settings.DEFAULTS, System::nanoTime);
             controller.start();
             return controller::close;

@@ -82,4 +82,37 @@ class BudgetMonitorIT {
         assertThat(run.exit()).isNotZero();
         assertThat(run.err().strip()).isEqualTo("vmiscope: budget must look like 10% or 0.1, not 'ten'");
     }
+
+    @Test
+    void aProbedService_isTheControllersProbe_andItsLatencyIsKeptNearTheBudget() throws Exception {
+        String url = "http://127.0.0.1:" + vm.httpPort() + "/";
+        CliRun run = CliRun.of("monitor", "--vm", vm.name(), "--action", "syscalls:all", "--budget", "10%",
+                "--probe-url", url, "--duration", "10s", "--json");
+
+        assertThat(run.exit()).as("stderr: %s", run.err()).isZero();
+        assertThat(run.err()).contains("vmiscope: probing " + url + " every 100 ms: unmonitored median latency ");
+        List<JsonNode> control = new ArrayList<>();
+        for (String line : run.out().split("\n")) {
+            JsonNode event = line.isBlank() ? null : JSON.readTree(line);
+            if (event != null && event.get("kind").asText().equals("control")) {
+                control.add(event);
+            }
+        }
+        JsonNode measured = control.stream().filter(e -> e.get("change").asText().equals("measured")).findFirst()
+                .orElseThrow(() -> new AssertionError("no measured event in " + control));
+        Matcher m = Pattern.compile("last (\\d+\\.\\d) s: VM stopped (\\d+\\.\\d)%, estimated slowdown (\\d+\\.\\d)%")
+                .matcher(measured.get("reason").asText());
+        assertThat(m.find()).as(measured.get("reason").asText()).isTrue();
+        // the estimate over the last window includes the service's latency; noisy on a shared host, so twice the budget
+        assertThat(Double.parseDouble(m.group(3))).as("estimated slowdown: %s", control).isLessThan(20.0);
+        assertThat(vm.qmp().isRunning()).isTrue();
+    }
+
+    @Test
+    void aProbeWithoutABudget_isRefusedInOneLine() {
+        CliRun run = CliRun.of("monitor", "--vm", vm.name(), "--action", "procevents", "--probe-url", "http://127.0.0.1:1/");
+
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err().strip()).isEqualTo("vmiscope: --probe-url feeds the budget controller: give --budget too");
+    }
 }

@@ -11,21 +11,34 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The web workload's client and meter: {@code GET} requests from the host to the guest's httpd, one
- * at a time, each on a new connection (HTTP/1.0: the server closes it after the answer, as busybox
- * httpd does anyway), each timed on the host's clock from connecting to the answer's last byte.
+ * The web workload's client and meter, and the service probe's: {@code GET} requests from the host to a
+ * service in the guest, one at a time, each on a new connection (HTTP/1.0: the server closes it after the
+ * answer, as busybox httpd does anyway), each timed on the host's clock from connecting to the answer's
+ * last byte.
  */
 final class HttpGetLoop {
 
     /** The guest's index page: small and static. */
-    private static final String PATH = "/";
+    static final String INDEX = "/";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_ANSWER_BYTES = 1 << 20;
 
     private final InetSocketAddress httpd;
+    private final String path;
 
+    /** Requests the guest httpd's index page. */
     HttpGetLoop(InetSocketAddress httpd) {
+        this(httpd, INDEX);
+    }
+
+    /** @param path what to request, from {@code /} on */
+    HttpGetLoop(InetSocketAddress httpd, String path) {
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+            throw new IllegalArgumentException("a request path starts with / and has no spaces or control "
+                    + "characters, not '" + path + "'");
+        }
         this.httpd = httpd;
+        this.path = path;
     }
 
     /**
@@ -59,17 +72,16 @@ final class HttpGetLoop {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMillis);
             socket.connect(httpd, timeoutMillis);
-            socket.getOutputStream().write(("GET " + PATH + " HTTP/1.0\r\nHost: " + httpd.getHostString() + "\r\n\r\n")
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + httpd.getHostString() + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             statusLine = statusLine(socket.getInputStream());
         } catch (IOException e) {
-            throw new IllegalStateException("GET " + PATH + " from the guest's httpd at " + address() + " failed: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("GET " + path + " from " + address() + " failed: " + e.getMessage(), e);
         }
         long nanos = System.nanoTime() - start;
         if (!statusLine.matches("HTTP/1\\.[01] 200( .*)?")) {
-            throw new IllegalStateException("GET " + PATH + " from the guest's httpd at " + address() + " answered '"
-                    + statusLine + "', not 200");
+            throw new IllegalStateException("GET " + path + " from " + address() + " answered '" + statusLine
+                    + "', not 200");
         }
         return nanos;
     }

@@ -42,7 +42,7 @@ class HttpGetLoopTest {
 
         assertThatThrownBy(() -> new HttpGetLoop(address()).requestNanos())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("GET / from the guest's httpd at 127.0.0.1:" + server.getLocalPort()
+                .hasMessage("GET / from 127.0.0.1:" + server.getLocalPort()
                         + " answered 'HTTP/1.1 404 Not Found', not 200");
     }
 
@@ -54,7 +54,7 @@ class HttpGetLoopTest {
 
         assertThatThrownBy(() -> new HttpGetLoop(closed).requestNanos())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("GET / from the guest's httpd at 127.0.0.1:" + closed.getPort() + " failed: ");
+                .hasMessageStartingWith("GET / from 127.0.0.1:" + closed.getPort() + " failed: ");
     }
 
     private void serve(String answer) throws IOException {

@@ -1,0 +1,133 @@
+package io.vmiscope.overhead.workload;
+
+import io.vmiscope.overhead.Statistics;
+import io.vmiscope.overhead.budget.WorkloadProbe;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/**
+ * A budget controller's view of a service the VM runs: a {@code GET} of one URL every
+ * {@value #PERIOD_MILLIS} ms from the host, its latency against the latency measured before monitoring.
+ * What the service's users feel is the slowdown that matters, and it includes what no monitor counter
+ * sees (under TCG: re-translation and the cost of inserted breakpoints). A request every
+ * {@value #PERIOD_MILLIS} ms adds little load. A failed request reads as a slowdown of
+ * {@value #FAILED_SLOWDOWN}× (the service does not answer in time), never as none.
+ */
+public final class ServiceProbe implements WorkloadProbe, AutoCloseable {
+
+    static final long PERIOD_MILLIS = 100;
+    static final double FAILED_SLOWDOWN = 19;
+
+    private final HttpGetLoop client;
+    private final String url;
+    private final double baselineNanos;
+    private final List<Long> latencies = new ArrayList<>();
+    private final Thread loop;
+    private int failures;
+    private volatile boolean closed;
+
+    private ServiceProbe(HttpGetLoop client, String url, double baselineNanos) {
+        this.client = client;
+        this.url = url;
+        this.baselineNanos = baselineNanos;
+        this.loop = new Thread(this::requestEvery, "vmiscope-service-probe");
+        loop.setDaemon(true);
+    }
+
+    /**
+     * Measures the service's latency for {@code baselineWindow} (before monitoring starts), then keeps
+     * requesting in the background.
+     *
+     * @param url {@code http://HOST:PORT/PATH}
+     * @throws IllegalArgumentException when the URL is not such, or the service does not answer 200
+     */
+    public static ServiceProbe start(String url, Duration baselineWindow) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--probe-url needs http://HOST:PORT/PATH, not '" + url + "'");
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("--probe-url needs http://HOST:PORT/PATH, not '" + url + "'");
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            path += "?" + uri.getRawQuery();
+        }
+        HttpGetLoop client = new HttpGetLoop(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()), path);
+        Rate baseline;
+        try {
+            baseline = client.measure(baselineWindow);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("--probe-url: " + e.getMessage());
+        }
+        double median = baseline.latencies().orElseThrow().p50Millis() * 1e6;
+        ServiceProbe probe = new ServiceProbe(client, url, median);
+        probe.loop.start();
+        return probe;
+    }
+
+    /** One line for people: what is probed and its unmonitored latency. */
+    public String describe() {
+        return String.format(Locale.ROOT, "probing %s every %d ms: unmonitored median latency %.1f ms", url,
+                PERIOD_MILLIS, baselineNanos / 1e6);
+    }
+
+    @Override
+    public OptionalDouble slowdownSinceLastCall() {
+        long[] taken;
+        int failed;
+        synchronized (latencies) {
+            taken = latencies.stream().mapToLong(Long::longValue).toArray();
+            failed = failures;
+            latencies.clear();
+            failures = 0;
+        }
+        if (failed > 0 && failed >= taken.length) {
+            return OptionalDouble.of(FAILED_SLOWDOWN);
+        }
+        if (taken.length == 0) {
+            return OptionalDouble.empty();
+        }
+        double median = Statistics.median(Arrays.stream(taken).asDoubleStream().toArray());
+        return OptionalDouble.of(Math.max(0, median / baselineNanos - 1));
+    }
+
+    private void requestEvery() {
+        while (!closed) {
+            long start = System.nanoTime();
+            try {
+                long nanos = client.requestNanos();
+                synchronized (latencies) {
+                    latencies.add(nanos);
+                }
+            } catch (IllegalStateException e) {
+                synchronized (latencies) {
+                    failures++;
+                }
+            }
+            long rest = PERIOD_MILLIS - (System.nanoTime() - start) / 1_000_000;
+            if (rest > 0) {
+                try {
+                    Thread.sleep(rest);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        loop.interrupt();
+    }
+}
