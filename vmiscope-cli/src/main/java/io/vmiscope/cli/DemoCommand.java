@@ -5,6 +5,7 @@ import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.overhead.budget.Budget;
+import io.vmiscope.overhead.workload.ServiceProbe;
 import io.vmiscope.web.ServerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,19 +67,23 @@ final class DemoCommand implements Callable<Integer> {
                     booted.toMillis() / 1000.0, vm.state().accelerator(), vm.httpPort());
             TargetOptions.Resolved target = new TargetOptions.Resolved(name, "127.0.0.1", vm.gdbPort(), image.kernel(),
                     Optional.of(vm.state().guardQmpSocket()));
-            try (TargetOptions.Session session = TargetOptions.attach(target)) {
+            // the guest's web service, timed before attaching (an attached debugger holds the VM): the budget
+            // guard watches its latency beside the VM-stopped time
+            try (ServiceProbe service = ServiceProbe.start("http://127.0.0.1:" + vm.httpPort() + "/", Duration.ofSeconds(2));
+                 TargetOptions.Session session = TargetOptions.attach(target)) {
                 System.out.println("attached through the gdbstub at 127.0.0.1:" + vm.gdbPort() + ": "
-                        + session.linux().location() + "; storing what is seen in " + db);
-                watch(session, name, vmBudget, settings);
+                        + session.linux().location() + "; storing what is seen in " + db + "; " + service.describe());
+                watch(session, name, vmBudget, settings, service);
             }
         }
         return 0;
     }
 
-    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
+    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings,
+                       ServiceProbe service) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
-        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"));
+        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"), service);
         ui.run(session, db, event -> {
             if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot())) {
                 printTree(name, snapshot, uiUrl.get());

@@ -37,10 +37,12 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +78,10 @@ final class LiveSession implements LiveVm, AutoCloseable {
     private final String basis;
     private final int vcpus;
     private final Consumer<String> actionsChanged;
+    private final LiveBudgetGuard guard;
+    private final BiConsumer<String, String> stoppedForBudget;
+    /** The on-demand actions started from the UI, newest last: the guard stops the newest first. */
+    private final Deque<String> onDemand = new ConcurrentLinkedDeque<>();
     private final Map<String, Double> rates = new ConcurrentHashMap<>();
     private final Map<String, Long> started = new ConcurrentHashMap<>();
     private final Set<String> oneShots = ConcurrentHashMap.newKeySet();
@@ -96,7 +102,8 @@ final class LiveSession implements LiveVm, AutoCloseable {
      * @param actionsChanged told (with the VM's name) when actions start or stop on their own
      */
     LiveSession(String name, Monitor monitor, BuiltActions built, HookRateProbe.Result probe,
-                Optional<OverheadModel> model, int vcpus, Budget budget, Consumer<String> actionsChanged) {
+                Optional<OverheadModel> model, int vcpus, Budget budget, LiveBudgetGuard guard,
+                Consumer<String> actionsChanged, BiConsumer<String, String> stoppedForBudget) {
         this.name = name;
         this.monitor = monitor;
         this.built = built;
@@ -107,6 +114,8 @@ final class LiveSession implements LiveVm, AutoCloseable {
         this.vcpus = vcpus;
         this.budget = budget;
         this.actionsChanged = actionsChanged;
+        this.guard = guard;
+        this.stoppedForBudget = stoppedForBudget;
         probe.rates().stopsPerOp().forEach(rates::put);
         clock.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
     }
@@ -164,16 +173,10 @@ final class LiveSession implements LiveVm, AutoCloseable {
         return all;
     }
 
+    /** The VM-stopped share of the last seconds, or a probed service's slowdown when that is more. */
     @Override
     public OptionalDouble slowdown() {
-        synchronized (samples) {
-            if (samples.size() < 2) {
-                return OptionalDouble.empty();
-            }
-            long[] first = samples.peekFirst();
-            long[] last = samples.peekLast();
-            return OptionalDouble.of((last[1] - first[1]) / (double) Math.max(1, last[0] - first[0]));
-        }
+        return guard.estimate();
     }
 
     @Override
@@ -256,6 +259,8 @@ final class LiveSession implements LiveVm, AutoCloseable {
             oneShots.add(id);
         }
         started.putIfAbsent(id, System.nanoTime());
+        onDemand.remove(id);
+        onDemand.addLast(id);
         if (on == null) {
             monitor.start(action);
         } else {
@@ -275,6 +280,7 @@ final class LiveSession implements LiveVm, AutoCloseable {
             cycle.cancel(false);
         }
         oneShots.remove(actionId);
+        onDemand.remove(actionId);
         monitor.stop(actionId);
     }
 
@@ -321,7 +327,23 @@ final class LiveSession implements LiveVm, AutoCloseable {
                 }
             }
             lastStops = new HashMap<>(stops);
+            long[] first = samples.peekFirst();
+            double stoppedShare = first == null || now <= first[0] ? 0 : (stopped - first[1]) / (double) (now - first[0]);
+            guardBudget(stoppedShare);
         }
+    }
+
+    /** Stops the newest on-demand action when the VM has been over its budget for a few seconds. */
+    private void guardBudget(double stoppedShare) {
+        if (!guard.overBudgetAfter(stoppedShare, budget) || onDemand.isEmpty()) {
+            return;
+        }
+        String newest = onDemand.peekLast();
+        stop(newest);
+        stoppedForBudget.accept(newest, String.format(Locale.ROOT, "estimated slowdown %.1f%% over budget %s for %d s "
+                + "(%s): stopped the newest on-demand action", 100 * guard.estimate().orElse(0), budget,
+                LiveBudgetGuard.OVER_SECONDS, guard.probes() ? "VM-stopped time and the probed service"
+                        : "VM-stopped time; no service probed, so re-translation is not seen"));
     }
 
     private List<String> runningSpecs() {

@@ -6,6 +6,7 @@ import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BuiltActions;
+import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.model.ModelFile;
 import io.vmiscope.overhead.model.OverheadModel;
 import io.vmiscope.web.ServerSettings;
@@ -22,7 +23,8 @@ import java.util.function.Consumer;
 /**
  * A VM watched live with the browser UI on top, as {@code vmiscope demo} runs it: a counting pass for the
  * cost previews, then the monitor with the default actions, every event stored and streamed to the
- * browsers, and the UI served over the store until {@link #end()} (or Ctrl-C). The VM runs with no
+ * browsers, the UI served over the store, and on-demand actions stopped, newest first, when the VM stays
+ * over its budget ({@link LiveBudgetGuard}), until {@link #end()} (or Ctrl-C). The VM runs with no
  * breakpoint left when {@link #run} returns.
  */
 final class LiveUi {
@@ -31,14 +33,17 @@ final class LiveUi {
     private final Path modelFile;
     private final Budget budget;
     private final List<String> defaultActions;
+    private final WorkloadProbe service;
     private final AtomicReference<Monitor> monitor = new AtomicReference<>();
     private volatile boolean endRequested;
 
-    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<String> defaultActions) {
+    /** @param service a service of the VM the budget guard probes ({@link WorkloadProbe#NONE} for none) */
+    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<String> defaultActions, WorkloadProbe service) {
         this.settings = settings;
         this.modelFile = modelFile;
         this.budget = budget;
         this.defaultActions = List.copyOf(defaultActions);
+        this.service = service;
     }
 
     /**
@@ -69,7 +74,12 @@ final class LiveUi {
             monitor.set(m);
             Analysis analysis = Analysis.open(store.orElseThrow());
             LiveSession liveSession = new LiveSession(session.name(), m, built, probe, model,
-                    session.driver().vcpus().size(), budget, vm -> server.get().actionsChanged(vm));
+                    session.driver().vcpus().size(), budget, new LiveBudgetGuard(service),
+                    vm -> server.get().actionsChanged(vm), (action, reason) -> {
+                        System.err.println("vmiscope: " + action + " stopped: " + reason);
+                        server.get().control(session.name(), action, "stopped", reason);
+                        server.get().actionsChanged(session.name());
+                    });
             live.set(liveSession);
             server.set(WebServer.start(settings, store.get(), analysis, () -> List.of(liveSession), modelFile));
             for (String spec : defaultActions) {

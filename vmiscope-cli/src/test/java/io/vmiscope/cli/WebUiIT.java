@@ -1,7 +1,10 @@
 package io.vmiscope.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.overhead.budget.Budget;
+import io.vmiscope.overhead.workload.ServiceProbe;
 import io.vmiscope.testkit.Browser;
 import io.vmiscope.web.ServerSettings;
 import io.vmiscope.web.WebServer;
@@ -17,7 +20,11 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +47,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WebUiIT {
 
     private static final String HTML_NAME = "<img src=x onerror=alert(1)>";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private QemuVm vm;
+    private ServiceProbe service;
     private TargetOptions.Session session;
     private LiveUi ui;
     private Thread runner;
@@ -53,11 +62,12 @@ class WebUiIT {
     @BeforeAll
     void startTheUiOnTheDemoGuest() throws Exception {
         vm = TestGuests.boot("web-ui");
+        service = ServiceProbe.start("http://127.0.0.1:" + vm.httpPort() + "/", Duration.ofSeconds(2));
         session = TargetOptions.attach(new TargetOptions.Resolved(vm.name(), "127.0.0.1", vm.gdbPort(),
                 TestGuests.image().kernel(), Optional.of(vm.state().guardQmpSocket())));
         db = Files.createTempDirectory("web-ui").resolve("live.duckdb");
         ui = new LiveUi(ServerSettings.forHost("127.0.0.1", 0), db.resolveSibling("no-model.json"), new Budget(0.10),
-                List.of("pslist:2s", "procevents"));
+                List.of("pslist:2s", "procevents"), service);
         CompletableFuture<WebServer> listening = new CompletableFuture<>();
         runner = new Thread(() -> {
             try {
@@ -82,6 +92,9 @@ class WebUiIT {
         }
         if (session != null) {
             session.close();
+        }
+        if (service != null) {
+            service.close();
         }
         if (vm != null) {
             assertThat(vm.qmp().isRunning()).as("the VM runs when the UI has ended").isTrue();
@@ -191,6 +204,42 @@ class WebUiIT {
         browser.open(base + "/timeline");
         browser.await("#view-timeline[data-state=ready]");
         browser.screenshot(SCREENSHOTS.resolve("live-timeline.png"));
+    }
+
+    @Test
+    @Order(5)
+    void anOnDemandAction_thatKeepsTheVmOverItsBudget_isStopped_andTheBrowsersAreTold() throws Exception {
+        String loop = vm.console().run("sh -c 'while :; do cat /proc/version >/dev/null; done' >/dev/null 2>&1 </dev/null"
+                + " & echo $!", Duration.ofSeconds(10)).output().strip();
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + server.port();
+        String csrf = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/session")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).get("csrf").asText();
+        String vmPath = base + "/api/vms/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8);
+        try {
+            send(http, HttpRequest.newBuilder(URI.create(vmPath + "/budget")).header("X-Vmiscope-Csrf", csrf)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"maxSlowdown\": 0.02}")));
+            send(http, HttpRequest.newBuilder(URI.create(vmPath + "/actions")).header("X-Vmiscope-Csrf", csrf)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"spec\": \"syscalls:all\"}")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            boolean stopped = false;
+            while (!stopped && System.nanoTime() < deadline) {
+                sleep(1000);
+                JsonNode running = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath + "/actions")))).get("running");
+                stopped = running.findValuesAsText("id").stream().noneMatch(id -> id.equals("syscalls:all"));
+            }
+            assertThat(stopped).as("syscalls:all stopped by the budget guard").isTrue();
+        } finally {
+            vm.console().run("kill " + loop, Duration.ofSeconds(10));
+            send(http, HttpRequest.newBuilder(URI.create(vmPath + "/budget")).header("X-Vmiscope-Csrf", csrf)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"maxSlowdown\": 0.10}")));
+        }
+    }
+
+    private static String send(HttpClient http, HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return answer.body();
     }
 
     @Test
