@@ -5,7 +5,6 @@ import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.overhead.workload.ServiceProbe;
 import io.vmiscope.web.ServerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,23 +66,19 @@ final class DemoCommand implements Callable<Integer> {
                     booted.toMillis() / 1000.0, vm.state().accelerator(), vm.httpPort());
             TargetOptions.Resolved target = new TargetOptions.Resolved(name, "127.0.0.1", vm.gdbPort(), image.kernel(),
                     Optional.of(vm.state().guardQmpSocket()));
-            // the guest's web service, timed before attaching (an attached debugger holds the VM): the budget
-            // guard watches its latency beside the VM-stopped time
-            try (ServiceProbe service = ServiceProbe.start("http://127.0.0.1:" + vm.httpPort() + "/", Duration.ofSeconds(2));
-                 TargetOptions.Session session = TargetOptions.attach(target)) {
+            try (TargetOptions.Session session = TargetOptions.attach(target)) {
                 System.out.println("attached through the gdbstub at 127.0.0.1:" + vm.gdbPort() + ": "
-                        + session.linux().location() + "; storing what is seen in " + db + "; " + service.describe());
-                watch(session, name, vmBudget, settings, service);
+                        + session.linux().location() + "; storing what is seen in " + db);
+                watch(session, name, vmBudget, settings);
             }
         }
         return 0;
     }
 
-    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings,
-                       ServiceProbe service) {
+    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
-        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"), service);
+        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"));
         ui.run(session, db, event -> {
             if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot())) {
                 printTree(name, snapshot, uiUrl.get());

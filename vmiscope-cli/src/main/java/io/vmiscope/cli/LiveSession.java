@@ -173,7 +173,7 @@ final class LiveSession implements LiveVm, AutoCloseable {
         return all;
     }
 
-    /** The VM-stopped share of the last seconds, or a probed service's slowdown when that is more. */
+    /** The slowdown the VM-stopped share of the last seconds means (a lower bound under TCG). */
     @Override
     public OptionalDouble slowdown() {
         return guard.estimate();
@@ -340,10 +340,8 @@ final class LiveSession implements LiveVm, AutoCloseable {
         }
         String newest = onDemand.peekLast();
         stop(newest);
-        stoppedForBudget.accept(newest, String.format(Locale.ROOT, "estimated slowdown %.1f%% over budget %s for %d s "
-                + "(%s): stopped the newest on-demand action", 100 * guard.estimate().orElse(0), budget,
-                LiveBudgetGuard.OVER_SECONDS, guard.probes() ? "VM-stopped time and the probed service"
-                        : "VM-stopped time; no service probed, so re-translation is not seen"));
+        stoppedForBudget.accept(newest, String.format(Locale.ROOT, "VM stopped %.1f%% of the time, over budget %s for "
+                + "%d s: stopped the newest on-demand action", 100 * stoppedShare, budget, LiveBudgetGuard.OVER_SECONDS));
     }
 
     private List<String> runningSpecs() {

@@ -6,7 +6,6 @@ import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BuiltActions;
-import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.model.ModelFile;
 import io.vmiscope.overhead.model.OverheadModel;
 import io.vmiscope.web.ServerSettings;
@@ -33,17 +32,14 @@ final class LiveUi {
     private final Path modelFile;
     private final Budget budget;
     private final List<String> defaultActions;
-    private final WorkloadProbe service;
     private final AtomicReference<Monitor> monitor = new AtomicReference<>();
     private volatile boolean endRequested;
 
-    /** @param service a service of the VM the budget guard probes ({@link WorkloadProbe#NONE} for none) */
-    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<String> defaultActions, WorkloadProbe service) {
+    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<String> defaultActions) {
         this.settings = settings;
         this.modelFile = modelFile;
         this.budget = budget;
         this.defaultActions = List.copyOf(defaultActions);
-        this.service = service;
     }
 
     /**
@@ -74,7 +70,7 @@ final class LiveUi {
             monitor.set(m);
             Analysis analysis = Analysis.open(store.orElseThrow());
             LiveSession liveSession = new LiveSession(session.name(), m, built, probe, model,
-                    session.driver().vcpus().size(), budget, new LiveBudgetGuard(service),
+                    session.driver().vcpus().size(), budget, new LiveBudgetGuard(),
                     vm -> server.get().actionsChanged(vm), (action, reason) -> {
                         System.err.println("vmiscope: " + action + " stopped: " + reason);
                         server.get().control(session.name(), action, "stopped", reason);
