@@ -72,7 +72,7 @@ public final class EventJson {
         try {
             n = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not JSON: " + oneLine(e.getOriginalMessage()), e);
+            throw new IllegalArgumentException("not JSON: " + OneLine.of(e.getOriginalMessage(), MAX_REASON_CHARS), e);
         }
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
@@ -108,7 +108,7 @@ public final class EventJson {
             case "control" -> new ControlEvent(time, vm, action, p, str(n, "change"), str(n, "reason"));
             case "imported" -> new ImportedEvent(time, vm, action, p, str(n, "tool"), str(n, "source"),
                     str(n, "method"), attributes(n));
-            default -> throw new IllegalArgumentException("unknown kind '" + oneLine(kind) + "'");
+            default -> throw new IllegalArgumentException("unknown kind '" + OneLine.of(kind, MAX_REASON_CHARS) + "'");
         };
     }
 
@@ -213,11 +213,6 @@ public final class EventJson {
             out.add(element.apply(e));
         }
         return out;
-    }
-
-    private static String oneLine(String s) {
-        String flat = String.valueOf(s).replaceAll("\\s+", " ");
-        return flat.length() <= MAX_REASON_CHARS ? flat : flat.substring(0, MAX_REASON_CHARS) + "…";
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.vmiscope.store.imports;
 
+import io.vmiscope.events.OneLine;
+
 /** One record is unusable; its message becomes the {@link ImportItem.Rejected} reason. Never leaves the package. */
 final class RecordException extends RuntimeException {
 
@@ -9,9 +11,8 @@ final class RecordException extends RuntimeException {
         super(oneLine(reason), null, false, false);
     }
 
-    /** {@code text} on one line, whitespace runs folded, capped so that hostile text cannot bloat a reason. */
+    /** {@code text} on one line, capped so that hostile text cannot bloat a reason. */
     static String oneLine(String text) {
-        String flat = String.valueOf(text).replaceAll("\\s+", " ").strip();
-        return flat.length() <= MAX_REASON_CHARS ? flat : flat.substring(0, MAX_REASON_CHARS) + "…";
+        return OneLine.of(text, MAX_REASON_CHARS);
     }
 }
