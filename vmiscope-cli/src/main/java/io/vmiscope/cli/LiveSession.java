@@ -160,8 +160,7 @@ final class LiveSession implements LiveVm, AutoCloseable {
 
     @Override
     public List<ActionStatus> actions() {
-        Set<String> running = new LinkedHashSet<>(monitor.running());
-        running.addAll(dutyCycles.keySet());
+        Set<String> running = running();
         long now = System.nanoTime();
         List<ActionStatus> all = new ArrayList<>();
         for (CostSummary c : monitor.costs()) {
@@ -207,7 +206,7 @@ final class LiveSession implements LiveVm, AutoCloseable {
             case "modules-now" -> "modules:" + ONCE_PERIOD;
             default -> "network";
         };
-        List<String> running = runningSpecs();
+        List<String> running = List.copyOf(running());
         LivePrediction together = predict(concat(running, spec));
         double used = running.isEmpty() ? 0 : predict(running).prediction().slowdown();
         Budget current = budget;
@@ -344,10 +343,11 @@ final class LiveSession implements LiveVm, AutoCloseable {
                 + "%d s: stopped the newest on-demand action", 100 * stoppedShare, budget, LiveBudgetGuard.OVER_SECONDS));
     }
 
-    private List<String> runningSpecs() {
-        List<String> specs = new ArrayList<>(monitor.running());
-        specs.addAll(dutyCycles.keySet());
-        return specs.stream().distinct().toList();
+    /** Ids of the actions running: the monitor's, and the duty-cycled ones also while they pause. */
+    private Set<String> running() {
+        Set<String> running = new LinkedHashSet<>(monitor.running());
+        running.addAll(dutyCycles.keySet());
+        return running;
     }
 
     private HookRates hookRates() {

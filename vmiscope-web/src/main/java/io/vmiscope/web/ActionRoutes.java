@@ -53,18 +53,18 @@ final class ActionRoutes {
         LiveVm vm = liveVm(ctx);
         JsonNode body = Bodies.json(ctx);
         ActionPreview preview = guarded(() -> vm.preview(Bodies.string(body, "template"), Bodies.optionalInt(body, "pid")));
-        ctx.json(new PreviewView(preview));
+        ctx.json(PreviewView.of(preview));
     }
 
     /** The preview with its predictions in the API's shape. */
     record PreviewView(String template, String spec, String label, PredictionView requested, double budget, boolean fits,
                        List<String> notes, List<VariantView> variants) {
 
-        PreviewView(ActionPreview p) {
-            this(p.template(), p.spec(), p.label(), PredictionView.of(p.requested(), new Budget(p.budget())),
-                    p.budget(), p.fits(), p.notes(), p.variants().stream().map(v -> new VariantView(v.spec(), v.label(),
-                            v.coverage(), PredictionView.of(v.prediction(), new Budget(p.budget())),
-                            v.onMillis(), v.offMillis())).toList());
+        static PreviewView of(ActionPreview p) {
+            Budget budget = new Budget(p.budget());
+            return new PreviewView(p.template(), p.spec(), p.label(), PredictionView.of(p.requested(), budget), p.budget(),
+                    p.fits(), p.notes(), p.variants().stream().map(v -> new VariantView(v.spec(), v.label(), v.coverage(),
+                            PredictionView.of(v.prediction(), budget), v.onMillis(), v.offMillis())).toList());
         }
     }
 

@@ -43,7 +43,6 @@ final class LiveStream implements AutoCloseable {
     private final CopyOnWriteArrayList<Follower> followers = new CopyOnWriteArrayList<>();
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
     private final EventRows rows = new EventRows();
-    private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread sender = new Thread(this::sendQueued, "vmiscope-web-stream");
@@ -93,16 +92,6 @@ final class LiveStream implements AutoCloseable {
         broadcast(vm, "control", Map.of("vm", vm, "action", action, "state", state, "reason", reason));
     }
 
-    /** Live events sent to the browsers so far. */
-    long published() {
-        return published.get();
-    }
-
-    /** Live events dropped because the queue was full. */
-    long dropped() {
-        return dropped.get();
-    }
-
     private void publish(Event event) {
         changed.add(event.vm());
         if (!queue.offer(event)) {
@@ -115,7 +104,6 @@ final class LiveStream implements AutoCloseable {
             while (!Thread.currentThread().isInterrupted()) {
                 Event event = queue.take();
                 broadcast(event.vm(), "event", EventView.of(rows.live(event)));
-                published.incrementAndGet();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -148,11 +136,6 @@ final class LiveStream implements AutoCloseable {
         }
     }
 
-    /** Browsers following now. */
-    int followers() {
-        return followers.size();
-    }
-
     private void broadcast(String vm, String name, Object payload) {
         for (Follower f : followers) {
             if (f.follows(vm)) {
@@ -174,6 +157,10 @@ final class LiveStream implements AutoCloseable {
     public void close() {
         refresher.shutdownNow();
         sender.interrupt();
+        if (dropped.get() > 0) {
+            System.err.println("vmiscope: the live stream dropped " + dropped.get() + " events the browsers could not "
+                    + "take in time (all are stored)");
+        }
         followers.forEach(f -> f.client().close());
         followers.clear();
     }

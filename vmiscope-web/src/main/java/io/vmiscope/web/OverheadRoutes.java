@@ -9,7 +9,6 @@ import io.vmiscope.web.live.ActionStatus;
 import io.vmiscope.web.live.LiveVm;
 import io.vmiscope.web.live.LiveVms;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Measured cost per action, the budget of a live VM and what-if predictions. */
@@ -81,7 +80,7 @@ final class OverheadRoutes {
             ctx.json(PredictionView.of(v.predict(specs), v.budget().orElse(null)));
         } else if (workload != null) {
             Budget budget = vm == null ? null : live.find(vm).flatMap(LiveVm::budget).orElse(null);
-            ctx.json(PredictionView.of(whatIf.predict(new ArrayList<>(specs), workload), budget));
+            ctx.json(PredictionView.of(whatIf.predict(specs, workload), budget));
         } else {
             throw ApiException.badRequest("name a live 'vm' or a measured 'workload'");
         }

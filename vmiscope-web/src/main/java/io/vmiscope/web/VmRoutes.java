@@ -61,15 +61,26 @@ final class VmRoutes {
 
     /** The VM named in the path; 404 when neither stored nor live. */
     String vm(Context ctx) {
+        return known(ctx).name();
+    }
+
+    /** A VM named in the path that the store or a live monitor knows, with its stored events' span. */
+    private record KnownVm(String name, Optional<TimeSpan> span) {
+    }
+
+    /** The VM named in the path, and its span from the same query; 404 when neither stored nor live. */
+    private KnownVm known(Context ctx) {
         String vm = ctx.pathParam("vm");
-        if (analysis.span(vm).isEmpty() && live.find(vm).isEmpty()) {
+        Optional<TimeSpan> span = analysis.span(vm);
+        if (span.isEmpty() && live.find(vm).isEmpty()) {
             throw ApiException.notFound("no VM '" + Params.cap(vm) + "' in this store");
         }
-        return vm;
+        return new KnownVm(vm, span);
     }
 
     private void tree(Context ctx) {
-        String vm = vm(ctx);
+        KnownVm known = known(ctx);
+        String vm = known.name();
         Long at = Params.optionalLong(ctx, "at");
         Long from = Params.optionalLong(ctx, "from");
         Long to = Params.optionalLong(ctx, "to");
@@ -81,7 +92,7 @@ final class VmRoutes {
         } else {
             tree = analysis.processTree(vm);
         }
-        Optional<TimeSpan> span = analysis.span(vm);
+        Optional<TimeSpan> span = known.span();
         ctx.json(new TreeView(vm, span.map(TimeSpan::fromNanos).orElse(null), span.map(TimeSpan::toNanos).orElse(null),
                 tree.roots().stream().map(ProcessKeys::format).toList(),
                 tree.nodes().stream().map(ProcessView::of).toList()));
@@ -109,8 +120,9 @@ final class VmRoutes {
     }
 
     private void timeline(Context ctx) {
-        String vm = vm(ctx);
-        Optional<TimeSpan> span = analysis.span(vm);
+        KnownVm known = known(ctx);
+        String vm = known.name();
+        Optional<TimeSpan> span = known.span();
         if (span.isEmpty()) {
             ctx.json(new TimelineView(vm, 0, 1, 0, 0, TimelineView.CATEGORIES, List.of()));
             return;

@@ -264,7 +264,7 @@ public final class BudgetController implements AutoCloseable {
         if (n < LEAST_PROBE_READINGS) {
             return 0;
         }
-        double probedLoss = probeReadings.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double probedLoss = probedLoss();
         double wall = 0;
         double visible = 0;
         double hookedOn = 0;
@@ -284,9 +284,14 @@ public final class BudgetController implements AutoCloseable {
     private double estimate() {
         double estimate = slowdown(actions.stream().mapToDouble(ControlledAction::expectedLoss).sum());
         if (probeReadings.size() >= LEAST_PROBE_READINGS) {
-            estimate = Math.max(estimate, slowdown(probeReadings.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+            estimate = Math.max(estimate, slowdown(probedLoss()));
         }
         return estimate;
+    }
+
+    /** The probe's mean loss since the last move. */
+    private double probedLoss() {
+        return probeReadings.stream().mapToDouble(Double::doubleValue).average().orElse(0);
     }
 
     private void decide(long now, double estimate) {
