@@ -2,7 +2,6 @@ package io.vmiscope.overhead.model;
 
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
-import io.vmiscope.overhead.Statistics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +21,16 @@ import java.util.TreeSet;
  *       + Σ_a extra_a · hits_a + Σ_a extraRun_a · (1 + S) · runs_a
  * </pre>
  *
- * The re-translation is one column for all workloads, or one per workload ({@code perWorkload}: working
- * sets differ). Each row is weighted by 1 / max(S, floor), so residuals count relative to the
- * slowdown. A column that is zero in every row (nothing in the training set shows that cost) keeps
- * its cost at 0.
+ * The re-translation and the armed-breakpoint slowdowns are workload-specific (working sets and the
+ * code on hooked pages differ). With a finite {@code shrinkage} λ each workload gets columns of its own,
+ * pulled toward one common value per cost by penalty rows {@code √λ · n_j · (own − common) = 0}, where
+ * {@code n_j} is the own column's root-mean-square weighted entry: a deviation costs as much as it
+ * would change a typical row of that workload. What the data cannot tell apart — a new workload's
+ * single actions alone do not say how much of their slowdown is stops and how much armed breakpoints —
+ * falls back on what the other workloads show. The common values are what a workload the fit has not
+ * seen gets. An infinite λ fits the common values only. Each row is weighted by 1 / max(S, floor), so
+ * residuals count relative to the slowdown. A column that is zero in every row (nothing in the training
+ * set shows that cost) keeps its cost at 0.
  */
 final class FitDesign {
 
@@ -34,17 +39,25 @@ final class FitDesign {
     private final Calibration calibration;
     private final List<String> hookActions;
     private final List<String> periodicActions;
-    /** The workloads with a re-translation column of their own; empty for one column for all. */
+    /** The workloads with a re-translation column of their own; empty when λ is infinite. */
     private final List<String> ownRetranslation;
     private final boolean vcpusVary;
-    /** The armed-breakpoint columns: {@code action@workload} (per workload) or {@code action}. */
+    /** The armed-breakpoint columns: every {@code action}, then {@code action@workload} when λ is finite. */
     private final List<String> armedKeys;
-    private final boolean perWorkload;
+    private final double shrinkage;
     private final double[] targets;
     private final double[] weights;
 
+    /**
+     * @param shrinkage λ ≥ 0: how strongly each workload's own costs are pulled toward the common ones;
+     *                  infinite for common costs only
+     */
     FitDesign(List<MeasuredCombination> combinations, Map<String, HookRates> rates, Calibration calibration,
-              double slowdownFloor, boolean perWorkload) {
+              double slowdownFloor, double shrinkage) {
+        if (!(shrinkage >= 0)) {
+            throw new IllegalArgumentException("shrinkage must be ≥ 0, was " + shrinkage);
+        }
+        boolean perWorkload = shrinkage != Double.POSITIVE_INFINITY;
         this.combinations = List.copyOf(combinations);
         this.calibration = calibration;
         Set<String> hooks = new TreeSet<>();
@@ -75,30 +88,37 @@ final class FitDesign {
         vcpusVary = vcpuCounts.size() > 1;
         ownRetranslation = perWorkload
                 ? combinations.stream().map(MeasuredCombination::workload).distinct().sorted().toList() : List.of();
-        Set<String> armed = new TreeSet<>();
+        Set<String> own = new TreeSet<>();
         for (MeasuredCombination combination : combinations) {
             for (ActionProfile action : combination.actions()) {
-                if (!action.sites().isEmpty()) {
-                    armed.add(armedKey(action.id(), combination.workload(), perWorkload));
+                if (!action.sites().isEmpty() && perWorkload) {
+                    own.add(action.id() + "@" + combination.workload());
                 }
             }
         }
+        List<String> armed = new ArrayList<>(hookActions);
+        armed.addAll(own);
         armedKeys = List.copyOf(armed);
-        this.perWorkload = perWorkload;
+        this.shrinkage = shrinkage;
     }
 
     /** The fitted costs that best explain {@code rows} with this curve, and their weighted squared error. */
     Solution solve(RetranslationCurve curve, List<Integer> rows) {
         int columns = columns();
-        double[][] a = new double[rows.size()][columns];
-        double[] b = new double[rows.size()];
+        List<double[]> penalties = penaltyRows(curve, rows);
+        double[][] a = new double[rows.size() + penalties.size()][];
+        double[] b = new double[a.length];
         for (int k = 0; k < rows.size(); k++) {
             int i = rows.get(k);
             double[] row = row(i, curve);
+            a[k] = new double[columns];
             for (int j = 0; j < columns; j++) {
                 a[k][j] = row[j] * weights[i];
             }
             b[k] = targets[i] * weights[i];
+        }
+        for (int k = 0; k < penalties.size(); k++) {
+            a[rows.size() + k] = penalties.get(k);
         }
         double[] norms = new double[columns];
         for (int j = 0; j < columns; j++) {
@@ -116,7 +136,7 @@ final class FitDesign {
             x[j] = norms[j] > 0 ? scaled[j] / norms[j] : 0;
         }
         double squaredError = 0;
-        for (int k = 0; k < rows.size(); k++) {
+        for (int k = 0; k < a.length; k++) {
             double residual = b[k];
             for (int j = 0; j < columns; j++) {
                 residual -= a[k][j] * scaled[j];
@@ -155,19 +175,67 @@ final class FitDesign {
 
 
     /**
-     * Columns: re-translation (one, or one per workload), vCPU, queueing, per hook action, per periodic
-     * action, armed breakpoints per hook action (and workload).
+     * Columns: re-translation (the common one, then one per workload), vCPU, queueing, per hook action,
+     * per periodic action, armed breakpoints per hook action (the common ones, then per workload).
      */
     private int columns() {
         return retranslationColumns() + 2 + hookActions.size() + periodicActions.size() + armedKeys.size();
     }
 
-    private static String armedKey(String action, String workload, boolean perWorkload) {
-        return perWorkload ? action + "@" + workload : action;
+    private int retranslationColumns() {
+        return 1 + ownRetranslation.size();
     }
 
-    private int retranslationColumns() {
-        return Math.max(1, ownRetranslation.size());
+    private int armedColumn(String key) {
+        return retranslationColumns() + 2 + hookActions.size() + periodicActions.size() + armedKeys.indexOf(key);
+    }
+
+    /** The re-translation column of a workload's rows: its own when λ is finite, else the common one. */
+    private int retranslationColumn(String workload) {
+        return ownRetranslation.isEmpty() ? 0 : 1 + ownRetranslation.indexOf(workload);
+    }
+
+    /** The armed column of an action's rows on a workload: its own when λ is finite, else the common one. */
+    private int armedColumn(String action, String workload) {
+        return ownRetranslation.isEmpty() ? armedColumn(action) : armedColumn(action + "@" + workload);
+    }
+
+    /**
+     * {@code √λ · n_j · (own_j − common_j) = 0} for every own column j, with n_j the root mean square
+     * of its weighted entries over {@code rows}; none when λ is infinite.
+     */
+    private List<double[]> penaltyRows(RetranslationCurve curve, List<Integer> rows) {
+        if (ownRetranslation.isEmpty()) {
+            return List.of();
+        }
+        double[] squares = new double[columns()];
+        for (int i : rows) {
+            double[] row = row(i, curve);
+            for (int j = 0; j < row.length; j++) {
+                squares[j] += row[j] * weights[i] * row[j] * weights[i];
+            }
+        }
+        Map<Integer, Integer> ownToCommon = new TreeMap<>();
+        for (String workload : ownRetranslation) {
+            ownToCommon.put(retranslationColumn(workload), 0);
+        }
+        for (String key : armedKeys) {
+            int at = key.indexOf('@');
+            if (at > 0) {
+                ownToCommon.put(armedColumn(key), armedColumn(key.substring(0, at)));
+            }
+        }
+        List<double[]> penalties = new ArrayList<>();
+        ownToCommon.forEach((own, common) -> {
+            double norm = Math.sqrt(shrinkage * squares[own] / rows.size());
+            if (norm > 0) {
+                double[] penalty = new double[squares.length];
+                penalty[own] = norm;
+                penalty[common] = -norm;
+                penalties.add(penalty);
+            }
+        });
+        return penalties;
     }
 
     private double[] row(int i, RetranslationCurve curve) {
@@ -176,7 +244,7 @@ final class FitDesign {
         double stops = load.stopsPerSecond();
         double progress = 1 + combination.measuredSlowdown();
         double[] row = new double[columns()];
-        row[Math.max(0, ownRetranslation.indexOf(combination.workload()))] = stops * curve.share(load.secondsBetweenStops());
+        row[retranslationColumn(combination.workload())] = stops * curve.share(load.secondsBetweenStops());
         int next = retranslationColumns();
         row[next++] = vcpusVary ? stops * (combination.vcpus() - 1) : 0;
         row[next++] = queueRate(load);
@@ -188,7 +256,7 @@ final class FitDesign {
         }
         for (ActionProfile action : combination.actions()) {
             if (!action.sites().isEmpty()) {
-                row[next + armedKeys.indexOf(armedKey(action.id(), combination.workload(), perWorkload))] = 1;
+                row[armedColumn(action.id(), combination.workload())] = 1;
             }
         }
         return row;
@@ -219,12 +287,13 @@ final class FitDesign {
     /** The costs of solution {@code x}; a workload whose rows never stop (zero column) gets no value of its own. */
     private FittedCosts costs(RetranslationCurve curve, double[] x, double[] norms) {
         Map<String, Double> byWorkload = new TreeMap<>();
-        for (int k = 0; k < ownRetranslation.size(); k++) {
-            if (norms[k] > 0) {
-                byWorkload.put(ownRetranslation.get(k), x[k]);
+        for (String workload : ownRetranslation) {
+            int column = retranslationColumn(workload);
+            if (norms[column] > 0) {
+                byWorkload.put(workload, x[column]);
             }
         }
-        double common = byWorkload.isEmpty() ? x[0] : Statistics.median(List.copyOf(byWorkload.values()));
+        double common = x[0];
         int next = retranslationColumns();
         double perVcpu = x[next++];
         double queueFactor = x[next++];
@@ -238,7 +307,10 @@ final class FitDesign {
         }
         Map<String, Double> armed = new TreeMap<>();
         for (String key : armedKeys) {
-            armed.put(key, x[next++]);
+            int column = next++;
+            if (norms[column] > 0 || key.indexOf('@') < 0) {
+                armed.put(key, x[column]);
+            }
         }
         return new FittedCosts(common, byWorkload, curve, perVcpu, perHit, perRun, queueFactor, armed);
     }

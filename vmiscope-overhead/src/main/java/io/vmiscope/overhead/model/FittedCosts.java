@@ -1,9 +1,7 @@
 package io.vmiscope.overhead.model;
 
-import io.vmiscope.overhead.Statistics;
 
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,10 +11,10 @@ import java.util.TreeMap;
  *
  * @param retranslationSeconds        re-translating the guest's whole working set after a stop flushed
  *                                    QEMU's translated code (TCG); a stop pays {@code curve.share(…)} of it.
- *                                    When fitted per workload, the median of the workloads' values: what a
+ *                                    The common value, toward which the workloads' own are pulled: what a
  *                                    workload the fit has not seen gets
  * @param retranslationByWorkload     workload → its own working-set re-translation, when the fit found that
- *                                    working sets differ between workloads; empty when one value fits all
+ *                                    predicting with costs per workload works better; empty when one value fits all
  * @param curve                       how much of the working set a stop costs, by time between stops
  * @param extraSecondsPerStopPerVcpu  further cost of one stop for each vCPU beyond the first (all-stop:
  *                                    every vCPU is halted and restarted); 0 when the training runs had
@@ -31,8 +29,8 @@ import java.util.TreeMap;
  * @param armedSlowdown               hook action → the slowdown its breakpoints cost while merely inserted,
  *                                    hit or not (QEMU TCG checks every translated block against the
  *                                    breakpoint list, and code on a breakpoint's page runs as one-instruction
- *                                    blocks), keyed {@code action@workload} when fitted per workload, else
- *                                    {@code action}
+ *                                    blocks): {@code action} for the common value, and
+ *                                    {@code action@workload} for each workload's own when fitted per workload
  */
 public record FittedCosts(double retranslationSeconds, Map<String, Double> retranslationByWorkload,
                           RetranslationCurve curve, double extraSecondsPerStopPerVcpu,
@@ -57,22 +55,13 @@ public record FittedCosts(double retranslationSeconds, Map<String, Double> retra
     }
 
     /**
-     * The slowdown the action's inserted breakpoints cost {@code workload} without any stop: its own value
-     * when fitted per workload, else the action's; for a workload the fit has not seen, the median over
-     * the workloads it has.
+     * The slowdown the action's inserted breakpoints cost {@code workload} without any stop: the
+     * workload's own value when fitted per workload, else the common one (also for a workload the fit
+     * has not seen).
      */
     public double armedSlowdown(String action, String workload) {
         Double own = armedSlowdown.get(action + "@" + workload);
-        if (own != null) {
-            return own;
-        }
-        Double common = armedSlowdown.get(action);
-        if (common != null) {
-            return common;
-        }
-        List<Double> seen = armedSlowdown.entrySet().stream().filter(e -> e.getKey().startsWith(action + "@"))
-                .map(Map.Entry::getValue).toList();
-        return seen.isEmpty() ? 0 : Statistics.median(seen);
+        return own != null ? own : armedSlowdown.getOrDefault(action, 0.0);
     }
 
     /** The action's fitted cost per periodic run beyond what the monitor measures. */

@@ -42,7 +42,7 @@ public record OverheadModel(int formatVersion, Calibration calibration, FittedCo
                             TrainingSummary training, ValidationSummary validation) implements SlowdownPredictor {
 
     /** The version {@link ModelFile} writes and accepts. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     /** The same model with validation figures attached. */
     public OverheadModel withValidation(ValidationSummary summary) {

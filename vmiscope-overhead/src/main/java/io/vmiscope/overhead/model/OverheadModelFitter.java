@@ -32,10 +32,13 @@ import java.util.stream.IntStream;
  * well — but only the early saturation predicts sensibly for VMs that stop rarely, which is what the
  * planner asks about.
  *
- * <p>Every training combination is also predicted by a model fitted without it (leave-one-out). Those
- * errors choose between one re-translation cost for all workloads and one per workload (working sets
- * differ), so the extra parameters are kept only when they predict unseen combinations better, and
- * they give the prediction interval.
+ * <p>Re-translation and armed-breakpoint costs differ between workloads. They are fitted per workload,
+ * pulled toward common values by a strength λ ({@link FitDesign}), when that predicts better what the
+ * model is asked for — combinations on a workload known only from its single actions — on the training
+ * workloads themselves; else as common values alone.
+ *
+ * <p>Every training combination is also predicted by a model fitted without it (leave-one-out); those
+ * errors give the prediction interval.
  */
 public final class OverheadModelFitter {
 
@@ -50,6 +53,9 @@ public final class OverheadModelFitter {
      * slowdown itself, and a ratio of two near-zero numbers says nothing about the model.
      */
     static final double INTERVAL_FLOOR = 0.05;
+
+    /** The finite λ tried for pulling each workload's costs toward the common ones. */
+    private static final double[] SHRINKAGES = {0.001, 0.01, 0.1, 1, 10};
 
     private final FitOptions options;
 
@@ -70,22 +76,11 @@ public final class OverheadModelFitter {
         if (combinations.size() < 2) {
             throw new IllegalArgumentException("the fit needs at least 2 measured combinations, got " + combinations.size());
         }
-        Candidate chosen = candidate(new FitDesign(combinations, rates, calibration, options.slowdownFloor(), false),
-                combinations, rates, calibration);
+        Candidate chosen = candidate(design(combinations, rates, calibration, Double.POSITIVE_INFINITY), combinations, rates,
+                calibration);
         List<String> notes = new ArrayList<>(chosen.design().notes());
         if (rates.size() > 1) {
-            Candidate perWorkload = candidate(new FitDesign(combinations, rates, calibration, options.slowdownFloor(), true),
-                    combinations, rates, calibration);
-            double common = chosen.leaveOneOut().mapePercent();
-            double own = perWorkload.leaveOneOut().mapePercent();
-            if (own < common) {
-                chosen = perWorkload;
-                notes.add(String.format(Locale.ROOT, "re-translation fitted per workload: leave-one-out MAPE %.1f%%"
-                        + " against %.1f%% with one value for all", own, common));
-            } else {
-                notes.add(String.format(Locale.ROOT, "re-translation fitted as one value for all workloads:"
-                        + " leave-one-out MAPE %.1f%% against %.1f%% per workload", common, own));
-            }
+            chosen = shrunk(chosen, combinations, rates, calibration, notes);
         }
         TrainingSummary summary = new TrainingSummary(
                 training.stream().map(Observation::experiment).distinct().sorted().toList(),
@@ -94,14 +89,82 @@ public final class OverheadModelFitter {
         return model(calibration, chosen.fitted(), PredictionInterval.of(chosen.ratios(), options.intervalCoverage()), summary);
     }
 
+    private FitDesign design(List<MeasuredCombination> combinations, Map<String, HookRates> rates, Calibration calibration,
+                             double shrinkage) {
+        return new FitDesign(combinations, rates, calibration, options.slowdownFloor(), shrinkage);
+    }
+
+    /**
+     * Chooses how strongly each workload's own costs are pulled toward the common ones (λ, {@link FitDesign})
+     * by what the model is for: predicting combinations on a workload known only from its single actions.
+     * For every training workload with combinations of several actions, the model is fitted without
+     * those (its single actions stay) and predicts them; the λ with the smallest mean error over all
+     * those predictions wins, common costs alone ({@code common}) when none does better.
+     */
+    private Candidate shrunk(Candidate common, List<MeasuredCombination> combinations, Map<String, HookRates> rates,
+                             Calibration calibration, List<String> notes) {
+        Candidate chosen = common;
+        double best = workloadError(common.design(), combinations, rates, calibration);
+        double commonError = best;
+        double bestShrinkage = Double.POSITIVE_INFINITY;
+        for (double shrinkage : SHRINKAGES) {
+            FitDesign design = design(combinations, rates, calibration, shrinkage);
+            double error = workloadError(design, combinations, rates, calibration);
+            if (error < best) {
+                best = error;
+                bestShrinkage = shrinkage;
+                chosen = null;
+            }
+        }
+        if (chosen == null) {
+            chosen = candidate(design(combinations, rates, calibration, bestShrinkage), combinations, rates, calibration);
+            notes.add(String.format(Locale.ROOT, "costs fitted per workload, pulled toward common ones with λ = %s:"
+                    + " its workloads' pairs predicted from their single actions with MAPE %.1f%% against %.1f%%"
+                    + " with common costs", bestShrinkage, best, commonError));
+        } else if (!Double.isNaN(best)) {
+            notes.add(String.format(Locale.ROOT, "costs fitted as common to all workloads: its workloads' pairs"
+                    + " predicted from their single actions with MAPE %.1f%%, better than with costs per workload", best));
+        }
+        return chosen;
+    }
+
+    /**
+     * Mean absolute percentage error of predicting each workload's combinations of several actions by
+     * a model fitted without them; NaN when no workload has any.
+     */
+    private static double workloadError(FitDesign design, List<MeasuredCombination> combinations, Map<String, HookRates> rates,
+                                        Calibration calibration) {
+        List<Integer> all = IntStream.range(0, design.size()).boxed().toList();
+        double sum = 0;
+        int count = 0;
+        for (String workload : rates.keySet()) {
+            List<Integer> kept = all.stream().filter(i -> !onSeveralActions(combinations.get(i), workload)).toList();
+            if (kept.size() == all.size()) {
+                continue;
+            }
+            OverheadModel model = pointModel(calibration, design.solve(bestCurve(design, kept), kept).costs());
+            for (int i : all) {
+                if (onSeveralActions(combinations.get(i), workload)) {
+                    MeasuredCombination combination = combinations.get(i);
+                    sum += ErrorFigures.errorPercent(predicted(model, combination, rates), combination.measuredSlowdown());
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    private static boolean onSeveralActions(MeasuredCombination combination, String workload) {
+        return combination.workload().equals(workload) && combination.actions().size() > 1;
+    }
+
     /** One way of fitting: its best curve and costs, with in-sample and leave-one-out errors. */
     private Candidate candidate(FitDesign design, List<MeasuredCombination> combinations, Map<String, HookRates> rates,
                                 Calibration calibration) {
         List<Integer> all = IntStream.range(0, design.size()).boxed().toList();
         RetranslationCurve curve = bestCurve(design, all);
         FittedCosts fitted = design.solve(curve, all).costs();
-        PredictionInterval none = new PredictionInterval(options.intervalCoverage(), 1, 1, 0);
-        OverheadModel pointModel = model(calibration, fitted, none, null);
+        OverheadModel pointModel = pointModel(calibration, fitted);
         List<Double> inSampleErrors = new ArrayList<>();
         List<Double> leftOutErrors = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -109,7 +172,7 @@ public final class OverheadModelFitter {
             MeasuredCombination combination = combinations.get(i);
             int left = i;
             List<Integer> others = all.stream().filter(k -> k != left).toList();
-            double predicted = predicted(model(calibration, design.solve(curve, others).costs(), none, null), combination, rates);
+            double predicted = predicted(pointModel(calibration, design.solve(curve, others).costs()), combination, rates);
             leftOutErrors.add(ErrorFigures.errorPercent(predicted, combination.measuredSlowdown()));
             if (predicted > 0 && combination.measuredSlowdown() >= INTERVAL_FLOOR) {
                 ratios.add(combination.measuredSlowdown() / predicted);
@@ -126,6 +189,11 @@ public final class OverheadModelFitter {
     private static OverheadModel model(Calibration calibration, FittedCosts fitted, PredictionInterval interval,
                                        TrainingSummary summary) {
         return new OverheadModel(OverheadModel.FORMAT_VERSION, calibration, fitted, interval, summary, null);
+    }
+
+    /** A model for point predictions only: no interval, no summary. */
+    private static OverheadModel pointModel(Calibration calibration, FittedCosts fitted) {
+        return model(calibration, fitted, new PredictionInterval(0.9, 1, 1, 0), null);
     }
 
     private static double predicted(OverheadModel model, MeasuredCombination combination, Map<String, HookRates> rates) {

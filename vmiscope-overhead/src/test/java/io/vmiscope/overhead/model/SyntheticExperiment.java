@@ -49,23 +49,32 @@ final class SyntheticExperiment {
     record Workload(String name, double baselineOpsPerSecond, int vcpus, Map<String, Double> stopsPerOp) {
     }
 
-    /** The true costs, in seconds; {@code workingSets} scales the re-translation per workload (1 if absent). */
+    /**
+     * The true costs, in seconds; {@code workingSets} scales the re-translation per workload (1 if absent);
+     * {@code armed} is the slowdown an action's inserted breakpoints cost a workload, keyed
+     * {@code action@workload} (0 if absent).
+     */
     record Truth(double baseStop, double baseStopPerVcpu, Map<String, Double> ownPerHit, Map<String, Double> stoppedPerRun,
                  double retranslation, Map<String, Double> workingSets, double scale, double exponent,
                  double extraPerStopPerVcpu, Map<String, Double> extraPerHit, Map<String, Double> extraPerRun,
-                 double queueFactor) {
+                 double queueFactor, Map<String, Double> armed) {
 
         static Truth typical() {
             return new Truth(0.8e-3, 0.2e-3,
                     Map.of("files", 0.3e-3, "procevents", 0.5e-3, "syscalls:process", 0.4e-3, "syscalls:read", 0.2e-3),
                     Map.of("pslist:1s", 20e-3, "modules:500ms", 3e-3),
                     12e-3, Map.of(), 1e-3, 0.5, 1e-3,
-                    Map.of("syscalls:process", 2e-3), Map.of("pslist:1s", 5e-3), 3);
+                    Map.of("syscalls:process", 2e-3), Map.of("pslist:1s", 5e-3), 3, Map.of());
         }
 
         Truth withWorkingSets(Map<String, Double> factors) {
             return new Truth(baseStop, baseStopPerVcpu, ownPerHit, stoppedPerRun, retranslation, factors, scale, exponent,
-                    extraPerStopPerVcpu, extraPerHit, extraPerRun, queueFactor);
+                    extraPerStopPerVcpu, extraPerHit, extraPerRun, queueFactor, armed);
+        }
+
+        Truth withArmed(Map<String, Double> slowdowns) {
+            return new Truth(baseStop, baseStopPerVcpu, ownPerHit, stoppedPerRun, retranslation, workingSets, scale, exponent,
+                    extraPerStopPerVcpu, extraPerHit, extraPerRun, queueFactor, slowdowns);
         }
 
         double slowdown(Workload workload, List<ActionProfile> actions) {
@@ -86,6 +95,9 @@ final class SyntheticExperiment {
                     }
                 }
                 hooks += rate(workload, site) * perStop;
+            }
+            for (ActionProfile action : actions) {
+                hooks += armed.getOrDefault(action.id() + "@" + workload.name(), 0.0);
             }
             double paused = 0;
             for (ActionProfile action : actions) {
