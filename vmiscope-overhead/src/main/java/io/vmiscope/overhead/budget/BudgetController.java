@@ -102,7 +102,7 @@ public final class BudgetController implements AutoCloseable {
     private final Budget budget;
     private final Plan plan;
     private final List<ControlledAction> actions = new ArrayList<>();
-    private final MonitorControl monitor;
+    private final SharedActions monitor;
     private final CostDeltas deltas;
     private final StopPenalty penalty;
     private final WorkloadProbe probe;
@@ -141,7 +141,7 @@ public final class BudgetController implements AutoCloseable {
         this.vm = vm;
         this.budget = plan.budget();
         this.plan = plan;
-        this.monitor = monitor;
+        this.monitor = new SharedActions(monitor);
         this.deltas = new CostDeltas(monitor);
         this.penalty = penalty;
         this.probe = probe;
@@ -228,14 +228,17 @@ public final class BudgetController implements AutoCloseable {
                 continue; // the interval mixes two steps: it measures neither
             }
             String id = a.currentId();
+            // an action two requested ones run at once costs each half
+            double share = 1.0 / Math.max(1, monitor.users(id));
             if (a.level().variant().profile().periodic()) {
                 long runs = delta.periodicRuns(id);
                 if (runs > 0) {
-                    a.observeRun(delta.stoppedNanos(id) / 1e9 / runs);
+                    a.observeRun(share * delta.stoppedNanos(id) / 1e9 / runs);
                 }
             } else if (on.get(a) >= LEAST_ON_SHARE * wall) {
                 // may exceed 1: switching breakpoints in and out can cost the guest more than the time on
-                a.observeLoss((delta.stoppedNanos(id) + penaltyNanos.getOrDefault(a, 0.0)) / on.get(a) + unseenWhileOn);
+                a.observeLoss((share * delta.stoppedNanos(id) + penaltyNanos.getOrDefault(a, 0.0)) / on.get(a)
+                        + unseenWhileOn);
             }
         }
         decide(now, estimate());

@@ -207,6 +207,29 @@ class BudgetControllerTest {
     }
 
     @Test
+    void aStepThatIsAnotherRequestedAction_sharesItsRun_andLeavingTheStepKeepsItRunning() {
+        // the model: procevents 12% + pslist:1s 1% do not fit 15% at the upper end of their interval, so
+        // procevents starts as process snapshots, pslist:1s — the other requested action; one walk serves
+        // both. Really procevents costs 10%: once measured, the request fits
+        vm = new SimulatedVm(rates(2000), 0.001, 0.010);
+        Plan plan = new Planner(new LinearPredictor(0.0012, 0.010), new TestCatalog(),
+                new ProcessLifetimes(List.of(0.5, 2.0, 6.0), List.of()), Duration.ofSeconds(4))
+                .plan(List.of("procevents", "pslist:1s"), rates(2000), 1, Budget.parse("15%"));
+        controller = new BudgetController("vm", plan, vm, StopPenalty.NONE, WorkloadProbe.NONE,
+                e -> events.add((ControlEvent) e), BudgetController.Settings.DEFAULTS, () -> now);
+        controller.begin(now);
+        assertThat(controller.current()).extracting(Variant::spec).containsExactly("pslist:1s", "pslist:1s");
+        assertThat(vm.log()).as("started once, not replaced by its second user").containsExactly("start pslist:1s");
+
+        run(Duration.ofSeconds(30));
+
+        assertThat(decisions("restored")).as("%s", events).singleElement()
+                .satisfies(e -> assertThat(e.action()).isEqualTo("procevents"));
+        assertThat(controller.current()).extracting(Variant::spec).containsExactly("procevents", "pslist:1s");
+        assertThat(vm.running()).containsExactlyInAnyOrder("procevents", "pslist:1s");
+    }
+
+    @Test
     void theStopPenalty_countsForEveryStop() {
         vm = new SimulatedVm(rates(2000), 0.00001, 0.010); // 2% stopped, + 2000 × 50 µs = 10% re-translation
         control(List.of("syscalls:all"), "5%", 0.00001, site -> site.equals("do_syscall_64") ? 0.00005 : 0,
