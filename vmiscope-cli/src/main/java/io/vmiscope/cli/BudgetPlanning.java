@@ -72,9 +72,10 @@ final class BudgetPlanning {
     }
 
     /**
-     * The slowdown model for planning and control: the fitted model for combinations of actions it was
-     * fitted on; otherwise the stopped time the counting pass measured, which misses TCG's re-translation
-     * after each stop and so predicts too little.
+     * The slowdown model for planning and control: the fitted model for combinations of actions it can
+     * predict (those it was fitted on, fewer syscalls of a fitted trace, a fitted walk at another period);
+     * otherwise the stopped time the counting pass measured, which misses TCG's re-translation after each
+     * stop and so predicts too little.
      */
     static SlowdownPredictor predictor(HookRateProbe.Result probe, Optional<OverheadModel> fitted) {
         SlowdownPredictor measured = new StoppedTimePredictor(probe.secondsPerStop(), probe.secondsPerRun(), probe.seconds());
@@ -82,7 +83,7 @@ final class BudgetPlanning {
             return measured;
         }
         OverheadModel model = fitted.get();
-        return (actions, rates, vcpus) -> actions.stream().allMatch(a -> model.knownActions().contains(a.id()))
+        return (actions, rates, vcpus) -> actions.stream().allMatch(a -> model.fittedId(a).isPresent())
                 ? model.predict(actions, rates, vcpus) : measured.predict(actions, rates, vcpus);
     }
 }

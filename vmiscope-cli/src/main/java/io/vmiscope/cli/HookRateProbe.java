@@ -9,7 +9,6 @@ import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.budget.ProcessLifetimes;
-import io.vmiscope.overhead.budget.StoppedTimePredictor;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ final class HookRateProbe {
      * @param rates          stops per second of guest progress at each site (named for the VM; its baseline of
      *                       1 op/s makes stops per op stops per second)
      * @param secondsPerStop VM-stopped seconds per stop at each site
-     * @param secondsPerRun  VM-stopped seconds per periodic run by {@link StoppedTimePredictor#periodicKind}
+     * @param secondsPerRun  VM-stopped seconds per periodic run by {@link ActionProfile#periodicKind()}
      * @param lifetimes      lifetimes of the processes born during the pass
      * @param seconds        how long the pass lasted
      */
@@ -81,7 +80,7 @@ final class HookRateProbe {
                 continue;
             }
             if (profile.periodic() && cost.periodicRuns() > 0) {
-                secondsPerRun.put(StoppedTimePredictor.periodicKind(profile), cost.stoppedNanos() / 1e9 / cost.periodicRuns());
+                secondsPerRun.put(profile.periodicKind(), cost.stoppedNanos() / 1e9 / cost.periodicRuns());
             } else if (cost.hits() > 0) {
                 double perStop = cost.stoppedNanos() / 1e9 / cost.hits();
                 profile.sites().forEach(site -> stopCosts.computeIfAbsent(site, s -> new ArrayList<>()).add(perStop));

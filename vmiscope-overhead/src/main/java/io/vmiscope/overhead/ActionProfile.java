@@ -44,4 +44,19 @@ public record ActionProfile(String id, Set<String> sites, Duration period, boole
     public boolean periodic() {
         return period != null;
     }
+
+    /**
+     * What periodic actions' runs cost alike: the action's name, with {@code :unpaused} when its walk
+     * lets the VM run — {@code pslist:1s} and {@code pslist:5s} are both {@code pslist}: a walk costs the
+     * same, only how often it runs differs.
+     */
+    public String periodicKind() {
+        return periodicKind(id);
+    }
+
+    /** {@link #periodicKind()} of the action with this id. */
+    public static String periodicKind(String id) {
+        String name = id.contains(":") ? id.substring(0, id.indexOf(':')) : id;
+        return id.endsWith(":unpaused") ? name + ":unpaused" : name;
+    }
 }

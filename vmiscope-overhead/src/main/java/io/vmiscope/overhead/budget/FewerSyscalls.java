@@ -17,6 +17,9 @@ import java.util.TreeSet;
  * given up, and keeps the rare calls (execve, connect…), which usually tell the most. Syscalls never
  * reached in the measured rates are never dropped: they cost nothing.
  *
+ * <p>A variant's profile keeps the requested action's id, so that a model fitted on the request predicts
+ * it (with the request's armed-breakpoint cost) rather than a predictor that sees stops only.
+ *
  * <p>Coverage: the share of the requested sites' stops (= events) the kept sites make at the VM's
  * current rates. Each syscall's sites (its 64-bit entry, whose symbol need not carry its name —
  * {@code lstat} enters at {@code __x64_sys_newlstat} — and its 32-bit ones) come from building it alone.
@@ -55,7 +58,9 @@ final class FewerSyscalls {
             kept.remove(name);
             dropped.add(name);
             String variantSpec = "syscalls:" + String.join(",", kept);
-            ActionProfile profile = catalog.profile(variantSpec);
+            // modelled as the requested trace on fewer sites: its stops are the kept sites', and under TCG what
+            // its breakpoints cost merely by being inserted — fitted for the whole trace — stays as an upper bound
+            ActionProfile profile = new ActionProfile(requested.id(), catalog.profile(variantSpec).sites(), null, false);
             double coverage = Math.min(1, stopsPerSecond(profile, rates) / total);
             if (coverage == 0) {
                 break; // only never-reached syscalls left: it would see nothing

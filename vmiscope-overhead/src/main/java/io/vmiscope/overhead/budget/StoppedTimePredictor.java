@@ -39,7 +39,7 @@ public final class StoppedTimePredictor implements SlowdownPredictor {
 
     /**
      * @param secondsPerStop stopped seconds per stop at each site
-     * @param secondsPerRun  stopped seconds per periodic run by {@link #periodicKind}
+     * @param secondsPerRun  stopped seconds per periodic run by {@link ActionProfile#periodicKind()}
      * @param probeSeconds   how long the rates were counted
      */
     public StoppedTimePredictor(Map<String, Double> secondsPerStop, Map<String, Double> secondsPerRun,
@@ -50,12 +50,6 @@ public final class StoppedTimePredictor implements SlowdownPredictor {
         if (!(probeSeconds > 0)) {
             throw new IllegalArgumentException("the counting pass must have lasted, was " + probeSeconds + " s");
         }
-    }
-
-    /** What a periodic action's walk cost is kept under: {@code pslist}, {@code pslist:unpaused}, {@code modules}. */
-    public static String periodicKind(ActionProfile profile) {
-        String id = profile.id();
-        return (id.contains(":") ? id.substring(0, id.indexOf(':')) : id) + (profile.pausesVm() ? "" : ":unpaused");
     }
 
     @Override
@@ -100,7 +94,7 @@ public final class StoppedTimePredictor implements SlowdownPredictor {
     }
 
     private double secondsPerRun(ActionProfile periodic) {
-        String kind = periodicKind(periodic);
+        String kind = periodic.periodicKind();
         return List.of(kind, kind.replace(":unpaused", "")).stream().filter(secondsPerRun::containsKey)
                 .map(secondsPerRun::get).findFirst().orElse(DEFAULT_SECONDS_PER_RUN);
     }

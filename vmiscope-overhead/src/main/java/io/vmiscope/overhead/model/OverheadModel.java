@@ -7,6 +7,7 @@ import io.vmiscope.overhead.SlowdownPredictor;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -57,23 +58,38 @@ public record OverheadModel(int formatVersion, Calibration calibration, FittedCo
     }
 
     /**
+     * The id the model knows {@code action} by: its own when fitted on it; for a periodic action at
+     * another period, a fitted one of the same {@link ActionProfile#periodicKind() kind} (a walk costs the
+     * same, the action's own period says how often it runs); empty when neither.
+     */
+    public Optional<String> fittedId(ActionProfile action) {
+        if (knownActions().contains(action.id())) {
+            return Optional.of(action.id());
+        }
+        if (!action.periodic() || !action.sites().isEmpty()) {
+            return Optional.empty();
+        }
+        return fitted.extraSecondsPerRun().keySet().stream()
+                .filter(id -> ActionProfile.periodicKind(id).equals(action.periodicKind())).findFirst();
+    }
+
+    /**
      * {@inheritDoc}
      *
      * <p>The slowdown is infinite when the periodic actions alone would keep the VM paused all the time.
      *
-     * @throws IllegalArgumentException for an action the model was not fitted on, or a vCPU count below 1
+     * @throws IllegalArgumentException for an action the model cannot predict ({@link #fittedId}), or a vCPU count below 1
      */
     @Override
     public Prediction predict(List<ActionProfile> actions, HookRates rates, int vcpus) {
         if (vcpus < 1) {
             throw new IllegalArgumentException("a VM has at least 1 vCPU, got " + vcpus);
         }
-        Set<String> known = knownActions();
+        Map<String, String> fittedIds = new TreeMap<>();
         for (ActionProfile action : actions) {
-            if (!known.contains(action.id())) {
-                throw new IllegalArgumentException("the model was not fitted on action " + action.id()
-                        + " (it knows " + String.join(", ", known) + ")");
-            }
+            fittedIds.put(action.id(), fittedId(action).orElseThrow(() -> new IllegalArgumentException(
+                    "the model was not fitted on action " + action.id() + " (it knows "
+                            + String.join(", ", knownActions()) + ")")));
         }
         CombinationLoad load = CombinationLoad.of(actions, rates);
         double perStop = calibration.baseStopSeconds(vcpus)
@@ -86,15 +102,16 @@ public record OverheadModel(int formatVersion, Calibration calibration, FittedCo
         double paused = 0;
         for (ActionProfile action : actions) {
             String id = action.id();
+            String fittedId = fittedIds.get(id);
             double lost = load.sharedStopsPerSecond().get(id) * perStop
-                    + load.hitsPerSecond().get(id) * (calibration.ownSecondsPerHit(id) + fitted.extraSecondsPerHit(id))
-                    + (action.sites().isEmpty() ? 0 : fitted.armedSlowdown(id, rates.workload()));
+                    + load.hitsPerSecond().get(id) * (calibration.ownSecondsPerHit(fittedId) + fitted.extraSecondsPerHit(fittedId))
+                    + (action.sites().isEmpty() ? 0 : fitted.armedSlowdown(fittedId, rates.workload()));
             double runs = load.runsPerSecond().getOrDefault(id, 0.0);
-            double runSeconds = calibration.stoppedSecondsPerRun(id);
+            double runSeconds = calibration.stoppedSecondsPerRun(fittedId);
             if (unpaused.contains(id)) {
                 lost += fitted.queueFactor() * load.stopsPerSecond() * runs * runSeconds * runSeconds / 2;
             }
-            double fraction = runs * (runSeconds + fitted.extraSecondsPerRun(id));
+            double fraction = runs * (runSeconds + fitted.extraSecondsPerRun(fittedId));
             hookShare.put(id, lost);
             pausedFraction.put(id, fraction);
             hooks += lost;

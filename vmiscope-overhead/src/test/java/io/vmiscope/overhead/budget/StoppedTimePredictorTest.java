@@ -58,6 +58,6 @@ class StoppedTimePredictorTest {
                 .isCloseTo(1 / (1 - StoppedTimePredictor.DEFAULT_SECONDS_PER_RUN) - 1, within(1e-12));
         assertThat(predictor.predict(List.of(catalog.profile("pslist:1s:unpaused")), other, 1).slowdown())
                 .isCloseTo(1 / 0.99 - 1, within(1e-12));
-        assertThat(StoppedTimePredictor.periodicKind(catalog.profile("pslist:1s:unpaused"))).isEqualTo("pslist:unpaused");
+        assertThat(catalog.profile("pslist:1s:unpaused").periodicKind()).isEqualTo("pslist:unpaused");
     }
 }

@@ -33,6 +33,8 @@ class VariantsTest {
         assertThat(fewer.get(1).label()).isEqualTo("syscalls:execve,openat,read,close without read, openat");
         assertThat(fewer.get(1).change()).isEqualTo("traces 2 of 4 syscalls");
         assertThat(fewer.get(1).profile().sites()).containsExactlyInAnyOrder("__x64_sys_close", "__x64_sys_execve");
+        assertThat(fewer).extracting(v -> v.profile().id()).as("the model fitted on the request predicts them")
+                .containsOnly("syscalls:execve,openat,read,close");
     }
 
     @Test

@@ -122,6 +122,18 @@ class OverheadModelTest {
     }
 
     @Test
+    void aFittedWalkAtAnotherPeriod_costsTheSamePerRun_andIsPredictedAsOftenAsItRuns() {
+        ActionProfile everyTwoSeconds = new ActionProfile("pslist:2s", Set.of(), Duration.ofSeconds(2), true);
+        ActionProfile unpaused = new ActionProfile("pslist:2s:unpaused", Set.of(), Duration.ofSeconds(2), false);
+
+        assertThat(MODEL.fittedId(everyTwoSeconds)).contains("pslist:1s");
+        assertThat(MODEL.predict(List.of(everyTwoSeconds), RATES, 1).slowdown()).isCloseTo(1 / 0.95 - 1, within(1e-12));
+        assertThat(MODEL.fittedId(unpaused)).as("an unpaused walk is another kind").isEmpty();
+        assertThatThrownBy(() -> MODEL.predict(List.of(unpaused), RATES, 1))
+                .hasMessageStartingWith("the model was not fitted on action pslist:2s:unpaused");
+    }
+
+    @Test
     void sameActionTwice_isRefused() {
         assertThatThrownBy(() -> MODEL.predict(List.of(TRACE_EXEC, TRACE_EXEC), RATES, 1))
                 .hasMessage("action syscalls:execve is listed twice");
