@@ -6,6 +6,7 @@ import io.vmiscope.overhead.Prediction;
 import io.vmiscope.overhead.Statistics;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,12 +21,19 @@ import java.util.Map;
  * @param vcpus            the VM's vCPU count
  * @param repetitions      how many runs the median is taken over
  * @param measuredSlowdown median slowdown of those runs (0.10: 10% slower)
+ * @param lowestSlowdown   the lowest of them
+ * @param highestSlowdown  the highest of them
  */
 public record MeasuredCombination(String workload, List<ActionProfile> actions, int vcpus, int repetitions,
-                                  double measuredSlowdown) {
+                                  double measuredSlowdown, double lowestSlowdown, double highestSlowdown) {
 
     public MeasuredCombination {
         actions = List.copyOf(actions);
+    }
+
+    /** How far its repetitions lay apart, relative to their median: (highest − lowest) / |median|, in percent. */
+    public double spreadPercent() {
+        return 100 * (highestSlowdown - lowestSlowdown) / Math.abs(measuredSlowdown);
     }
 
     /** The combination's name, e.g. {@code procevents+pslist:1s}. */
@@ -45,7 +53,7 @@ public record MeasuredCombination(String workload, List<ActionProfile> actions, 
             Observation first = runs.get(0);
             List<Double> slowdowns = runs.stream().map(Observation::slowdown).toList();
             combinations.add(new MeasuredCombination(first.workload(), first.actions(), first.vcpus(), runs.size(),
-                    Statistics.median(slowdowns)));
+                    Statistics.median(slowdowns), Collections.min(slowdowns), Collections.max(slowdowns)));
         }
         combinations.sort(Comparator.comparing(MeasuredCombination::workload)
                 .thenComparing(MeasuredCombination::combination)

@@ -24,13 +24,14 @@ public final class ReportCsv {
     /** One row per measured combination: measured and predicted slowdown, interval, error. */
     public static void writeCombinations(Evaluation evaluation, Path file) {
         List<String> lines = new ArrayList<>();
-        lines.add("workload,combination,actions,vcpus,group,repetitions,measured_slowdown,predicted_slowdown,"
-                + "interval_low,interval_high,error_percent,within_15_percent");
+        lines.add("workload,combination,actions,vcpus,group,repetitions,measured_slowdown,measured_lowest,measured_highest,"
+                + "predicted_slowdown,interval_low,interval_high,error_percent,within_15_percent");
         for (ComparedCombination row : evaluation.rows()) {
             lines.add(String.join(",", field(row.measured().workload()), field(row.measured().combination()),
                     String.valueOf(row.measured().actions().size()), String.valueOf(row.measured().vcpus()),
                     field(row.group().label()), String.valueOf(row.measured().repetitions()),
-                    number(row.measured().measuredSlowdown()), number(row.prediction().slowdown()),
+                    number(row.measured().measuredSlowdown()), number(row.measured().lowestSlowdown()),
+                    number(row.measured().highestSlowdown()), number(row.prediction().slowdown()),
                     number(row.prediction().low()), number(row.prediction().high()), number(row.errorPercent()),
                     String.valueOf(row.errorPercent() <= 15)));
         }
