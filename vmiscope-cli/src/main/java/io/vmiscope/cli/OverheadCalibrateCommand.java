@@ -64,7 +64,7 @@ final class OverheadCalibrateCommand implements Callable<Integer> {
         if (!outcome.complete()) {
             return 1;
         }
-        OverheadFitCommand.fit(OverheadData.observations(db, experiment), null, null, model, out);
+        OverheadFitCommand.fit(ExperimentData.observations(db, experiment), null, null, model, out);
         System.err.println("vmiscope: calibrated in " + StoreProgress.duration(Duration.ofNanos(System.nanoTime() - start).toSeconds()));
         return 0;
     }

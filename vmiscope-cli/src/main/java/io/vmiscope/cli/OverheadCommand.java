@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
                 + "report its errors with plots, and predict the cost of actions before starting them "
                 + "(docs/overhead.md)."},
         subcommands = {OverheadCalibrateCommand.class, OverheadMeasureCommand.class, OverheadFitCommand.class, OverheadReportCommand.class,
+                OverheadCrossValidateCommand.class,
                 OverheadPredictCommand.class, OverheadBudgetCheckCommand.class})
 final class OverheadCommand {
 }

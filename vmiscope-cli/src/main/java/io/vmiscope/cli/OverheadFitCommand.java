@@ -29,12 +29,8 @@ final class OverheadFitCommand implements Callable<Integer> {
             description = "a workload kept out of the fit, to validate on (default: none)")
     String heldOut;
 
-    @Option(names = "--held-out-calibration", defaultValue = "procevents", paramLabel = "COMBINATION",
-            description = "with --held-out: the combination whose runs on the held-out workload are fitted on, as the "
-                    + "short calibration pass a new workload gets (its re-translation cost cannot be known without "
-                    + "running it); 'singles' for every single action's runs (what 'overhead calibrate' measures); "
-                    + "'none' for none (default: ${DEFAULT-VALUE})")
-    String heldOutCalibration;
+    @Mixin
+    HeldOutCalibration heldOutCalibration;
 
     @Option(names = "--out", defaultValue = "vmiscope-data/overhead-report", paramLabel = "DIR",
             description = "where the report goes (default: ${DEFAULT-VALUE})")
@@ -43,7 +39,7 @@ final class OverheadFitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Observation> observations = data.observations();
-        String calibration = heldOut == null || heldOutCalibration.equals("none") ? null : heldOutCalibration;
+        String calibration = heldOut == null ? null : heldOutCalibration.orNull();
         fit(observations, heldOut, calibration, data.model, out);
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.vmiscope.overhead.report;
 
+import io.vmiscope.overhead.model.CrossValidation;
 import io.vmiscope.overhead.model.Evaluation;
 import io.vmiscope.overhead.model.TrainingSummary;
 import io.vmiscope.overhead.model.ValidationGroup;
@@ -20,6 +21,14 @@ import java.util.List;
  *   cost-breakdown.csv               one row per combination × action: predicted share
  *   predicted-vs-measured.png/.svg   scatter with y = x and the ±15% band
  *   cost-breakdown.png/.svg          stacked bars of each action's predicted share, measured marked
+ * </pre>
+ *
+ * and what {@code overhead cross-validate} writes:
+ *
+ * <pre>
+ *   cross-validation.md                          figures per held-out workload and over all, then every prediction
+ *   cross-validation.csv                         one row per held-out combination, as in combinations.csv
+ *   cross-validation-predicted-vs-measured.png/.svg
  * </pre>
  */
 public final class OverheadReport {
@@ -58,6 +67,31 @@ public final class OverheadReport {
             return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates {@code directory} if needed and writes the cross-validation into it, replacing earlier files.
+     *
+     * @return the files written
+     */
+    public static List<Path> writeCrossValidation(CrossValidation validation, Path directory) {
+        try {
+            Files.createDirectories(directory);
+            List<Path> written = new ArrayList<>();
+            Evaluation heldOut = validation.heldOut();
+            Path table = directory.resolve("cross-validation.md");
+            Files.writeString(table, ErrorTable.crossValidation(validation) + "\n"
+                    + ErrorTable.combinations(heldOut, ValidationGroup.HELD_OUT_WORKLOAD));
+            written.add(table);
+            Path combinations = directory.resolve("cross-validation.csv");
+            ReportCsv.writeCombinations(heldOut, combinations);
+            written.add(combinations);
+            written.addAll(ChartFiles.write(PredictedVsMeasuredChart.create(heldOut), directory,
+                    "cross-validation-predicted-vs-measured", SCATTER_WIDTH, SCATTER_HEIGHT));
+            return written;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the cross-validation into " + directory + ": " + e.getMessage(), e);
         }
     }
 }
