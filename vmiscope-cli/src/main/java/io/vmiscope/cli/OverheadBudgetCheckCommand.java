@@ -10,8 +10,7 @@ import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.Variant;
-import io.vmiscope.overhead.budget.WorkloadProbe;
-import io.vmiscope.overhead.workload.CounterFollower;
+import io.vmiscope.overhead.workload.ProgressProbe;
 import io.vmiscope.overhead.workload.Rate;
 import io.vmiscope.overhead.workload.Workload;
 import io.vmiscope.overhead.workload.Workloads;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -130,31 +128,38 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
 
     private Outcome check(OverheadGuest guest, Workload workload, String request, Budget budget, Duration settleTime,
                           Duration measured) {
-        Rate before = workload.measure(guest.workloads(), Duration.ofSeconds(3));
-        // The load runs on through the counting pass and the settling, as it would on a live VM: a web
-        // workload's requests come only while it is measured.
-        Thread load = new Thread(() -> workload.measure(guest.workloads(), settleTime.plus(LOAD_BEFORE_SETTLING)),
-                "vmiscope-budget-check-load");
-        load.setDaemon(true);
-        load.start();
-        List<String> specs = Arrays.asList(request.split("\\+"));
-        TargetOptions.Session session = guest.session();
-        Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false);
-        Budgeted under;
-        try {
-            BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, budget, model,
-                    new PrintStream(OutputStream.nullOutputStream()));
-            under = budgeted(guest, workload, planned, before, load, measured, showDecisions);
-        } catch (IllegalArgumentException nothingFits) {
-            // monitor --budget would refuse to start: nothing runs, nothing of the request is covered
-            join(load);
-            under = new Budgeted(workload.measure(guest.workloads(), measured), 0, 0);
+        // The workload's own progress is the controller's probe (the budget's "workload probes where
+        // present"): it sees TCG's re-translation and armed breakpoints, which no monitor counter sees. It
+        // runs from before the unmonitored baseline to after the last: the web probe's own requests slow
+        // the load a little, and so every rate compared here.
+        try (ProgressProbe probe = workload.probe(guest.workloads())) {
+            Rate before = workload.measure(guest.workloads(), Duration.ofSeconds(3));
+            probe.baseline(before);
+            // The load runs on through the counting pass and the settling, as it would on a live VM: a web
+            // workload's requests come only while it is measured.
+            Thread load = new Thread(() -> workload.measure(guest.workloads(), settleTime.plus(LOAD_BEFORE_SETTLING)),
+                    "vmiscope-budget-check-load");
+            load.setDaemon(true);
+            load.start();
+            List<String> specs = Arrays.asList(request.split("\\+"));
+            TargetOptions.Session session = guest.session();
+            Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false);
+            Budgeted under;
+            try {
+                BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, budget, model,
+                        new PrintStream(OutputStream.nullOutputStream()));
+                under = budgeted(guest, workload, planned, probe, load, measured, showDecisions);
+            } catch (IllegalArgumentException nothingFits) {
+                // monitor --budget would refuse to start: nothing runs, nothing of the request is covered
+                join(load);
+                under = new Budgeted(workload.measure(guest.workloads(), measured), 0, 0);
+            }
+            Rate after = workload.measure(guest.workloads(), Duration.ofSeconds(3));
+            double baseline = (before.opsPerSecond() + after.opsPerSecond()) / 2;
+            double slowdown = under.rate().opsPerSecond() > 0
+                    ? baseline / under.rate().opsPerSecond() - 1 : Double.POSITIVE_INFINITY;
+            return new Outcome(workload.name(), request, budget, slowdown, under.coverage(), under.decisions());
         }
-        Rate after = workload.measure(guest.workloads(), Duration.ofSeconds(3));
-        double baseline = (before.opsPerSecond() + after.opsPerSecond()) / 2;
-        double slowdown = under.rate().opsPerSecond() > 0
-                ? baseline / under.rate().opsPerSecond() - 1 : Double.POSITIVE_INFINITY;
-        return new Outcome(workload.name(), request, budget, slowdown, under.coverage(), under.decisions());
     }
 
     /** The workload's rate under a budgeted plan, the coverage the controller kept, and its decisions. */
@@ -162,16 +167,12 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
     }
 
     /** Runs the plan with its controller until the load thread ends (settling), then measures. */
-    private static Budgeted budgeted(OverheadGuest guest, Workload workload, BudgetPlanning.Planned planned, Rate before,
-                                     Thread load, Duration measured, boolean show) {
+    private static Budgeted budgeted(OverheadGuest guest, Workload workload, BudgetPlanning.Planned planned,
+                                     ProgressProbe probe, Thread load, Duration measured, boolean show) {
         TargetOptions.Session session = guest.session();
         List<Event> decisions = new CopyOnWriteArrayList<>();
         Monitor monitor = new Monitor(session.driver(), session.linux(), event -> { }, Monitor.Options.named(session.name()));
-        // The workload's own progress, where it reports it, is the controller's probe (the budget's
-        // "workload probes where present"): it sees TCG's re-translation that no monitor counter sees.
-        Optional<CounterFollower> follower = workload.follow(guest.workloads());
-        WorkloadProbe probe = follower.<WorkloadProbe>map(f -> new CounterProbe(f, before.opsPerSecond(), System::nanoTime))
-                .orElse(WorkloadProbe.NONE);
+        probe.slowdownSinceLastCall(); // what it saw during the counting pass is not the plan's doing
         Rate during;
         double coverage;
         try (BackgroundLoop loop = BackgroundLoop.start(monitor, "vmiscope-budget-check-monitor");
@@ -182,8 +183,6 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
             join(load);
             during = workload.measure(guest.workloads(), measured);
             coverage = controller.current().stream().mapToDouble(Variant::coverage).average().orElse(0);
-        } finally {
-            follower.ifPresent(CounterFollower::close);
         }
         if (show) {
             decisions.stream().filter(e -> e instanceof ControlEvent).map(e -> (ControlEvent) e).forEach(c ->

@@ -2,7 +2,6 @@ package io.vmiscope.overhead.workload;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A workload that runs in the guest as a busybox {@code sh} loop, started in the background through
@@ -77,8 +76,8 @@ final class GuestLoopWorkload implements Workload {
     }
 
     @Override
-    public Optional<CounterFollower> follow(WorkloadGuest guest) {
-        return Optional.of(new CounterFollower(name, guest.serialLog(), System::nanoTime));
+    public ProgressProbe probe(WorkloadGuest guest) {
+        return new CounterProbe(new CounterFollower(name, guest.serialLog(), System::nanoTime), Double.NaN, System::nanoTime);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.vmiscope.overhead.workload;
 
 import io.vmiscope.overhead.Statistics;
-import io.vmiscope.overhead.budget.WorkloadProbe;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,22 +19,23 @@ import java.util.OptionalDouble;
  * {@value #PERIOD_MILLIS} ms adds little load. A failed request reads as a slowdown of
  * {@value #FAILED_SLOWDOWN}× (the service does not answer in time), never as none.
  */
-public final class ServiceProbe implements WorkloadProbe, AutoCloseable {
+public final class ServiceProbe implements ProgressProbe {
 
     static final long PERIOD_MILLIS = 100;
     static final double FAILED_SLOWDOWN = 19;
 
     private final HttpGetLoop client;
     private final String url;
-    private final double baselineNanos;
+    /** The unmonitored median latency; NaN until known. */
+    private volatile double baselineNanos;
     private final List<Long> latencies = new ArrayList<>();
     private final Thread loop;
     private int failures;
     private volatile boolean closed;
 
-    private ServiceProbe(HttpGetLoop client, String url, double baselineNanos) {
-        this.client = client;
-        this.url = url;
+    private ServiceProbe(InetSocketAddress address, String path, double baselineNanos) {
+        this.client = new HttpGetLoop(address, path);
+        this.url = "http://" + address.getHostString() + ":" + address.getPort() + path;
         this.baselineNanos = baselineNanos;
         this.loop = new Thread(this::requestEvery, "vmiscope-service-probe");
         loop.setDaemon(true);
@@ -62,17 +62,36 @@ public final class ServiceProbe implements WorkloadProbe, AutoCloseable {
         if (uri.getRawQuery() != null) {
             path += "?" + uri.getRawQuery();
         }
-        HttpGetLoop client = new HttpGetLoop(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()), path);
+        InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
         Rate baseline;
         try {
-            baseline = client.measure(baselineWindow);
+            baseline = new HttpGetLoop(address, path).measure(baselineWindow);
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException("--probe-url: " + e.getMessage());
         }
-        double median = baseline.latencies().orElseThrow().p50Millis() * 1e6;
-        ServiceProbe probe = new ServiceProbe(client, url, median);
+        ServiceProbe probe = new ServiceProbe(address, path, baseline.latencies().orElseThrow().p50Millis() * 1e6);
         probe.loop.start();
         return probe;
+    }
+
+    /**
+     * Starts requesting {@code path} of a server the host reaches at {@code address} in the background,
+     * without a baseline yet: {@link #baseline} takes the latencies until then as the unmonitored ones.
+     */
+    public static ServiceProbe background(InetSocketAddress address, String path) {
+        ServiceProbe probe = new ServiceProbe(address, path, Double.NaN);
+        probe.loop.start();
+        return probe;
+    }
+
+    /** The median latency since the start (or the last reading) becomes the unmonitored one. */
+    @Override
+    public void baseline(Rate unmonitored) {
+        Taken taken = drain();
+        if (taken.latencies().length == 0) {
+            throw new IllegalStateException("no answer from " + url + " to take as the unmonitored latency");
+        }
+        baselineNanos = taken.median();
     }
 
     /** One line for people: what is probed and its unmonitored latency. */
@@ -83,22 +102,34 @@ public final class ServiceProbe implements WorkloadProbe, AutoCloseable {
 
     @Override
     public OptionalDouble slowdownSinceLastCall() {
-        long[] taken;
-        int failed;
-        synchronized (latencies) {
-            taken = latencies.stream().mapToLong(Long::longValue).toArray();
-            failed = failures;
-            latencies.clear();
-            failures = 0;
+        if (Double.isNaN(baselineNanos)) {
+            return OptionalDouble.empty(); // what came so far is the baseline's
         }
-        if (failed > 0 && failed >= taken.length) {
+        Taken taken = drain();
+        if (taken.failures() > 0 && taken.failures() >= taken.latencies().length) {
             return OptionalDouble.of(FAILED_SLOWDOWN);
         }
-        if (taken.length == 0) {
+        if (taken.latencies().length == 0) {
             return OptionalDouble.empty();
         }
-        double median = Statistics.median(Arrays.stream(taken).asDoubleStream().toArray());
-        return OptionalDouble.of(Math.max(0, median / baselineNanos - 1));
+        return OptionalDouble.of(Math.max(0, taken.median() / baselineNanos - 1));
+    }
+
+    /** The latencies and failures since the last call. */
+    private Taken drain() {
+        synchronized (latencies) {
+            Taken taken = new Taken(latencies.stream().mapToLong(Long::longValue).toArray(), failures);
+            latencies.clear();
+            failures = 0;
+            return taken;
+        }
+    }
+
+    private record Taken(long[] latencies, int failures) {
+
+        double median() {
+            return Statistics.median(Arrays.stream(latencies).asDoubleStream().toArray());
+        }
     }
 
     private void requestEvery() {

@@ -1,7 +1,6 @@
 package io.vmiscope.overhead.workload;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * HTTP requests from the host to the guest's httpd through QEMU's forwarded port: each one makes the
@@ -37,8 +36,13 @@ final class WebWorkload implements Workload {
         return new HttpGetLoop(guest.httpd()).measure(window);
     }
 
+    /**
+     * Requests of its own, one every {@value ServiceProbe#PERIOD_MILLIS} ms beside the load: their latency
+     * against the latency they had until {@link ProgressProbe#baseline}. Beside a measured load they slow it,
+     * so baselines are to be measured with the probe running, as everything it is compared with.
+     */
     @Override
-    public Optional<CounterFollower> follow(WorkloadGuest guest) {
-        return Optional.empty();
+    public ProgressProbe probe(WorkloadGuest guest) {
+        return ServiceProbe.background(guest.httpd(), "/");
     }
 }

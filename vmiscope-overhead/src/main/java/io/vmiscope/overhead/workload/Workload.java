@@ -1,7 +1,6 @@
 package io.vmiscope.overhead.workload;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * A steady activity in the guest whose rate shows how much introspection slows the guest down. Each
@@ -41,8 +40,10 @@ public sealed interface Workload permits GuestLoopWorkload, WebWorkload {
     Rate measure(WorkloadGuest guest, Duration window);
 
     /**
-     * Follows the workload's progress from now on, batch by batch, for a feedback loop; empty for a
-     * workload whose operations the host itself makes (web: requests come only while it is measured).
+     * Follows the running workload's progress from now on, for a budget controller: the guest loops' counter
+     * lines, the web workload's request latency. It reads nothing until given its {@link ProgressProbe#baseline}.
+     *
+     * @throws IllegalStateException when the workload cannot be followed
      */
-    Optional<CounterFollower> follow(WorkloadGuest guest);
+    ProgressProbe probe(WorkloadGuest guest);
 }

@@ -6,10 +6,12 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,6 +65,18 @@ class ServiceProbeTest {
         assertThat(probe.describe()).contains("/health").contains("every 100 ms");
         assertThat(readingAfter(Duration.ofMillis(600)).getAsDouble()).isLessThan(0.5);
 
+        delayMillis.set(60);
+        assertThat(readingAfter(Duration.ofMillis(800)).getAsDouble()).isBetween(1.0, 4.0);
+    }
+
+    @Test
+    void inTheBackground_itReadsNothingUntilItsBaseline_thenAgainstTheLatencyUntilThen() throws Exception {
+        serve();
+        probe = ServiceProbe.background(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), "/");
+        assertThat(readingAfter(Duration.ofMillis(500))).isEmpty();
+
+        probe.baseline(new Rate(10, 0.5, Optional.empty()));
+        assertThat(probe.describe()).contains("unmonitored median latency 2");
         delayMillis.set(60);
         assertThat(readingAfter(Duration.ofMillis(800)).getAsDouble()).isBetween(1.0, 4.0);
     }

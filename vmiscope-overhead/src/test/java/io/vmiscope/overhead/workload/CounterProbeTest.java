@@ -1,6 +1,5 @@
-package io.vmiscope.cli;
+package io.vmiscope.overhead.workload;
 
-import io.vmiscope.overhead.workload.CounterFollower;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -39,6 +39,23 @@ class CounterProbeTest {
 
             line(log, "vmiscope-wl cpu 512", 3_100_000_000L);
             assertThat(probe.slowdownSinceLastCall().getAsDouble()).isCloseTo(512 / (256 / 2.1) - 1, within(1e-9));
+        }
+    }
+
+    @Test
+    void beforeItsBaseline_itReadsNothing_andTheLinesUntilThenAreNotCompared() throws IOException {
+        Path log = Files.writeString(dir.resolve("serial0.log"), "");
+        try (CounterProbe probe = new CounterProbe(new CounterFollower("cpu", log, () -> now[0]), Double.NaN, () -> now[0])) {
+            line(log, "vmiscope-wl cpu 0", 0);
+            line(log, "vmiscope-wl cpu 256", 1_000_000_000L);
+            assertThat(probe.slowdownSinceLastCall()).isEmpty();
+            line(log, "vmiscope-wl cpu 512", 2_000_000_000L);
+
+            probe.baseline(new Rate(512, 2, Optional.empty()));
+            line(log, "vmiscope-wl cpu 768", 4_000_000_000L);
+
+            assertThat(probe.slowdownSinceLastCall().getAsDouble()).as("256 ops in 2 s since the baseline, against 256/s")
+                    .isCloseTo(1.0, within(1e-9));
         }
     }
 

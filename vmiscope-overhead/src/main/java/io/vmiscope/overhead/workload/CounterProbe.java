@@ -1,7 +1,5 @@
-package io.vmiscope.cli;
+package io.vmiscope.overhead.workload;
 
-import io.vmiscope.overhead.budget.WorkloadProbe;
-import io.vmiscope.overhead.workload.CounterFollower;
 
 import java.util.List;
 import java.util.OptionalDouble;
@@ -10,16 +8,18 @@ import java.util.function.LongSupplier;
 /**
  * The budget controller's view of a guest-side workload's own progress: its counter lines since the
  * last reading against its unmonitored rate. When no line came for longer than a batch takes
- * unmonitored, the workload is slowed at least that much, which is what the reading says.
+ * unmonitored, the workload is slowed at least that much, which is what the reading says. It owns the
+ * follower: closing closes it.
  */
-final class CounterProbe implements WorkloadProbe {
+final class CounterProbe implements ProgressProbe {
 
     private final CounterFollower follower;
-    private final double baselineOpsPerSecond;
+    private double baselineOpsPerSecond;
     private final LongSupplier clock;
     private CounterFollower.Edge last;
     private long step;
 
+    /** @param baselineOpsPerSecond the unmonitored rate; NaN until {@link #baseline} */
     CounterProbe(CounterFollower follower, double baselineOpsPerSecond, LongSupplier clock) {
         this.follower = follower;
         this.baselineOpsPerSecond = baselineOpsPerSecond;
@@ -27,7 +27,19 @@ final class CounterProbe implements WorkloadProbe {
     }
 
     @Override
+    public void baseline(Rate unmonitored) {
+        baselineOpsPerSecond = Double.NaN;
+        slowdownSinceLastCall(); // the lines so far were the baseline's
+        baselineOpsPerSecond = unmonitored.opsPerSecond();
+    }
+
+    @Override
     public OptionalDouble slowdownSinceLastCall() {
+        OptionalDouble reading = reading();
+        return Double.isNaN(baselineOpsPerSecond) ? OptionalDouble.empty() : reading;
+    }
+
+    private OptionalDouble reading() {
         List<CounterFollower.Edge> arrived = follower.poll();
         if (arrived.isEmpty()) {
             if (last == null || step == 0) {
@@ -51,5 +63,10 @@ final class CounterProbe implements WorkloadProbe {
         }
         double rate = (newest.count() - from.count()) / seconds;
         return OptionalDouble.of(Math.max(0, baselineOpsPerSecond / rate - 1));
+    }
+
+    @Override
+    public void close() {
+        follower.close();
     }
 }
