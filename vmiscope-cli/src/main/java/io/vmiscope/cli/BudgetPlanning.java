@@ -1,6 +1,7 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.monitor.Action;
+import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.SlowdownPredictor;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BuiltActions;
@@ -48,8 +49,11 @@ final class BudgetPlanning {
                 HookRateProbe.WINDOW);
         BuiltActions built = new BuiltActions(build);
         Optional<OverheadModel> fitted = Files.isRegularFile(modelFile) ? Optional.of(ModelFile.read(modelFile)) : Optional.empty();
-        Plan plan = new Planner(predictor(probe, fitted), built, probe.lifetimes(), DutyCycles.DEFAULT_PERIOD)
-                .plan(specs, probe.rates(), session.driver().vcpus().size(), budget);
+        SlowdownPredictor predictor = predictor(probe, fitted);
+        int vcpus = session.driver().vcpus().size();
+        HookRates rates = probe.unmonitored(predictor, vcpus);
+        Plan plan = new Planner(predictor, built, probe.lifetimes(), DutyCycles.DEFAULT_PERIOD)
+                .plan(specs, rates, vcpus, budget);
         err.println(fitted.map(m -> "vmiscope: predictions from the overhead model " + modelFile + " for "
                         + String.join(", ", m.knownActions()) + "; for other actions ")
                 .orElse("vmiscope: no overhead model at " + modelFile + "; predictions ")
@@ -60,7 +64,7 @@ final class BudgetPlanning {
             throw new IllegalArgumentException("nothing of the request fits a budget of " + budget
                     + "; raise --budget or ask for less");
         }
-        return new Planned(plan, built, StopPenalty.implied(plan.ladders(), probe.rates(), probe.secondsPerStop()));
+        return new Planned(plan, built, StopPenalty.implied(plan.ladders(), rates, probe.secondsPerStop()));
     }
 
     private static List<String> probeSpecs(List<String> specs) {

@@ -8,6 +8,7 @@ import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
+import io.vmiscope.overhead.SlowdownPredictor;
 import io.vmiscope.overhead.budget.ProcessLifetimes;
 
 import java.time.Duration;
@@ -42,9 +43,50 @@ final class HookRateProbe {
      * @param secondsPerRun  VM-stopped seconds per periodic run by {@link ActionProfile#periodicKind()}
      * @param lifetimes      lifetimes of the processes born during the pass
      * @param seconds        how long the pass lasted
+     * @param stoppedSeconds how long the VM was stopped in it
+     * @param counted        the actions that ran in it
      */
     record Result(HookRates rates, Map<String, Double> secondsPerStop, Map<String, Double> secondsPerRun,
-                  ProcessLifetimes lifetimes, double seconds) {
+                  ProcessLifetimes lifetimes, double seconds, double stoppedSeconds, List<ActionProfile> counted) {
+
+        /** Most the rates are raised by: beyond, the predictor explains no counted pass. */
+        static final double LARGEST_CORRECTION = 1000;
+
+        /**
+         * The rates the unmonitored guest would cause, by {@code predictor}. The pass counted stops per
+         * second of guest progress, taken as the window less its stopped time; but under TCG the guest also
+         * loses a re-translation after each stop and what its inserted breakpoints cost, which no counter
+         * sees — the counted rates are low by as much (20× for procevents on a fork-heavy load). With the
+         * predicted slowdown S of the counted actions at rates r, the window held T / (1 + S) of guest
+         * progress, so r = stops × (1 + S(r)) / T: solved by iteration from the counted rates, within
+         * {@value #LARGEST_CORRECTION}×. The counted rates themselves when the predictor cannot predict
+         * the counted actions.
+         */
+        HookRates unmonitored(SlowdownPredictor predictor, int vcpus) {
+            if (rates.stopsPerOp().isEmpty()) {
+                return rates;
+            }
+            double progressShare = Math.max(seconds - stoppedSeconds, 0.1 * seconds) / seconds;
+            double factor = 1;
+            try {
+                for (int i = 0; i < 30; i++) {
+                    double slowdown = predictor.predict(counted, scaled(factor), vcpus).slowdown();
+                    double next = Math.min(LARGEST_CORRECTION, Math.max(1, progressShare * (1 + slowdown)));
+                    boolean settled = Math.abs(next - factor) <= 0.01 * factor;
+                    factor = next;
+                    if (settled) {
+                        break;
+                    }
+                }
+            } catch (IllegalArgumentException cannotPredict) {
+                return rates;
+            }
+            return scaled(factor);
+        }
+
+        private HookRates scaled(double factor) {
+            return new HookRates(rates.workload(), rates.baselineOpsPerSecond() * factor, rates.stopsPerOp());
+        }
     }
 
     private HookRateProbe() {
@@ -64,6 +106,7 @@ final class HookRateProbe {
         double seconds = (System.nanoTime() - start) / 1e9;
         long endEpochNanos = System.currentTimeMillis() * 1_000_000L;
 
+        List<ActionProfile> counted = actions.stream().map(ActionProfile::of).toList();
         Map<String, CostSummary> costs = new HashMap<>();
         monitor.costs().forEach(c -> costs.put(c.action(), c));
         double stopped = costs.values().stream().mapToLong(CostSummary::stoppedNanos).sum() / 1e9;
@@ -90,7 +133,7 @@ final class HookRateProbe {
         stopCosts.forEach((site, list) -> secondsPerStop.put(site,
                 list.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
         return new Result(new HookRates(session.name(), 1.0, perSecond), secondsPerStop, secondsPerRun,
-                lifetimes(processEvents, endEpochNanos), seconds);
+                lifetimes(processEvents, endEpochNanos), seconds, stopped, counted);
     }
 
     /** Births (forks of processes, not threads) and the exits that ended them. */
