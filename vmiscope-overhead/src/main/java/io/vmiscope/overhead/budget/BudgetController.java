@@ -227,7 +227,7 @@ public final class BudgetController implements AutoCloseable {
             if (!a.steadySince(intervalStart)) {
                 continue; // the interval mixes two steps: it measures neither
             }
-            String id = a.currentId();
+            String id = monitor.id(a.level().variant().spec());
             // an action two requested ones run at once costs each half
             double share = 1.0 / Math.max(1, monitor.users(id));
             if (a.level().variant().profile().periodic()) {

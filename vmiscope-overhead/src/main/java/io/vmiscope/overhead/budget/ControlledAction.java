@@ -23,7 +23,6 @@ final class ControlledAction {
     static final double SMOOTHING = 0.5;
 
     private final Ladder ladder;
-    private final Map<String, String> idsBySpec = new HashMap<>();
     /** "X|Y" → calibration of form X over form Y's (by spec), measured around a move between them */
     private final Map<String, Double> ratios = new HashMap<>();
     private int step;
@@ -62,11 +61,6 @@ final class ControlledAction {
         return ladder.request().profile().id();
     }
 
-    /** The monitor's id of the current step's action, once it has been started. */
-    String currentId() {
-        return idsBySpec.get(level().variant().spec());
-    }
-
     /** Whether the current step has held since {@code nanos}. */
     boolean steadySince(long nanos) {
         return stepSinceNanos <= nanos;
@@ -94,7 +88,7 @@ final class ControlledAction {
      * Moves to an adjacent step. A degraded action begins its new duty cycle with the rest, for relief
      * at once; a restored one with its run.
      */
-    void moveTo(int newStep, long now, MonitorControl monitor) {
+    void moveTo(int newStep, long now, SharedActions monitor) {
         boolean degrading = newStep > step;
         step = newStep;
         stepSinceNanos = now;
@@ -105,23 +99,23 @@ final class ControlledAction {
     }
 
     /** Starts the cycle at the current step (at {@code now}, with its run). */
-    void begin(long now, MonitorControl monitor) {
+    void begin(long now, SharedActions monitor) {
         stepSinceNanos = now;
         cycleStartNanos = now;
         follow(now, monitor);
     }
 
     /** Starts or stops the action so that it follows its current step's duty cycle at {@code now}. */
-    void follow(long now, MonitorControl monitor) {
+    void follow(long now, SharedActions monitor) {
         Variant variant = level().variant();
         boolean wanted = variant.runs() && variant.duty().isOn(now - cycleStartNanos);
         if (runningSpec != null && (!wanted || !runningSpec.equals(variant.spec()))) {
-            monitor.stop(idsBySpec.get(runningSpec));
+            monitor.stop(runningSpec);
             onNanos += now - runningSinceNanos;
             runningSpec = null;
         }
         if (wanted && runningSpec == null) {
-            idsBySpec.put(variant.spec(), monitor.start(variant.spec()));
+            monitor.start(variant.spec());
             runningSpec = variant.spec();
             runningSinceNanos = now;
         }

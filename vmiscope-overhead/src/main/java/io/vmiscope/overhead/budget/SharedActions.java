@@ -1,21 +1,19 @@
 package io.vmiscope.overhead.budget;
 
-import io.vmiscope.monitor.CostSummary;
-
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Lets several requested actions run the same action at once: a step of one can be another requested
- * action as it is (procevents degraded to {@code pslist:1s} beside a requested {@code pslist:1s}). The
- * monitor runs one action per id — starting an id that runs replaces it — so the action is started for
- * its first user and stopped after its last; without that, the first user to leave would stop it for
- * the others. Confined to the controller's thread.
+ * The controller's starts and stops of the monitor's actions, by spec, shared between the requested
+ * actions: a step of one can be another requested action as it is (procevents degraded to
+ * {@code pslist:1s} beside a requested {@code pslist:1s}). The monitor runs one action per id — starting
+ * an id that runs replaces it — so the action is started for its first user and stopped after its last;
+ * without that, the first user to leave would stop it for the others. Confined to the controller's thread.
  */
-final class SharedActions implements MonitorControl {
+final class SharedActions {
 
     private final MonitorControl monitor;
+    /** Every spec started so far → the monitor's id of its action (kept after it stops: its costs stay). */
     private final Map<String, String> idsBySpec = new HashMap<>();
     private final Map<String, Integer> usersById = new HashMap<>();
 
@@ -23,43 +21,38 @@ final class SharedActions implements MonitorControl {
         this.monitor = monitor;
     }
 
-    @Override
-    public String start(String spec) {
+    /** Starts {@code spec}'s action for one more user; the monitor starts it for the first. */
+    void start(String spec) {
         String id = idsBySpec.get(spec);
         if (id == null || !usersById.containsKey(id)) {
             id = monitor.start(spec);
             idsBySpec.put(spec, id);
         }
         usersById.merge(id, 1, Integer::sum);
-        return id;
     }
 
-    @Override
-    public void stop(String actionId) {
-        Integer users = usersById.get(actionId);
+    /** One user fewer for {@code spec}'s action; the monitor stops it after the last. */
+    void stop(String spec) {
+        String id = idsBySpec.get(spec);
+        Integer users = id == null ? null : usersById.get(id);
         if (users == null) {
             return;
         }
         if (users > 1) {
-            usersById.put(actionId, users - 1);
+            usersById.put(id, users - 1);
         } else {
-            usersById.remove(actionId);
-            monitor.stop(actionId);
+            usersById.remove(id);
+            monitor.stop(id);
         }
+    }
+
+    /** The monitor's id of {@code spec}'s action, once it has been started; null before. */
+    String id(String spec) {
+        return idsBySpec.get(spec);
     }
 
     /** How many requested actions run the action with this id now (0 when it does not run). */
     int users(String actionId) {
         return usersById.getOrDefault(actionId, 0);
-    }
-
-    @Override
-    public List<CostSummary> costs() {
-        return monitor.costs();
-    }
-
-    @Override
-    public Map<String, Long> stopsBySite() {
-        return monitor.stopsBySite();
     }
 }
