@@ -173,6 +173,11 @@ final class FitDesign {
         return combinations.size();
     }
 
+    /** λ: how strongly each workload's own costs are pulled toward the common ones; infinite for common only. */
+    double shrinkage() {
+        return shrinkage;
+    }
+
 
     /**
      * Columns: re-translation (the common one, then one per workload), vCPU, queueing, per hook action,

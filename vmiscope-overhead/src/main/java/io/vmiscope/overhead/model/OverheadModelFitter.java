@@ -76,12 +76,10 @@ public final class OverheadModelFitter {
         if (combinations.size() < 2) {
             throw new IllegalArgumentException("the fit needs at least 2 measured combinations, got " + combinations.size());
         }
-        Candidate chosen = candidate(design(combinations, rates, calibration, Double.POSITIVE_INFINITY), combinations, rates,
-                calibration);
-        List<String> notes = new ArrayList<>(chosen.design().notes());
-        if (rates.size() > 1) {
-            chosen = shrunk(chosen, combinations, rates, calibration, notes);
-        }
+        FitDesign common = design(combinations, rates, calibration, Double.POSITIVE_INFINITY);
+        List<String> notes = new ArrayList<>(common.notes());
+        FitDesign chosenDesign = rates.size() > 1 ? shrunk(common, combinations, rates, calibration, notes) : common;
+        Candidate chosen = candidate(chosenDesign, combinations, rates, calibration);
         TrainingSummary summary = new TrainingSummary(
                 training.stream().map(Observation::experiment).distinct().sorted().toList(),
                 List.copyOf(rates.keySet()), training.size(), combinations.size(),
@@ -101,26 +99,23 @@ public final class OverheadModelFitter {
      * those (its single actions stay) and predicts them; the λ with the smallest mean error over all
      * those predictions wins, common costs alone ({@code common}) when none does better.
      */
-    private Candidate shrunk(Candidate common, List<MeasuredCombination> combinations, Map<String, HookRates> rates,
+    private FitDesign shrunk(FitDesign common, List<MeasuredCombination> combinations, Map<String, HookRates> rates,
                              Calibration calibration, List<String> notes) {
-        Candidate chosen = common;
-        double best = workloadError(common.design(), combinations, rates, calibration);
-        double commonError = best;
-        double bestShrinkage = Double.POSITIVE_INFINITY;
+        FitDesign chosen = common;
+        double commonError = workloadError(common, combinations, rates, calibration);
+        double best = commonError;
         for (double shrinkage : SHRINKAGES) {
             FitDesign design = design(combinations, rates, calibration, shrinkage);
             double error = workloadError(design, combinations, rates, calibration);
             if (error < best) {
                 best = error;
-                bestShrinkage = shrinkage;
-                chosen = null;
+                chosen = design;
             }
         }
-        if (chosen == null) {
-            chosen = candidate(design(combinations, rates, calibration, bestShrinkage), combinations, rates, calibration);
+        if (chosen != common) {
             notes.add(String.format(Locale.ROOT, "costs fitted per workload, pulled toward common ones with λ = %s:"
                     + " its workloads' pairs predicted from their single actions with MAPE %.1f%% against %.1f%%"
-                    + " with common costs", bestShrinkage, best, commonError));
+                    + " with common costs", chosen.shrinkage(), best, commonError));
         } else if (!Double.isNaN(best)) {
             notes.add(String.format(Locale.ROOT, "costs fitted as common to all workloads: its workloads' pairs"
                     + " predicted from their single actions with MAPE %.1f%%, better than with costs per workload", best));
@@ -179,10 +174,10 @@ public final class OverheadModelFitter {
             }
             inSampleErrors.add(ErrorFigures.errorPercent(predicted(pointModel, combination, rates), combination.measuredSlowdown()));
         }
-        return new Candidate(design, fitted, ErrorFigures.of(inSampleErrors), ErrorFigures.of(leftOutErrors), ratios);
+        return new Candidate(fitted, ErrorFigures.of(inSampleErrors), ErrorFigures.of(leftOutErrors), ratios);
     }
 
-    private record Candidate(FitDesign design, FittedCosts fitted, ErrorFigures inSample, ErrorFigures leaveOneOut,
+    private record Candidate(FittedCosts fitted, ErrorFigures inSample, ErrorFigures leaveOneOut,
                              List<Double> ratios) {
     }
 
