@@ -119,8 +119,9 @@ final class MonitorCommand implements Callable<Integer> {
      * Counts the hooks' rates (with actions of its own: a snapshot's memory of the last one starts fresh
      * in the run), plans the request under the budget, prints the plan, and runs the plan's start with a
      * budget controller beside the monitor's loop.
+     *
+     * @param service the probed service, or null for none
      */
-    /** @param service the probed service, or null for none */
     private void runWithin(Budget maxSlowdown, TargetOptions.Session session, Function<String, Action> build,
                            MonitoringRun.Settings settings, ServiceProbe service) throws IOException {
         if (service != null) {
@@ -128,7 +129,6 @@ final class MonitorCommand implements Callable<Integer> {
         }
         WorkloadProbe probe = service == null ? WorkloadProbe.NONE : service;
         BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, actions, maxSlowdown, model, System.err);
-        probe.slowdownSinceLastCall(); // what the counting pass did to the service is not the plan's doing
         MonitoringRun.run(session, (monitor, sink, store) -> {
             BudgetController controller = new BudgetController(session.name(), planned.plan(),
                     new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, sink,

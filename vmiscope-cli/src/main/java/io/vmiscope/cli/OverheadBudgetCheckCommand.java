@@ -172,7 +172,6 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         TargetOptions.Session session = guest.session();
         List<Event> decisions = new CopyOnWriteArrayList<>();
         Monitor monitor = new Monitor(session.driver(), session.linux(), event -> { }, Monitor.Options.named(session.name()));
-        probe.slowdownSinceLastCall(); // what it saw during the counting pass is not the plan's doing
         Rate during;
         double coverage;
         try (BackgroundLoop loop = BackgroundLoop.start(monitor, "vmiscope-budget-check-monitor");

@@ -169,8 +169,12 @@ public final class BudgetController implements AutoCloseable {
         loop.start();
     }
 
-    /** Starts every action at its planned step and records the plan's decision for each. */
+    /**
+     * Starts every action at its planned step and records the plan's decision for each. What the probe saw
+     * before (the counting pass, the planning) is dropped: it is not the plan's doing.
+     */
     public void begin(long now) {
+        probe.slowdownSinceLastCall();
         deltas.next();
         lastTickNanos = now;
         Plan.Option start = plan.best().orElseThrow();
