@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The model's error figures as plain text: Markdown tables that read well in a terminal and paste
@@ -41,15 +42,10 @@ public final class ErrorTable {
             if (group.equals(ValidationGroup.HELD_OUT_WORKLOAD.label())) {
                 group += " (" + evaluation.heldOutWorkload() + ")";
             }
-            ErrorFigures f = line.getValue();
-            text.append(String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.0f%% | %.1f%% |%n",
-                    group, f.combinations(), f.mapePercent(), f.percentWithin15(), f.maxErrorPercent()));
+            text.append("| ").append(group).append(" | ").append(cells(line.getValue())).append(" |\n");
         }
         text.append('\n');
-        text.append(evaluation.validationFigures()
-                .map(f -> "Target on held-out combinations (MAPE ≤ 10%, ≥ 90% within ±15%): "
-                        + (f.meetsTarget() ? "met" : "not met") + ".\n")
-                .orElse("No held-out combinations to validate on.\n"));
+        text.append(target("held-out combinations", evaluation.validationFigures(), "No held-out combinations to validate on."));
         text.append(spread(evaluation));
         if (!evaluation.skipped().isEmpty()) {
             text.append("Not predicted: ").append(String.join("; ", evaluation.skipped())).append(".\n");
@@ -71,19 +67,26 @@ public final class ErrorTable {
             String others = fold.evaluation().figures(ValidationGroup.MANY_ACTIONS)
                     .map(f -> String.format(Locale.ROOT, "MAPE %.1f%%, %.0f%% within", f.mapePercent(), f.percentWithin15()))
                     .orElse("–");
-            text.append(fold.heldOut().map(f -> String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.0f%% | %.1f%% | %s |%n",
-                    fold.workload(), f.combinations(), f.mapePercent(), f.percentWithin15(), f.maxErrorPercent(), others))
-                    .orElse("| " + fold.workload() + " | 0 | | | | " + others + " |\n"));
+            text.append("| ").append(fold.workload()).append(" | ")
+                    .append(fold.heldOut().map(ErrorTable::cells).orElse("0 | | |")).append(" | ").append(others).append(" |\n");
         }
-        validation.pooled().ifPresent(f -> text.append(String.format(Locale.ROOT,
-                "| every held-out prediction | %d | %.1f%% | %.0f%% | %.1f%% | |%n",
-                f.combinations(), f.mapePercent(), f.percentWithin15(), f.maxErrorPercent())));
+        validation.pooled().ifPresent(f -> text.append("| every held-out prediction | ").append(cells(f)).append(" | |\n"));
         text.append('\n');
-        text.append(validation.pooled()
-                .map(f -> "Target on the held-out workloads' predictions (MAPE ≤ 10%, ≥ 90% within ±15%): "
-                        + (f.meetsTarget() ? "met" : "not met") + ".\n")
-                .orElse("No held-out workload had combinations besides its calibration pass.\n"));
+        text.append(target("the held-out workloads' predictions", validation.pooled(),
+                "No held-out workload had combinations besides its calibration pass."));
         return text.toString();
+    }
+
+    /** The figures as table cells: combinations | MAPE | within ±15% | max error. */
+    private static String cells(ErrorFigures f) {
+        return String.format(Locale.ROOT, "%d | %.1f%% | %.0f%% | %.1f%%", f.combinations(), f.mapePercent(),
+                f.percentWithin15(), f.maxErrorPercent());
+    }
+
+    /** Whether {@code figures} meet the target, in one line; {@code none} when there are none. */
+    private static String target(String what, Optional<ErrorFigures> figures, String none) {
+        return figures.map(f -> "Target on " + what + " (MAPE ≤ 10%, ≥ 90% within ±15%): "
+                + (f.meetsTarget() ? "met" : "not met") + ".\n").orElse(none + "\n");
     }
 
     private static String keeps(String calibration) {

@@ -28,8 +28,7 @@ final class CounterProbe implements ProgressProbe {
 
     @Override
     public void baseline(Rate unmonitored) {
-        baselineOpsPerSecond = Double.NaN;
-        slowdownSinceLastCall(); // the lines so far were the baseline's
+        reading(); // the lines so far were the baseline's
         baselineOpsPerSecond = unmonitored.opsPerSecond();
     }
 

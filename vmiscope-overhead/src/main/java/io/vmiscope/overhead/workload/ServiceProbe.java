@@ -16,7 +16,9 @@ import java.util.OptionalDouble;
  * {@value #PERIOD_MILLIS} ms from the host, its latency against the latency measured before monitoring.
  * What the service's users feel is the slowdown that matters, and it includes what no monitor counter
  * sees (under TCG: re-translation and the cost of inserted breakpoints). A request every
- * {@value #PERIOD_MILLIS} ms adds little load. A failed request reads as a slowdown of
+ * {@value #PERIOD_MILLIS} ms adds little load to a quiet service; beside a busy one it does not: beside the
+ * demo guest's web workload it slowed that by about 10%, so what it is compared with must run beside it
+ * too ({@link #background}). A failed request reads as a slowdown of
  * {@value #FAILED_SLOWDOWN}× (the service does not answer in time), never as none.
  */
 public final class ServiceProbe implements ProgressProbe {

@@ -43,6 +43,6 @@ final class WebWorkload implements Workload {
      */
     @Override
     public ProgressProbe probe(WorkloadGuest guest) {
-        return ServiceProbe.background(guest.httpd(), "/");
+        return ServiceProbe.background(guest.httpd(), HttpGetLoop.INDEX);
     }
 }
