@@ -74,7 +74,15 @@ public final class Analysis implements AutoCloseable {
             + "command_line, uid, origin, lifetime, end_reason, exit_code, kernel_thread, events";
 
     private static final String EVENT_COLUMNS = "id, time_ns, action, kind, pid, tid, ppid, uid, process, name, "
-            + "CAST(fields AS VARCHAR), source";
+            + "CAST(fields AS VARCHAR) AS fields, source";
+
+    /** The process that held the pid of the event {@code e} at its time, as far as the last refresh knows. */
+    private static final String ALIVE_AT_EVENT = "ASOF LEFT JOIN processes p ON p.vm = e.vm AND p.pid = e.pid "
+            + "AND e.time_ns >= p.start_ns";
+
+    /** That process's name and image, or NULLs when it had ended before the event. */
+    private static final String TREE_PROCESS = "CASE WHEN p.end_ns IS NULL OR e.time_ns <= p.end_ns THEN p.name END, "
+            + "CASE WHEN p.end_ns IS NULL OR e.time_ns <= p.end_ns THEN p.image END";
 
     private final DuckDbEventStore store;
     private final Object refreshLock = new Object();
@@ -192,11 +200,12 @@ public final class Analysis implements AutoCloseable {
 
     /** One stored event of the VM, whole: its row and the imported original, if any. */
     public Optional<EventDetail> event(String vm, String id) {
-        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("SELECT " + EVENT_COLUMNS
-                + ", original FROM events WHERE vm = ? AND id = ? LIMIT 1")) {
+        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("WITH one AS (SELECT vm, "
+                + EVENT_COLUMNS + ", original FROM events WHERE vm = ? AND id = ? LIMIT 1) "
+                + "SELECT e.* EXCLUDE (vm, original), " + TREE_PROCESS + ", e.original FROM one e " + ALIVE_AT_EVENT)) {
             bind(q, List.of(vm, id));
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(new EventDetail(eventRow(r), r.getString(13))) : Optional.empty();
+                return r.next() ? Optional.of(new EventDetail(eventRow(r), r.getString(15))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw failed("cannot read event " + id + " of " + vm, e);
@@ -271,8 +280,11 @@ public final class Analysis implements AutoCloseable {
                 }
             }
             List<EventRow> items = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM events" + where
-                    + " ORDER BY time_ns, id LIMIT ? OFFSET ?")) {
+            // the page first, then the process holding each event's pid at its time (for records without a name)
+            try (PreparedStatement q = c.prepareStatement("WITH page AS (SELECT vm, " + EVENT_COLUMNS
+                    + " FROM events" + where + " ORDER BY time_ns, id LIMIT ? OFFSET ?) "
+                    + "SELECT e.* EXCLUDE (vm), " + TREE_PROCESS + " FROM page e " + ALIVE_AT_EVENT
+                    + " ORDER BY e.time_ns, e.id")) {
                 List<Object> paged = new ArrayList<>(values);
                 paged.add(limit);
                 paged.add(offset);
@@ -289,9 +301,11 @@ public final class Analysis implements AutoCloseable {
         }
     }
 
+    /** A row of {@link #EVENT_COLUMNS} followed by the name and image of {@link #TREE_PROCESS}. */
     private static EventRow eventRow(ResultSet r) throws SQLException {
-        return new EventRow(r.getString(1), r.getLong(2), r.getString(3), r.getString(4), r.getInt(5), r.getInt(6),
-                r.getInt(7), r.getLong(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12));
+        return EventRow.of(r.getString(1), r.getLong(2), r.getString(3), r.getString(4), r.getInt(5), r.getInt(6),
+                r.getInt(7), r.getLong(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12),
+                r.getString(13), r.getString(14));
     }
 
     /**
@@ -420,8 +434,9 @@ public final class Analysis implements AutoCloseable {
     }
 
     /**
-     * What one process touched: images, files, endpoints (top {@code topN} each by events, the rest grouped
-     * by directory or host, at most {@code topN} groups) and its first {@code topN} children.
+     * What one process touched: images, files, endpoints, registry keys (top {@code topN} each by events, the
+     * rest grouped by directory, parent key or host, at most {@code topN} groups) and its first {@code topN}
+     * children.
      *
      * @throws IllegalArgumentException when the process does not exist or topN &lt; 1
      */
@@ -457,7 +472,8 @@ public final class Analysis implements AutoCloseable {
                 }
             }
             return new BehaviourGraph(node, targets(c, key, "image", topN), targets(c, key, "file", topN),
-                    targets(c, key, "endpoint", topN), children, childCount - children.size());
+                    targets(c, key, "endpoint", topN), targets(c, key, "registry", topN), children,
+                    childCount - children.size());
         } catch (SQLException e) {
             throw failed("cannot build the behaviour graph of " + key, e);
         }
@@ -467,13 +483,12 @@ public final class Analysis implements AutoCloseable {
             throws SQLException {
         String ranked = """
                 WITH t AS (
-                    SELECT target, grp, list_sort(list(DISTINCT operation)) AS ops,
-                           max(CASE access WHEN 'delete' THEN 3 WHEN 'write' THEN 2 WHEN 'read' THEN 1 ELSE 0 END) AS acc,
+                    SELECT target, grp, list_sort(list(DISTINCT operation)) AS ops, max(%s) AS acc,
                            sum(events)::BIGINT AS ev, min(first_ns) AS f, max(last_ns) AS l
                     FROM graph_edges WHERE vm = ? AND pid = ? AND start_ns = ? AND edge = ?
                     GROUP BY target, grp),
                 r AS (SELECT *, row_number() OVER (ORDER BY ev DESC, target) AS rn, count(*) OVER () AS total FROM t)
-                """;
+                """.formatted(VmGraphs.ACCESS_RANK);
         List<Object> values = List.of(key.vm(), key.pid(), key.startNanos(), edge, topN);
         List<BehaviourGraph.Target> top = new ArrayList<>();
         long total = 0;
@@ -505,13 +520,35 @@ public final class Analysis implements AutoCloseable {
         return new BehaviourGraph.Targets(top, groups, total);
     }
 
-    private static String access(int rank) {
+    /** The access of a rank of {@link VmGraphs#ACCESS_RANK}. */
+    static String access(int rank) {
         return switch (rank) {
             case 3 -> "delete";
             case 2 -> "write";
             case 1 -> "read";
             default -> "";
         };
+    }
+
+    /**
+     * The behaviour graph of the whole VM (as of the last refresh): the {@code maxProcesses} busiest processes
+     * with the ancestors that connect them (at most twice as many in all), linked to their parents and to the
+     * {@code maxGroups} groups per kind of files, registry keys and hosts with the strongest access, then the
+     * most events.
+     *
+     * @throws IllegalArgumentException when maxProcesses or maxGroups is below 1
+     */
+    public VmGraph vmGraph(String vm, int maxProcesses, int maxGroups) {
+        if (maxProcesses < 1 || maxGroups < 1) {
+            throw new IllegalArgumentException("a VM graph shows at least 1 process and 1 group per kind, not "
+                    + maxProcesses + " and " + maxGroups);
+        }
+        List<ProcessNode> all = nodes(vm, "TRUE");
+        try (Connection c = reader()) {
+            return VmGraphs.build(c, vm, all, maxProcesses, maxGroups);
+        } catch (SQLException e) {
+            throw failed("cannot build the behaviour graph of " + vm, e);
+        }
     }
 
     /**
