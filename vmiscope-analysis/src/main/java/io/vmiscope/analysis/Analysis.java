@@ -362,11 +362,11 @@ public final class Analysis implements AutoCloseable {
         String sql = "WITH c(pid, start_ns, b, " + Derivation.COUNT_COLUMNS + ") AS (" + cells + "), "
                 + "r AS (SELECT pid, start_ns, least(row_number() OVER (ORDER BY sum(events) DESC, start_ns, pid), ?)"
                 + " AS lane, count(*) OVER () AS processes FROM c GROUP BY pid, start_ns), "
-                + "n AS (SELECT r.*, p.name FROM r LEFT JOIN processes p ON p.vm = ? AND p.pid = r.pid "
+                + "n AS (SELECT r.*, p.name, p.image FROM r LEFT JOIN processes p ON p.vm = ? AND p.pid = r.pid "
                 + "AND p.start_ns = r.start_ns) "
                 + "SELECT n.lane, any_value(n.processes), any_value(n.pid), any_value(n.start_ns), any_value(n.name), "
-                + "c.b, " + Derivation.SUMS + " FROM c JOIN n USING (pid, start_ns) GROUP BY n.lane, c.b "
-                + "ORDER BY n.lane, c.b";
+                + "c.b, " + Derivation.SUMS + ", any_value(n.image) FROM c JOIN n USING (pid, start_ns) "
+                + "GROUP BY n.lane, c.b ORDER BY n.lane, c.b";
         Collections.addAll(values, maxLanes + 1, vm);
         List<Timeline.Lane> lanes = new ArrayList<>();
         Timeline.Lane others = null;
@@ -383,9 +383,9 @@ public final class Analysis implements AutoCloseable {
                                 lanes.add(lane.build());
                             }
                             processes = r.getInt(2);
-                            lane = rank > maxLanes ? new LaneBuilder(rank, null, Timeline.OTHERS)
+                            lane = rank > maxLanes ? new LaneBuilder(rank, null, Timeline.OTHERS, null)
                                     : new LaneBuilder(rank, new ProcessKey(vm, r.getInt(3), r.getLong(4)),
-                                    Objects.requireNonNullElse(r.getString(5), ""));
+                                    Objects.requireNonNullElse(r.getString(5), ""), r.getString(14));
                         }
                         lane.cells.add(new Timeline.Cell(r.getInt(6), r.getLong(7), r.getLong(8), r.getLong(9),
                                 r.getLong(10), r.getLong(11), r.getLong(12), r.getLong(13)));
@@ -420,16 +420,18 @@ public final class Analysis implements AutoCloseable {
         private final int rank;
         private final ProcessKey process;
         private final String name;
+        private final String image;
         private final List<Timeline.Cell> cells = new ArrayList<>();
 
-        LaneBuilder(int rank, ProcessKey process, String name) {
+        LaneBuilder(int rank, ProcessKey process, String name, String image) {
             this.rank = rank;
             this.process = process;
             this.name = name;
+            this.image = image;
         }
 
         Timeline.Lane build() {
-            return new Timeline.Lane(process, name, cells.stream().mapToLong(Timeline.Cell::events).sum(), cells);
+            return new Timeline.Lane(process, name, image, cells.stream().mapToLong(Timeline.Cell::events).sum(), cells);
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The behaviour of a whole VM as one graph, as sandbox reports draw it: processes linked to their parents, and
  * to the groups of files, registry keys and hosts they touched. Bounded whatever the VM did: the busiest
- * processes (by events; the oldest when none has events, as in a Volatility process list) with the ancestors
+ * processes with events (the oldest when none has any, as in a Volatility process list) with the ancestors
  * that connect them, and per kind the groups with the strongest access (delete, write, read), then the most
  * events. Everything else is counted, not drawn. All names are guest-controlled text.
  *

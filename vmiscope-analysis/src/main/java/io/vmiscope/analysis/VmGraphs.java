@@ -103,11 +103,13 @@ final class VmGraphs {
     }
 
     /**
-     * The busiest {@code max} processes (ties and processes without events: the oldest first), then their
-     * ancestors nearest first, until twice {@code max} are chosen: a deep chain of forks in guest data stops there.
+     * The busiest {@code max} processes with events (ties: the oldest first; when none has events, as in a
+     * process list alone, the oldest), then their ancestors nearest first, until twice {@code max} are chosen:
+     * a deep chain of forks in guest data stops there.
      */
     private static Set<ProcessKey> chooseProcesses(List<ProcessNode> all, Map<ProcessKey, ProcessNode> byKey, int max) {
-        List<ProcessNode> ranked = new ArrayList<>(all);
+        List<ProcessNode> active = all.stream().filter(n -> n.events() > 0).toList();
+        List<ProcessNode> ranked = new ArrayList<>(active.isEmpty() ? all : active);
         ranked.sort(Comparator.comparingLong(ProcessNode::events).reversed()
                 .thenComparingLong(ProcessNode::startNanos).thenComparingInt(ProcessNode::pid));
         Set<ProcessKey> chosen = new LinkedHashSet<>();

@@ -134,4 +134,16 @@ class EventSummariesTest {
         assertThat(EventSummaries.describe("exit", "procevents", null, "{\"exitCode\":1,\"signal\":0}").summary())
                 .isEqualTo("exit code 1");
     }
+
+    @Test
+    void aLiveEvent_asStored_readsByItsDecodedArguments_andItsOwnProcessName() {
+        EventRow row = EventRow.of(new io.vmiscope.store.EventRow("id", 1, "demo", "syscalls:openat", "syscall", 709, 709,
+                110, 0, "sh", "openat", """
+                {"syscall":"openat","number":257,"args":[{"name":"dfd","type":"DIRFD","value":"AT_FDCWD","raw":-100},
+                 {"name":"filename","type":"PATH","value":"\\"/tmp/f1\\"","raw":1}],"result":"4"}""", "live", -1, null));
+        assertThat(row.label()).isEqualTo("openat");
+        assertThat(row.summary()).isEqualTo("openat(AT_FDCWD, \"/tmp/f1\") = 4");
+        assertThat(row.processName()).isEqualTo("sh");
+        assertThat(row.processPath()).isNull();
+    }
 }

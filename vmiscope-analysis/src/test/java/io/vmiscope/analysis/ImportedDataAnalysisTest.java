@@ -100,6 +100,8 @@ class ImportedDataAnalysisTest {
         assertThat(byPid.get(5268).name()).isEqualTo("invoice.exe");
         assertThat(byPid.get(5268).parent().pid()).isEqualTo(3944);
         assertThat(byPid.get(6120).parent().pid()).isEqualTo(5268);
+        assertThat(byPid).as("quiet processes stay out unless they connect busy ones")
+                .doesNotContainKeys(92, 348, 436).containsKeys(512, 636);
         assertThat(graph.resources()).extracting(VmGraph.Resource::kind, VmGraph.Resource::group)
                 .contains(org.assertj.core.groups.Tuple.tuple("file", "\\??\\C:\\Users\\John\\AppData\\Roaming\\Updater\\"),
                         org.assertj.core.groups.Tuple.tuple("registry",
