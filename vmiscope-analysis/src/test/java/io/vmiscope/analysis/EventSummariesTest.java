@@ -1,10 +1,7 @@
 package io.vmiscope.analysis;
 
-import io.vmiscope.store.DuckDbEventStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,38 +20,20 @@ class EventSummariesTest {
 
     private static final Path ACTUAL = Path.of("target", "summaries.actual.txt");
 
-    @TempDir
-    static Path dir;
-
-    private static DuckDbEventStore store;
-    private static Analysis analysis;
-
-    @BeforeAll
-    static void importFixtures() {
-        store = Fixtures.store(dir);
-        ImportedFixtures.importAll(store);
-        analysis = Analysis.open(store);
-        for (String vm : List.of(ImportedFixtures.WINDOWS, ImportedFixtures.LINUX, ImportedFixtures.VOLATILITY_WINDOWS,
-                ImportedFixtures.VOLATILITY_LINUX)) {
-            analysis.refresh(vm);
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        analysis.close();
-        store.close();
-    }
+    @RegisterExtension
+    static final ImportedFixtures.Analysed FIXTURES = new ImportedFixtures.Analysed();
 
     private static List<EventRow> events(String vm) {
-        return analysis.events(vm, null, EventQuery.ALL, 0, Analysis.MAX_PAGE).items();
+        return FIXTURES.analysis().events(vm, null, EventQuery.ALL, 0, Analysis.MAX_PAGE).items();
     }
 
-    /** One golden line per event: VM, action, kind | process | name | summary; sorted, so it holds whatever times untimed records get. */
+    /**
+     * One golden line per event: VM, action, kind | process | name | summary; sorted, so that it holds whatever
+     * times the importer gives untimed records.
+     */
     private static List<String> table() {
         List<String> lines = new ArrayList<>();
-        for (String vm : List.of(ImportedFixtures.WINDOWS, ImportedFixtures.LINUX, ImportedFixtures.VOLATILITY_WINDOWS,
-                ImportedFixtures.VOLATILITY_LINUX)) {
+        for (String vm : ImportedFixtures.VMS) {
             for (EventRow e : events(vm)) {
                 lines.add(vm + " " + e.action() + " " + e.kind() + " | " + e.processName() + " | " + e.label() + " | "
                         + e.summary());
@@ -78,8 +57,7 @@ class EventSummariesTest {
     @Test
     void everyPluginOfTheFixtures_hasANonEmptyNameAndSummary() {
         List<String> plugins = new ArrayList<>();
-        for (String vm : List.of(ImportedFixtures.WINDOWS, ImportedFixtures.LINUX, ImportedFixtures.VOLATILITY_WINDOWS,
-                ImportedFixtures.VOLATILITY_LINUX)) {
+        for (String vm : ImportedFixtures.VMS) {
             for (EventRow e : events(vm)) {
                 assertThat(e.label()).as(e.action() + " " + e.fieldsJson()).isNotBlank();
                 assertThat(e.summary()).as(e.action() + " " + e.fieldsJson()).isNotBlank().doesNotContain("(no fields)");

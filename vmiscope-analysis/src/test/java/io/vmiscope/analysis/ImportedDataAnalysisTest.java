@@ -1,12 +1,8 @@
 package io.vmiscope.analysis;
 
-import io.vmiscope.store.DuckDbEventStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -23,31 +19,11 @@ class ImportedDataAnalysisTest {
 
     private static final String DEVICE = "\\Device\\HarddiskVolume2";
 
-    @TempDir
-    static Path dir;
-
-    private static DuckDbEventStore store;
-    private static Analysis analysis;
-
-    @BeforeAll
-    static void importFixtures() {
-        store = Fixtures.store(dir);
-        ImportedFixtures.importAll(store);
-        analysis = Analysis.open(store);
-        for (String vm : List.of(ImportedFixtures.WINDOWS, ImportedFixtures.LINUX, ImportedFixtures.VOLATILITY_WINDOWS,
-                ImportedFixtures.VOLATILITY_LINUX)) {
-            analysis.refresh(vm);
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        analysis.close();
-        store.close();
-    }
+    @RegisterExtension
+    static final ImportedFixtures.Analysed FIXTURES = new ImportedFixtures.Analysed();
 
     private static ProcessNode process(String vm, int pid) {
-        return analysis.processesWithPid(vm, pid).get(0);
+        return FIXTURES.analysis().processesWithPid(vm, pid).get(0);
     }
 
     @Test
@@ -72,7 +48,7 @@ class ImportedDataAnalysisTest {
 
     @Test
     void eventsOfRecordsWithoutAProcessName_showTheProcessTheTreeKnowsAtTheirTime() {
-        List<EventRow> dlls = analysis.events(ImportedFixtures.WINDOWS, 5268, EventQuery.ALL.withNames("apimon"), 0, 10)
+        List<EventRow> dlls = FIXTURES.analysis().events(ImportedFixtures.WINDOWS, 5268, EventQuery.ALL.withNames("apimon"), 0, 10)
                 .items().stream().filter(e -> e.process().isEmpty()).toList();
         assertThat(dlls).hasSize(2).allSatisfy(e -> {
             assertThat(e.processName()).isEqualTo("invoice.exe");
@@ -83,18 +59,18 @@ class ImportedDataAnalysisTest {
 
     @Test
     void eventsNamedByAPath_showTheBaseName_withThePathBeside() {
-        EventRow open = analysis.events(ImportedFixtures.WINDOWS, 5268, EventQuery.ALL.withKinds("syscall"), 0, 1)
+        EventRow open = FIXTURES.analysis().events(ImportedFixtures.WINDOWS, 5268, EventQuery.ALL.withKinds("syscall"), 0, 1)
                 .items().get(0);
         assertThat(open.process()).isEqualTo(DEVICE + "\\Users\\John\\Desktop\\invoice.exe");
         assertThat(open.processName()).isEqualTo("invoice.exe");
         assertThat(open.processPath()).isEqualTo(open.process());
-        EventRow detail = analysis.event(ImportedFixtures.WINDOWS, open.id()).orElseThrow().event();
+        EventRow detail = FIXTURES.analysis().event(ImportedFixtures.WINDOWS, open.id()).orElseThrow().event();
         assertThat(detail).isEqualTo(open);
     }
 
     @Test
     void vmGraph_linksTheProcessTree_andGroupsWhatEachProcessTouched() {
-        VmGraph graph = analysis.vmGraph(ImportedFixtures.WINDOWS, 40, 8);
+        VmGraph graph = FIXTURES.analysis().vmGraph(ImportedFixtures.WINDOWS, 40, 8);
         Map<Integer, VmGraph.Process> byPid = graph.processes().stream()
                 .collect(Collectors.toMap(p -> p.key().pid(), Function.identity()));
         assertThat(byPid.get(5268).name()).isEqualTo("invoice.exe");
@@ -125,10 +101,10 @@ class ImportedDataAnalysisTest {
 
     @Test
     void vmGraph_isBounded_countingWhatItLeavesOut() {
-        VmGraph graph = analysis.vmGraph(ImportedFixtures.WINDOWS, 1, 1);
+        VmGraph graph = FIXTURES.analysis().vmGraph(ImportedFixtures.WINDOWS, 1, 1);
         assertThat(graph.processes()).hasSizeBetween(1, 2);
         assertThat(graph.processes()).extracting(p -> p.key().pid()).contains(5268);
-        assertThat(graph.hiddenProcesses()).isEqualTo(analysis.processTree(ImportedFixtures.WINDOWS).nodes().size()
+        assertThat(graph.hiddenProcesses()).isEqualTo(FIXTURES.analysis().processTree(ImportedFixtures.WINDOWS).nodes().size()
                 - graph.processes().size());
         assertThat(graph.resources().stream().collect(Collectors.groupingBy(VmGraph.Resource::kind,
                 Collectors.counting()))).allSatisfy((kind, n) -> assertThat(n).isEqualTo(1));
@@ -137,7 +113,7 @@ class ImportedDataAnalysisTest {
 
     @Test
     void aVolatilityProcessList_givesAGraphOfTheTreeAlone() {
-        VmGraph graph = analysis.vmGraph(ImportedFixtures.VOLATILITY_WINDOWS, 40, 8);
+        VmGraph graph = FIXTURES.analysis().vmGraph(ImportedFixtures.VOLATILITY_WINDOWS, 40, 8);
         assertThat(graph.processes()).hasSize(13);
         assertThat(graph.resources()).isEmpty();
         assertThat(graph.processes()).filteredOn(p -> p.key().pid() == 6188).singleElement()

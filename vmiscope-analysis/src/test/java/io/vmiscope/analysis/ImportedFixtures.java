@@ -4,14 +4,16 @@ import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.ImportSummary;
 import io.vmiscope.store.Importer;
 import io.vmiscope.store.imports.ImportFormat;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -33,13 +35,47 @@ final class ImportedFixtures {
     private ImportedFixtures() {
     }
 
+    /** Every VM the fixtures make. */
+    static final List<String> VMS = List.of(WINDOWS, LINUX, VOLATILITY_WINDOWS, VOLATILITY_LINUX);
+
+    /**
+     * A JUnit extension for a test class: before its tests, a store in a temporary directory holding every
+     * fixture, with its analysis refreshed for every VM; after them, both closed and the directory deleted.
+     */
+    static final class Analysed implements BeforeAllCallback, AfterAllCallback {
+
+        private Path dir;
+        private DuckDbEventStore store;
+        private Analysis analysis;
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws IOException {
+            dir = Files.createTempDirectory("imported-fixtures");
+            store = Fixtures.store(dir);
+            importAll(store);
+            analysis = Analysis.open(store);
+            VMS.forEach(analysis::refresh);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws IOException {
+            analysis.close();
+            store.close();
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+
+        Analysis analysis() {
+            return analysis;
+        }
+    }
+
     /** A file or directory under imported/. */
     static Path path(String name) {
-        try {
-            return Path.of(Objects.requireNonNull(ImportedFixtures.class.getResource("/imported/" + name), name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fixtures.resource("/imported/" + name);
     }
 
     /** The files of one fixture directory, by name. */

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * imported fixtures (vmiscope-analysis/src/test/resources/imported/): every DRAKVUF plugin file of a Windows 10
  * and of a Linux run, and Volatility's windows.pslist and linux.pstree, each set a VM of its own.
  */
-record ImportedServer(DuckDbEventStore store, Analysis analysis, WebServer server) implements AutoCloseable {
+final class ImportedServer {
 
     static final String WINDOWS = "win10";
     static final String LINUX = "debian12";
@@ -28,7 +28,11 @@ record ImportedServer(DuckDbEventStore store, Analysis analysis, WebServer serve
     static final List<String> VMS = List.of(LINUX, VOLATILITY_LINUX, WINDOWS, VOLATILITY_WINDOWS);
     private static final Path FIXTURES = Path.of("..", "vmiscope-analysis", "src", "test", "resources", "imported");
 
-    static ImportedServer start(Path dir) {
+    private ImportedServer() {
+    }
+
+    /** The fixtures imported into a new store in {@code dir}, analysed and served on a free loopback port. */
+    static LabServer start(Path dir) {
         DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("imported.duckdb"), StoreOptions.defaults());
         run(store, ImportFormat.DRAKVUF, files("drakvuf-win10"), WINDOWS);
         run(store, ImportFormat.DRAKVUF, files("drakvuf-linux"), LINUX);
@@ -39,7 +43,7 @@ record ImportedServer(DuckDbEventStore store, Analysis analysis, WebServer serve
         VMS.forEach(analysis::refresh);
         WebServer server = WebServer.start(ServerSettings.forHost("127.0.0.1", 0), store, analysis, List::of,
                 dir.resolve("no-model.json"));
-        return new ImportedServer(store, analysis, server);
+        return new LabServer(store, analysis, server);
     }
 
     private static List<Path> files(String directory) {
@@ -56,16 +60,5 @@ record ImportedServer(DuckDbEventStore store, Analysis analysis, WebServer serve
         if (summary.rejected() > 0) {
             throw new IllegalStateException(vm + ": " + summary.describe());
         }
-    }
-
-    int port() {
-        return server.port();
-    }
-
-    @Override
-    public void close() {
-        server.close();
-        analysis.close();
-        store.close();
     }
 }

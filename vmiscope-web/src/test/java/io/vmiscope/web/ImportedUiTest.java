@@ -30,7 +30,7 @@ class ImportedUiTest {
     @TempDir
     static Path dir;
 
-    private static ImportedServer imported;
+    private static LabServer imported;
     private static Browser browser;
 
     @BeforeAll
