@@ -7,7 +7,10 @@ import io.vmiscope.web.live.LiveVm;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The server over {@link TestStores#lab}, analysed and listening on a free loopback port, for one test class. */
+/**
+ * The server over a store, analysed and listening on a free loopback port, for one test class: over
+ * {@link TestStores#lab} ({@link #start}) or the imported fixtures ({@link ImportedServer#start}).
+ */
 record LabServer(DuckDbEventStore store, Analysis analysis, WebServer server) implements AutoCloseable {
 
     static LabServer start(Path dir, LiveVm live) {
