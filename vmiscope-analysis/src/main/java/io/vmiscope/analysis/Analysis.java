@@ -220,10 +220,11 @@ public final class Analysis implements AutoCloseable {
         List<VmActivity> vms = new ArrayList<>();
         try (Connection c = reader(); PreparedStatement q = c.prepareStatement("""
                 WITH spans AS (SELECT vm, count(*) AS events, min(time_ns) AS first_ns, max(time_ns) AS last_ns,
-                                      list_sort(list(DISTINCT source)) AS sources
+                                      list_sort(list(DISTINCT source)) AS sources,
+                                      greatest(max(time_ns)::HUGEINT - 59999999999, min(time_ns))::BIGINT AS recent_ns
                                FROM events GROUP BY vm),
                      recent AS (SELECT e.vm, count(*) AS events FROM events e JOIN spans s ON e.vm = s.vm
-                                WHERE e.time_ns > s.last_ns - 60000000000 GROUP BY e.vm),
+                                WHERE e.time_ns >= s.recent_ns GROUP BY e.vm),
                      procs AS (SELECT vm, count(*) AS processes FROM processes GROUP BY vm)
                 SELECT s.vm, s.events, coalesce(p.processes, 0), s.first_ns, s.last_ns, s.sources,
                        coalesce(r.events, 0)
@@ -317,46 +318,49 @@ public final class Analysis implements AutoCloseable {
     }
 
     /**
-     * Activity of the processes in {@code [fromNanos, toNanos)} in about {@code buckets} buckets: the
+     * {@link #timeline(String, TimeSpan, int, int)} of {@code [fromNanos, toNanos)}.
+     *
+     * @throws IllegalArgumentException when {@code toNanos} is not after {@code fromNanos}, or as there
+     */
+    public Timeline timeline(String vm, long fromNanos, long toNanos, int buckets, int maxLanes) {
+        return timeline(vm, TimeSpan.halfOpen(fromNanos, toNanos), buckets, maxLanes);
+    }
+
+    /**
+     * Activity of the processes in {@code range} (both ends included) in about {@code buckets} buckets: the
      * {@code maxLanes} processes with the most events in the range one lane each, the others summed into
      * {@link Timeline#others()}. Buckets come from the coarsest pre-aggregated table whose buckets fit into
      * them ({@link #tableGrain}: {@code activity_10s}, {@code activity}, {@code activity_100ms}), the range
      * start rounded down and the width up to whole buckets of that table; buckets narrower than
-     * {@link #FINE_BUCKET_NANOS} are counted from the events of the range.
+     * {@link #FINE_BUCKET_NANOS}, and ranges that start before the epoch, are counted from the events of the
+     * range. Every range of {@code long} nanoseconds gives a timeline ({@link BucketGrid}).
      *
-     * @throws IllegalArgumentException when the range is empty, buckets is not 1 to {@link #MAX_BUCKETS} or
-     *                                  maxLanes is not 1 to {@link #MAX_TIMELINE_LANES}
+     * @throws IllegalArgumentException when buckets is not 1 to {@link #MAX_BUCKETS} or maxLanes is not 1 to
+     *                                  {@link #MAX_TIMELINE_LANES}
      */
-    public Timeline timeline(String vm, long fromNanos, long toNanos, int buckets, int maxLanes) {
-        if (toNanos <= fromNanos || buckets < 1 || buckets > MAX_BUCKETS) {
-            throw new IllegalArgumentException("a timeline needs from < to and 1 to " + MAX_BUCKETS + " buckets");
+    public Timeline timeline(String vm, TimeSpan range, int buckets, int maxLanes) {
+        if (buckets < 1 || buckets > MAX_BUCKETS) {
+            throw new IllegalArgumentException("a timeline has 1 to " + MAX_BUCKETS + " buckets, not " + buckets);
         }
         if (maxLanes < 1 || maxLanes > MAX_TIMELINE_LANES) {
             throw new IllegalArgumentException("a timeline shows 1 to " + MAX_TIMELINE_LANES + " lanes, not "
                     + maxLanes);
         }
-        long width = ceilDiv(toNanos - fromNanos, buckets);
-        long grain = tableGrain(width);
-        long from = grain == 0 ? fromNanos : Math.floorDiv(fromNanos, grain) * grain;
-        if (grain != 0) {
-            width = ceilDiv(width, grain) * grain;
-        }
-        int count = (int) ceilDiv(toNanos - from, width);
-        long end = from + width * count;
+        BucketGrid grid = BucketGrid.over(range, buckets);
+        long from = grid.fromNanos();
+        long width = grid.bucketNanos();
         String cells;
-        List<Object> values = new ArrayList<>();
-        if (grain != 0) {
+        if (grid.grain() != 0) {
             cells = "SELECT pid, start_ns, (bucket_ns - ?) // ?, " + Derivation.SUMS + " FROM "
-                    + Derivation.ACTIVITY_TABLES.get(grain) + " WHERE vm = ? AND bucket_ns >= ? AND bucket_ns < ? "
+                    + Derivation.ACTIVITY_TABLES.get(grid.grain()) + " WHERE vm = ? AND bucket_ns BETWEEN ? AND ? "
                     + "GROUP BY ALL";
-            Collections.addAll(values, from, width, vm, from, end);
         } else {
-            // ATTRIBUTED takes (lower, upper]: [from, end) of whole nanoseconds is (from - 1, end - 1]
-            cells = "SELECT pid, start_ns, (time_ns - ?) // ?, " + Derivation.COUNTS + " FROM (SELECT e.pid, "
-                    + "p.start_ns, e.time_ns, " + Derivation.CATEGORY + " AS category " + Derivation.ATTRIBUTED
-                    + ") GROUP BY ALL";
-            Collections.addAll(values, from, width, vm, from - 1, end - 1);
+            // time_ns - from spans up to 2^64 - 1: computed as HUGEINT; the bucket index fits an INTEGER
+            cells = "SELECT pid, start_ns, ((time_ns::HUGEINT - ?) // ?)::INTEGER, " + Derivation.COUNTS
+                    + " FROM (SELECT e.pid, p.start_ns, e.time_ns, " + Derivation.CATEGORY + " AS category "
+                    + Derivation.ATTRIBUTED + ") GROUP BY ALL";
         }
+        List<Object> values = new ArrayList<>(List.of(from, width, vm, from, grid.lastNanos()));
         // lane: rank by events in the range (1 = busiest), every rank past maxLanes folded into maxLanes + 1;
         // sums cast back to BIGINT: DuckDB sums BIGINTs as HUGEINT, which JDBC reads far more slowly
         String sql = "WITH c(pid, start_ns, b, " + Derivation.COUNT_COLUMNS + ") AS (" + cells + "), "
@@ -403,7 +407,7 @@ public final class Analysis implements AutoCloseable {
         }
         lanes.sort(Comparator.comparingLong((Timeline.Lane l) -> l.process().startNanos())
                 .thenComparingInt(l -> l.process().pid()));
-        return new Timeline(vm, from, width, count, lanes, processes, others);
+        return new Timeline(vm, from, width, grid.buckets(), lanes, processes, others);
     }
 
     /**
@@ -760,10 +764,6 @@ public final class Analysis implements AutoCloseable {
             strings.add(String.valueOf(v));
         }
         return strings;
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return -Math.floorDiv(-a, b);
     }
 
     private static AnalysisException failed(String what, SQLException e) {

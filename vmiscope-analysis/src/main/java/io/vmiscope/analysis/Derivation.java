@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   watermark W = newest event time; if the events up to the previous watermark are unchanged (same count),
- *   only events in (previous W, W] are aggregated (incremental), else all of them (full)
+ *   only events in [previous W + 1, W] are aggregated (incremental), else all of them (full)
  *
  *   lifecycle events (processes, fork, exec, exit) ──▶ Lifetimes ──▶ processes
  *        ▲                                                              │ ASOF join: events no lifetime covers
@@ -59,7 +59,7 @@ final class Derivation {
 
     /**
      * Attribution: each event joined to the process holding its pid at its time. Binds the vm, then the time
-     * range as (exclusive lower bound, inclusive upper bound). The syscall category is looked up with a single
+     * range as its first and last nanosecond (both included: every range of {@code long} times has them). The syscall category is looked up with a single
      * equality (NULL for other kinds, which matches nothing) so that DuckDB hashes the join: a condition on
      * the event alone beside it makes a nested-loop join, ~8× slower.
      */
@@ -67,7 +67,7 @@ final class Derivation {
             FROM events e
             ASOF JOIN processes p ON p.vm = e.vm AND p.pid = e.pid AND e.time_ns >= p.start_ns
             LEFT JOIN syscall_categories c ON c.syscall = CASE WHEN e.kind = 'syscall' THEN e.name END
-            WHERE e.vm = ? AND e.time_ns > ? AND e.time_ns <= ? AND (p.end_ns IS NULL OR e.time_ns <= p.end_ns)""";
+            WHERE e.vm = ? AND e.time_ns BETWEEN ? AND ? AND (p.end_ns IS NULL OR e.time_ns <= p.end_ns)""";
 
     /** An event's category: by syscall name for syscalls, else by kind. */
     static final String CATEGORY = """
@@ -110,7 +110,7 @@ final class Derivation {
             .collect(Collectors.joining(", "));
 
     private static final String ACTIVITY = "INSERT INTO new_activity SELECT vm, pid, start_ns, "
-            + "time_ns - time_ns % " + FINE_BUCKET_NANOS + " AS bucket_ns, " + COUNTS
+            + floorToGrain("time_ns", FINE_BUCKET_NANOS) + " AS bucket_ns, " + COUNTS
             + " FROM (SELECT e.vm, e.pid, p.start_ns, e.time_ns, " + CATEGORY + " AS category " + ATTRIBUTED
             + ") GROUP BY ALL";
 
@@ -156,7 +156,7 @@ final class Derivation {
                            coalesce(e.fields->>'$.detail', '') AS detail
                     FROM events e
                     ASOF JOIN processes p ON p.vm = e.vm AND p.pid = e.pid AND e.time_ns >= p.start_ns
-                    WHERE e.vm = ? AND e.time_ns > ? AND e.time_ns <= ? AND (p.end_ns IS NULL OR e.time_ns <= p.end_ns)
+                    WHERE e.vm = ? AND e.time_ns BETWEEN ? AND ? AND (p.end_ns IS NULL OR e.time_ns <= p.end_ns)
                       AND (e.kind IN ('exec', 'file', 'network')
                            OR (e.kind = 'imported' AND (e.fields->>'$.tool') = 'drakvuf'
                                AND (e.fields->>'$.source') IN ('regmon', 'filedelete', 'fileextractor')))
@@ -212,7 +212,7 @@ final class Derivation {
             return new Refresh(vm, Refresh.Mode.UNCHANGED, 0, processCount(), elapsedMillis(startedNanos));
         }
         boolean incremental = previous != Long.MIN_VALUE && previous < watermark;
-        long from = incremental ? previous : Long.MIN_VALUE;
+        long from = incremental ? previous + 1 : Long.MIN_VALUE; // previous < watermark: no overflow
         if (!incremental) {
             for (String table : ACTIVITY_TABLES.values()) {
                 delete(table);
@@ -419,7 +419,7 @@ final class Derivation {
 
     private long count(long from, long to) throws SQLException {
         try (PreparedStatement q = c.prepareStatement(
-                "SELECT count(*) FROM events WHERE vm = ? AND time_ns > ? AND time_ns <= ?")) {
+                "SELECT count(*) FROM events WHERE vm = ? AND time_ns BETWEEN ? AND ?")) {
             q.setString(1, vm);
             q.setLong(2, from);
             q.setLong(3, to);
@@ -463,11 +463,24 @@ final class Derivation {
     }
 
     /**
+     * SQL for the start of the bucket of {@code grain} that holds {@code column}: rounded down (SQL's {@code %}
+     * rounds towards zero, which would put the times just before the epoch into the bucket at 0), and
+     * {@link Long#MIN_VALUE} for the times before the first whole bucket the type holds. Timelines read these
+     * buckets only at or after the epoch ({@link BucketGrid}); earlier ones only need to stay before it.
+     */
+    static String floorToGrain(String column, long grain) {
+        return """
+                CASE WHEN %1$s >= 0 OR %1$s %% %2$d = 0 THEN %1$s - %1$s %% %2$d
+                     WHEN %1$s >= %3$d THEN %1$s - %1$s %% %2$d - %2$d
+                     ELSE %4$d END""".formatted(column, grain, Long.MIN_VALUE + grain, Long.MIN_VALUE);
+    }
+
+    /**
      * The new activity ({@link #FINE_BUCKET_NANOS} buckets) added to {@code table} in buckets of {@code grain}.
      * Rows go in by bucket, so that the zone maps of {@code bucket_ns} let timelines skip most of them.
      */
     private static String rollup(String table, long grain) {
-        return "INSERT INTO " + table + " SELECT vm, pid, start_ns, bucket_ns - bucket_ns % " + grain + " AS b, "
+        return "INSERT INTO " + table + " SELECT vm, pid, start_ns, " + floorToGrain("bucket_ns", grain) + " AS b, "
                 + SUMS + " FROM new_activity GROUP BY ALL ORDER BY b";
     }
 }

@@ -15,8 +15,11 @@ import java.util.Map;
  */
 final class DerivedTables {
 
-    /** The layout of the derived tables; a file with another one gets them rebuilt. */
-    static final int FORMAT = 3;
+    /**
+     * The layout of the derived tables; a file with another one gets them rebuilt. 4: activity buckets of
+     * times before the epoch start at the bucket's first nanosecond, not the next bucket's.
+     */
+    static final int FORMAT = 4;
 
     private static final List<String> TABLES = List.of("processes", "activity", "activity_10s", "activity_100ms",
             "graph_edges", "analysis_state", "syscall_categories", "file_operations");

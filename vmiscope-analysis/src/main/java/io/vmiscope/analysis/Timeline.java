@@ -8,7 +8,7 @@ import java.util.List;
  * events per category).
  *
  * <p>Buckets are {@link #bucketNanos()} wide starting at {@link #fromNanos()}; bucket {@code i} covers
- * {@code [from + i·width, from + (i+1)·width)}. When the width asked for is at least
+ * {@code [from + i·width, from + (i+1)·width)}, the last one up to {@link #lastNanos()} at most. When the width asked for is at least
  * {@link Analysis#FINE_BUCKET_NANOS} ({@link Analysis#ACTIVITY_BUCKET_NANOS},
  * {@link Analysis#COARSE_BUCKET_NANOS}), the range start is rounded down and the width up to whole
  * pre-aggregated buckets, so the counts are exact; these are the values reported here, and
@@ -39,9 +39,9 @@ public record Timeline(String vm, long fromNanos, long bucketNanos, int buckets,
         return processes - lanes.size();
     }
 
-    /** The end of the last bucket (exclusive). */
-    public long toNanos() {
-        return fromNanos + bucketNanos * buckets;
+    /** The last nanosecond of the last bucket; {@link Long#MAX_VALUE} when the buckets reach past it. */
+    public long lastNanos() {
+        return BucketGrid.lastNanos(fromNanos, bucketNanos, buckets);
     }
 
     /**

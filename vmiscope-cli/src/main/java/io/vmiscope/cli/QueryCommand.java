@@ -186,9 +186,8 @@ final class QueryCommand implements Callable<Integer> {
 
     private Timeline timeline(Analysis analysis, PrintWriter out) {
         TimeSpan span = analysis.span(vm).orElseThrow(() -> new IllegalArgumentException("no events of VM " + vm));
-        long start = from == null ? span.fromNanos() : time(from);
-        long end = to == null ? span.toNanos() + 1 : time(to);
-        Timeline timeline = analysis.timeline(vm, start, end, buckets, lanes);
+        TimeSpan range = TimeSpan.requested(from == null ? null : time(from), to == null ? null : time(to), span);
+        Timeline timeline = analysis.timeline(vm, range, buckets, lanes);
         if (json) {
             return timeline;
         }
@@ -312,7 +311,9 @@ final class QueryCommand implements Callable<Integer> {
                 return new BigDecimal(text).movePointRight(9).longValueExact();
             }
             Instant instant = Instant.parse(text);
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+            // exact: seconds × 10⁹ alone overflows for the earliest instants a long holds
+            return BigDecimal.valueOf(instant.getEpochSecond()).movePointRight(9).add(BigDecimal.valueOf(instant.getNano()))
+                    .longValueExact();
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             throw new IllegalArgumentException("not a TIME: '" + text + "' (nanoseconds, seconds.fraction or "
                     + "an ISO-8601 instant such as 2025-11-26T10:00:00Z)", e);

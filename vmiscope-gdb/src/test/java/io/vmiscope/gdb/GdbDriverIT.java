@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -59,13 +60,28 @@ class GdbDriverIT {
     private static Path qmpSocket;
     private static int gdbPort;
 
+    /**
+     * Starts QEMU on a port that was free a moment ago; another process (other test runs share the host) may
+     * take it first, so a start that loses the port is tried again on a new one.
+     */
     @BeforeAll
     static void startQemu() throws Exception {
         workDir = Files.createTempDirectory("vmiscope-gdb-it");
         qmpSocket = workDir.resolve("qmp.sock");
-        try (ServerSocket probe = new ServerSocket(0)) {
+        for (int attempt = 1; !tryToStartQemu(); attempt++) {
+            if (attempt == 3) {
+                throw new IllegalStateException("QEMU found no free gdbstub port in 3 attempts: "
+                        + Files.readString(workDir.resolve("qemu.log")));
+            }
+        }
+    }
+
+    /** True once QEMU answers QMP; false when its gdbstub port was taken meanwhile. */
+    private static boolean tryToStartQemu() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             gdbPort = probe.getLocalPort();
         }
+        Files.deleteIfExists(qmpSocket);
         qemu = new ProcessBuilder("qemu-system-x86_64", "-accel", "tcg", "-display", "none", "-nodefaults", "-S",
                 "-m", "64", "-smp", "2", "-gdb", "tcp:127.0.0.1:" + gdbPort,
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off")
@@ -76,8 +92,12 @@ class GdbDriverIT {
         while (true) {
             try {
                 qmp("query-status");
-                return;
+                return true;
             } catch (IOException notYet) {
+                if (!qemu.isAlive() && Files.readString(workDir.resolve("qemu.log")).contains("Address already in use")) {
+                    qemu = null;
+                    return false;
+                }
                 if (!qemu.isAlive() || System.nanoTime() > deadline) {
                     stopQemu();
                     throw new IllegalStateException("QEMU did not start: "

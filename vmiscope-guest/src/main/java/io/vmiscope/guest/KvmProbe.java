@@ -15,24 +15,42 @@ import java.util.function.Consumer;
  * nested KVM is broken a KVM guest hangs without a byte of output. The probe boots the kernel without
  * an initramfs under KVM and waits for it to reach the root mount (where it panics and QEMU exits).
  * The verdict is cached per host boot ({@code /proc/sys/kernel/random/boot_id}) under
- * {@code CACHE/kvm-probe/}. Not thread-safe; concurrent probes only duplicate work.
+ * {@code CACHE/kvm-probe/}. Without a device this process may open for reading and writing the answer is
+ * no at once: nothing is run and no verdict is written. The device path is only that gate: QEMU itself
+ * always opens {@value #KVM_DEVICE_PATH}, so a stand-in device (tests) still makes a real KVM probe boot.
+ * Not thread-safe; concurrent probes only duplicate work.
  */
 final class KvmProbe {
+
+    /** The host's KVM device. */
+    static final String KVM_DEVICE_PATH = "/dev/kvm";
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     private static final List<String> REACHED_ROOT_MOUNT = List.of("VFS:", "Kernel panic", "Freeing unused kernel");
 
+    private final Path device;
     private final Path cacheDir;
     private final Consumer<String> progress;
 
-    KvmProbe(Path cacheDir, Consumer<String> progress) {
+    /**
+     * @param device   the KVM device whose absence answers no without a probe ({@value #KVM_DEVICE_PATH})
+     * @param cacheDir where {@code kvm-probe/} keeps the verdicts and the probe's logs
+     * @param progress receives one line when a probe starts and one with its verdict
+     */
+    KvmProbe(Path device, Path cacheDir, Consumer<String> progress) {
+        this.device = device;
         this.cacheDir = cacheDir;
         this.progress = progress;
     }
 
+    /**
+     * Whether KVM guests run here: no when the device is missing; else the verdict cached for this host
+     * boot, or a probe boot of {@code kernel} under KVM (at most 10 s) whose verdict is then cached.
+     *
+     * @throws UncheckedIOException when the cache directory cannot be written
+     */
     boolean isKvmUsable(Path kernel) {
-        Path dev = Path.of("/dev/kvm");
-        if (!Files.isReadable(dev) || !Files.isWritable(dev)) {
+        if (!Files.isReadable(device) || !Files.isWritable(device)) {
             return false;
         }
         Path dir = cacheDir.resolve("kvm-probe");

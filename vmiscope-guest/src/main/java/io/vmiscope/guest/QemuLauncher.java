@@ -107,7 +107,8 @@ public final class QemuLauncher {
         if (requested != Accelerator.AUTO) {
             return requested;
         }
-        return new KvmProbe(cacheDir, progress).isKvmUsable(image.kernel()) ? Accelerator.KVM : Accelerator.TCG;
+        boolean usable = new KvmProbe(Path.of(KvmProbe.KVM_DEVICE_PATH), cacheDir, progress).isKvmUsable(image.kernel());
+        return usable ? Accelerator.KVM : Accelerator.TCG;
     }
 
     private QemuVm launch(GuestImage image, VmOptions options, VmOwner owner, Accelerator accelerator, Path vmDir) {
@@ -207,7 +208,8 @@ public final class QemuLauncher {
         }
     }
 
-    private static long readPid(Path pidFile) {
+    /** The pid in a QEMU pid file; -1 when there is none (yet) or it holds no number. */
+    static long readPid(Path pidFile) {
         try {
             String text = Files.readString(pidFile).strip();
             return text.isEmpty() ? -1 : Long.parseLong(text);

@@ -98,20 +98,6 @@ class VmLifecycleIT {
     }
 
     @Test
-    void autoAccelerator_isProbedOncePerHostBoot_andCached() {
-        QemuLauncher launcher = TestGuests.launcher();
-        Accelerator first = launcher.resolve(Accelerator.AUTO, TestGuests.image());
-
-        long start = System.nanoTime();
-        Accelerator second = launcher.resolve(Accelerator.AUTO, TestGuests.image());
-
-        assertThat(first).isIn(Accelerator.KVM, Accelerator.TCG);
-        assertThat(second).isEqualTo(first);
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
-        assertThat(DebianPackages.defaultCacheDir().resolve("kvm-probe").resolve(ProcStat.bootId())).isRegularFile();
-    }
-
-    @Test
     void start_refusesASecondVm_ofARunningName() {
         QemuVm vm = start("twice", VmOwner.currentJvm());
 

@@ -17,7 +17,7 @@ record VmOverview(String vm, boolean live, String status, List<String> sources, 
     static VmOverview of(VmActivity stored, LiveVm live) {
         long events = stored == null ? 0 : stored.events();
         double rate = stored == null ? 0 : stored.eventsLastMinute()
-                / Math.min(MINUTE, Math.max(1.0, (stored.lastNanos() - stored.firstNanos()) / 1e9));
+                / Math.min(MINUTE, Math.max(1.0, ((double) stored.lastNanos() - stored.firstNanos()) / 1e9)); // as double: no overflow
         List<String> sources = stored == null ? List.of("live") : stored.sources();
         if (live == null) {
             return new VmOverview(stored.vm(), false, sources.contains("live") ? "ended" : "imported", sources, events,

@@ -140,14 +140,9 @@ final class VmRoutes {
             ctx.json(new TimelineView(vm, 0, 1, 0, 0, TimelineView.CATEGORIES, List.of()));
             return;
         }
-        Long from = Params.optionalLong(ctx, "from");
-        Long to = Params.optionalLong(ctx, "to");
-        long start = from == null ? span.get().fromNanos() : from;
-        long end = to == null ? span.get().toNanos() + 1 : to;
-        if (end <= start) {
-            throw ApiException.badRequest("'to' must be after 'from'");
-        }
-        ctx.json(TimelineView.of(analysis.timeline(vm, start, end, Params.intOr(ctx, "buckets", DEFAULT_BUCKETS, 1, MAX_BUCKETS),
+        // a 'to' not after 'from' is an IllegalArgumentException: a 400 with its one-line reason
+        TimeSpan range = TimeSpan.requested(Params.optionalLong(ctx, "from"), Params.optionalLong(ctx, "to"), span.get());
+        ctx.json(TimelineView.of(analysis.timeline(vm, range, Params.intOr(ctx, "buckets", DEFAULT_BUCKETS, 1, MAX_BUCKETS),
                 Params.intOr(ctx, "lanes", DEFAULT_LANES, 1, MAX_LANES))));
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,11 +45,13 @@ class CounterMeterTest {
     void measure_followsTheLogFromItsEnd_readsOnlyItsWorkloadsLines_andEndsOnALineAfterTheWindow() throws Exception {
         Path log = dir.resolve("serial0.log");
         Files.writeString(log, "vmiscope-wl cpu 1\nboot noise\n");
+        List<Long> appendedNanos = new CopyOnWriteArrayList<>();
         Thread writer = new Thread(() -> {
             try {
                 for (int i = 1; i <= 40; i++) {
                     Thread.sleep(20);
                     append(log, "vmiscope-wl syscalls " + i * 7 + "\n[ 12.3] kernel says hi\nvmiscope-wl cpu " + (1000 + i * 256) + "\n");
+                    appendedNanos.add(System.nanoTime());
                 }
             } catch (InterruptedException | IOException e) {
                 throw new IllegalStateException(e);
@@ -57,10 +60,13 @@ class CounterMeterTest {
         writer.start();
         Rate rate = new CounterMeter("cpu", System::nanoTime).measure(log, Duration.ofMillis(300));
         writer.join();
+        // the writer's own pace, as this host kept it: a sleep of 20 ms takes longer on a busy host
+        double writtenPerSecond = 256.0 * (appendedNanos.size() - 1)
+                / ((appendedNanos.get(appendedNanos.size() - 1) - appendedNanos.get(0)) / 1e9);
         assertThat(rate.ops() % 256).as("whole batches").isZero();
-        assertThat(rate.ops()).isGreaterThanOrEqualTo(256L * 10);
-        assertThat(rate.opsPerSecond()).as("256 ops every 20 ms, give or take the sleeps")
-                .isBetween(256 / 0.040, 256 / 0.019);
+        assertThat(rate.ops()).as("more than one batch").isGreaterThanOrEqualTo(256L * 2);
+        assertThat(rate.opsPerSecond()).as("the pace the writer kept, %.0f ops/s", writtenPerSecond)
+                .isBetween(writtenPerSecond / 2, writtenPerSecond * 2);
     }
 
     @Test
