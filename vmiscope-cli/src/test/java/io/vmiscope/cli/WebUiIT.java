@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -60,8 +59,7 @@ class WebUiIT {
     @BeforeAll
     void startTheUiOnTheDemoGuest() throws Exception {
         vm = TestGuests.boot("web-ui");
-        session = TargetOptions.attach(new TargetOptions.Resolved(vm.name(), "127.0.0.1", vm.gdbPort(),
-                TestGuests.image().kernel(), Optional.of(vm.state().guardQmpSocket())));
+        session = TargetOptions.attach(TargetOptions.Resolved.of(vm, TestGuests.image().kernel()));
         db = Files.createTempDirectory("web-ui").resolve("live.duckdb");
         ui = new LiveUi(ServerSettings.forHost("127.0.0.1", 0), db.resolveSibling("no-model.json"), new Budget(0.10),
                 List.of("pslist:2s", "procevents"));
