@@ -113,7 +113,7 @@ class GuardIT {
         assertThat(opened).isPositive();
         assertThat(vm.qmp().status()).isEqualTo("running");
         guard.onExit().get(10, TimeUnit.SECONDS);
-        assertThat(log(guardLog)).contains("is gone without a clean exit").contains("released 127.0.0.1:")
+        assertThat(log(guardLog)).contains("is gone without a clean exit").contains("released unix:" + vm.gdbSocket())
                 .contains("QMP status: running").contains("done: the VM runs");
     }
 
