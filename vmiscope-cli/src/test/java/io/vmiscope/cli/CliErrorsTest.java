@@ -57,6 +57,7 @@ class CliErrorsTest {
             assertOneLine(run("demo", "--port", port), "cannot listen on 127.0.0.1:" + port);
         }
         assertOneLine(run("demo", "--host", "no-such-host.invalid"), "--host 'no-such-host.invalid' is not an address");
+        assertOneLine(run("demo", "--host", "0.0.0.0", "--no-token"), "--no-token is for loopback addresses only");
     }
 
     @Test
