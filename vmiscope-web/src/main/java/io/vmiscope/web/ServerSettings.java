@@ -27,7 +27,8 @@ public record ServerSettings(String host, int port, Optional<String> token) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("--port must be 0 to 65535, not " + port);
         }
-        if (token.isEmpty() && !isLoopback(host)) {
+        boolean loopback = isLoopback(host);
+        if (token.isEmpty() && !loopback) {
             throw new IllegalArgumentException("--no-token is for loopback addresses only: on " + host
                     + " anyone who reaches the port could use the API");
         }
