@@ -10,7 +10,7 @@ import * as graph from './js/graph.js';
 import * as live from './js/live.js';
 import * as overhead from './js/overhead.js';
 import { VIEWS, go, href, parseHash } from './js/router.js';
-import { isLive, loadVms, on, setRange, state } from './js/state.js';
+import { isLive, isMonitored, loadVms, on, setRange, state } from './js/state.js';
 import * as timeline from './js/timeline.js';
 import * as tree from './js/tree.js';
 import { debounce } from './js/view.js';
@@ -18,6 +18,7 @@ import * as vms from './js/vms.js';
 
 const views = { vms, tree, timeline, graph, events, overhead };
 const picker = byId('vm-select');
+const vmMode = byId('vm-mode');
 const vmBar = byId('vm-bar');
 const rangeLabel = byId('range-label');
 const rangeClear = byId('range-clear');
@@ -52,13 +53,24 @@ function onRoute() {
 function renderVmBar() {
   vmBar.hidden = !route.vm;
   vmBar.dataset.live = String(isLive(route.vm));
+  renderVmMode();
+}
+
+// A VM is "live" only while a monitor is attached to it; a stored file (imported, or an earlier session) is not.
+function renderVmMode() {
+  vmMode.hidden = !route.vm;
+  const monitored = isMonitored(route.vm);
+  vmMode.className = monitored ? 'live' : 'stored';
+  vmMode.textContent = monitored ? '● live' : isLive(route.vm) ? 'monitor ended' : 'stored';
+  vmMode.title = monitored ? 'a monitor is attached to this VM: its events arrive as they happen'
+    : 'events read from the store (imported logs or an earlier session): no monitor is attached';
 }
 
 function renderPicker() {
   const names = state.vms.map((v) => v.vm);
   if (state.vm != null && !names.includes(state.vm)) names.push(state.vm);
   picker.replaceChildren(...names.map((vm) =>
-    el('option', { value: vm, selected: vm === state.vm }, isLive(vm) ? `${vm} ● live` : vm)));
+    el('option', { value: vm, selected: vm === state.vm }, isMonitored(vm) ? `${vm} ● live` : vm)));
   picker.disabled = names.length === 0;
 }
 
@@ -72,7 +84,8 @@ function renderNav() {
   }
 }
 
-picker.addEventListener('change', () => go(['vms', 'graph'].includes(route.view) ? 'tree' : route.view, picker.value));
+// A process key belongs to one VM: on another VM the graph view shows the whole VM's graph.
+picker.addEventListener('change', () => go(route.view === 'vms' ? 'tree' : route.view, picker.value));
 
 rangeClear.addEventListener('click', () => setRange(null));
 on('range', () => {

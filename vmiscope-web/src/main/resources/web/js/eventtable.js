@@ -1,18 +1,21 @@
 // Event tables shared by the events view and the process panel: rows, the page label, paging and the detail box.
 import { api, vmPath } from './api.js';
 import { el, fill, lines } from './dom.js';
-import { fmtNum, fmtTime, summary } from './format.js';
+import { fmtNum, fmtTime } from './format.js';
 import { loader } from './view.js';
 
-/** A row: time, [pid, process,] kind, name, summary. */
+/**
+ * A row: time, [pid, process,] kind, name, summary — the name and summary as the server describes the event
+ * (text, capped), the process by its base name with the whole path on hover.
+ */
 function eventRow(ev, withProcess) {
   return el('tr', { dataset: { id: ev.id } },
     el('td', { class: 'time' }, fmtTime(ev.timeNanos)),
-    withProcess && el('td', { class: 'num' }, ev.pid),
-    withProcess && el('td', { class: 'proc-name' }, ev.process),
-    el('td', { class: 'kind' }, ev.kind),
-    el('td', {}, ev.name ?? ''),
-    el('td', { class: 'summary' }, summary(ev.fields)));
+    withProcess && el('td', { class: 'num' }, ev.pid >= 0 ? ev.pid : ''),
+    withProcess && el('td', { class: 'proc-name', title: ev.processPath ?? '' }, ev.processName ?? ev.process),
+    el('td', { class: 'kind', title: ev.action }, ev.kind),
+    el('td', { class: 'label', title: ev.name ?? '' }, ev.label ?? ev.name ?? ''),
+    el('td', { class: 'summary' }, ev.summary ?? ''));
 }
 
 /** '1–100 of 12,345' */

@@ -81,17 +81,6 @@ export function fmtPrediction(p) {
   return `predicted slowdown ${fmtPct(p.slowdown)} (${(p.low * 100).toFixed(1)}–${fmtPct(p.high)})`;
 }
 
-const SUMMARY_MAX = 120;
-/** An event's fields in one line: up to 3 key=value pairs, printable, at most 120 characters. */
-export function summary(fields) {
-  if (!fields || typeof fields !== 'object') return '';
-  const pairs = Object.entries(fields).slice(0, 3).map(([key, value]) => {
-    const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-    return `${key}=${text.slice(0, SUMMARY_MAX)}`;
-  });
-  return clip(pairs.join(' '), SUMMARY_MAX);
-}
-
 /** The pid part of a process key 'PID@START'. */
 export const pidOfKey = (key) => String(key ?? '').split('@')[0];
 

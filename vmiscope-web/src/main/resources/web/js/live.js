@@ -53,14 +53,16 @@ function parse(message) {
   }
 }
 
-function setStatus(live) {
-  status.textContent = live ? 'live' : 'offline';
-  status.className = live ? 'live' : 'offline';
+// Says what is connected: the event stream, not the VM (a stored file served has a stream too).
+function setStatus(connected) {
+  status.textContent = connected ? 'stream connected' : 'stream offline';
+  status.className = connected ? 'connected' : 'offline';
 }
 
 const eventLine = (ev) => ev && el('li', { class: 'live-event', dataset: { kind: ev.kind } },
   el('span', { class: 'time' }, fmtClock(ev.timeNanos)), ' ', el('span', { class: 'num' }, ev.pid >= 0 ? ev.pid : ''), ' ',
-  el('span', { class: 'proc-name' }, ev.process), ' ', el('span', { class: 'kind' }, ev.kind), ' ', ev.name ?? '');
+  el('span', { class: 'proc-name', title: ev.processPath ?? '' }, ev.processName ?? ev.process), ' ',
+  el('span', { class: 'kind' }, ev.kind), ' ', ev.label ?? ev.name ?? '', ' ', el('span', { class: 'summary' }, ev.summary ?? ''));
 
 const controlLine = (c) => c && el('li', { class: 'live-control' },
   el('span', { class: 'kind' }, 'control'), ` ${c.action ?? ''} ${c.state ?? ''} ${c.reason ?? ''}`);

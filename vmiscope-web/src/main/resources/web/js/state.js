@@ -21,6 +21,12 @@ export async function loadVms(options) {
 
 export const isLive = (vm) => Boolean(state.vms.find((v) => v.vm === vm)?.live);
 
+/** Whether a monitor is attached to the VM now: only then are its events live. */
+export const isMonitored = (vm) => {
+  const v = state.vms.find((candidate) => candidate.vm === vm);
+  return Boolean(v?.live && v.status === 'monitoring');
+};
+
 export function setRange(range) {
   state.range = range;
   emit('range');

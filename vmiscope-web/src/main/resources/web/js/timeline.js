@@ -44,6 +44,8 @@ function reload(keepZoom) {
 }
 
 const laneLabel = (lane) => (lane.key == null ? lane.name : `${lane.name} (${pidOfKey(lane.key)})`);
+/** The lane's label, and its image's whole path on a second line when known (cell tooltips). */
+const laneTitle = (lane) => [laneLabel(lane), lane.image].filter(Boolean).join('\n');
 const bucketStart = (b) => timeline.fromNanos + b * timeline.bucketNanos;
 
 function render(keepZoom) {
@@ -73,7 +75,7 @@ function option(t, lanes, data, max) {
   return {
     animation: false,
     grid: { left: 8, right: 24, top: 36, bottom: 56, containLabel: true },
-    tooltip: textTooltip(({ value }) => `${laneLabel(lanes[value[1]])}\n${fmtTime(bucketStart(value[0]))}\n`
+    tooltip: textTooltip(({ value }) => `${laneTitle(lanes[value[1]])}\n${fmtTime(bucketStart(value[0]))}\n`
       + `${fmtNum(value[3])} ${categorySelect.value} events`),
     toolbox: { right: 16, feature: {} },
     brush: { toolbox: ['lineX', 'clear'], xAxisIndex: 0 },

@@ -152,7 +152,7 @@ function row(p, hasKids, open) {
     hasKids
       ? el('button', { class: 'toggle', type: 'button', 'aria-expanded': String(open), title: open ? 'collapse' : 'expand' }, open ? '▾' : '▸')
       : el('span', { class: 'toggle-space' }),
-    el('span', { class: 'proc-name' }, p.name),
+    el('span', { class: 'proc-name', title: p.image ?? '' }, p.name),
     el('span', { class: 'proc-pid' }, `pid ${p.pid}`),
     el('span', { class: 'proc-cmd', title: p.commandLine ?? '' }, clip(p.commandLine ?? '', 120)),
     el('span', { class: 'proc-bar', title: `${fmtNum(p.events)} events` }, el('span', { style: { width: `${width}%` } })));

@@ -74,7 +74,15 @@ public final class Analysis implements AutoCloseable {
             + "command_line, uid, origin, lifetime, end_reason, exit_code, kernel_thread, events";
 
     private static final String EVENT_COLUMNS = "id, time_ns, action, kind, pid, tid, ppid, uid, process, name, "
-            + "CAST(fields AS VARCHAR), source";
+            + "CAST(fields AS VARCHAR) AS fields, source";
+
+    /** The process that held the pid of the event {@code e} at its time, as far as the last refresh knows. */
+    private static final String ALIVE_AT_EVENT = "ASOF LEFT JOIN processes p ON p.vm = e.vm AND p.pid = e.pid "
+            + "AND e.time_ns >= p.start_ns";
+
+    /** That process's name and image, or NULLs when it had ended before the event. */
+    private static final String TREE_PROCESS = "CASE WHEN p.end_ns IS NULL OR e.time_ns <= p.end_ns THEN p.name END, "
+            + "CASE WHEN p.end_ns IS NULL OR e.time_ns <= p.end_ns THEN p.image END";
 
     private final DuckDbEventStore store;
     private final Object refreshLock = new Object();
@@ -192,11 +200,12 @@ public final class Analysis implements AutoCloseable {
 
     /** One stored event of the VM, whole: its row and the imported original, if any. */
     public Optional<EventDetail> event(String vm, String id) {
-        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("SELECT " + EVENT_COLUMNS
-                + ", original FROM events WHERE vm = ? AND id = ? LIMIT 1")) {
+        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("WITH one AS (SELECT vm, "
+                + EVENT_COLUMNS + ", original FROM events WHERE vm = ? AND id = ? LIMIT 1) "
+                + "SELECT e.* EXCLUDE (vm, original), " + TREE_PROCESS + ", e.original FROM one e " + ALIVE_AT_EVENT)) {
             bind(q, List.of(vm, id));
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(new EventDetail(eventRow(r), r.getString(13))) : Optional.empty();
+                return r.next() ? Optional.of(new EventDetail(eventRow(r), r.getString(15))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw failed("cannot read event " + id + " of " + vm, e);
@@ -271,8 +280,11 @@ public final class Analysis implements AutoCloseable {
                 }
             }
             List<EventRow> items = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM events" + where
-                    + " ORDER BY time_ns, id LIMIT ? OFFSET ?")) {
+            // the page first, then the process holding each event's pid at its time (for records without a name)
+            try (PreparedStatement q = c.prepareStatement("WITH page AS (SELECT vm, " + EVENT_COLUMNS
+                    + " FROM events" + where + " ORDER BY time_ns, id LIMIT ? OFFSET ?) "
+                    + "SELECT e.* EXCLUDE (vm), " + TREE_PROCESS + " FROM page e " + ALIVE_AT_EVENT
+                    + " ORDER BY e.time_ns, e.id")) {
                 List<Object> paged = new ArrayList<>(values);
                 paged.add(limit);
                 paged.add(offset);
@@ -289,9 +301,11 @@ public final class Analysis implements AutoCloseable {
         }
     }
 
+    /** A row of {@link #EVENT_COLUMNS} followed by the name and image of {@link #TREE_PROCESS}. */
     private static EventRow eventRow(ResultSet r) throws SQLException {
-        return new EventRow(r.getString(1), r.getLong(2), r.getString(3), r.getString(4), r.getInt(5), r.getInt(6),
-                r.getInt(7), r.getLong(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12));
+        return EventRow.of(r.getString(1), r.getLong(2), r.getString(3), r.getString(4), r.getInt(5), r.getInt(6),
+                r.getInt(7), r.getLong(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12),
+                r.getString(13), r.getString(14));
     }
 
     /**
@@ -348,11 +362,11 @@ public final class Analysis implements AutoCloseable {
         String sql = "WITH c(pid, start_ns, b, " + Derivation.COUNT_COLUMNS + ") AS (" + cells + "), "
                 + "r AS (SELECT pid, start_ns, least(row_number() OVER (ORDER BY sum(events) DESC, start_ns, pid), ?)"
                 + " AS lane, count(*) OVER () AS processes FROM c GROUP BY pid, start_ns), "
-                + "n AS (SELECT r.*, p.name FROM r LEFT JOIN processes p ON p.vm = ? AND p.pid = r.pid "
+                + "n AS (SELECT r.*, p.name, p.image FROM r LEFT JOIN processes p ON p.vm = ? AND p.pid = r.pid "
                 + "AND p.start_ns = r.start_ns) "
                 + "SELECT n.lane, any_value(n.processes), any_value(n.pid), any_value(n.start_ns), any_value(n.name), "
-                + "c.b, " + Derivation.SUMS + " FROM c JOIN n USING (pid, start_ns) GROUP BY n.lane, c.b "
-                + "ORDER BY n.lane, c.b";
+                + "c.b, " + Derivation.SUMS + ", any_value(n.image) FROM c JOIN n USING (pid, start_ns) "
+                + "GROUP BY n.lane, c.b ORDER BY n.lane, c.b";
         Collections.addAll(values, maxLanes + 1, vm);
         List<Timeline.Lane> lanes = new ArrayList<>();
         Timeline.Lane others = null;
@@ -369,9 +383,9 @@ public final class Analysis implements AutoCloseable {
                                 lanes.add(lane.build());
                             }
                             processes = r.getInt(2);
-                            lane = rank > maxLanes ? new LaneBuilder(rank, null, Timeline.OTHERS)
+                            lane = rank > maxLanes ? new LaneBuilder(rank, null, Timeline.OTHERS, null)
                                     : new LaneBuilder(rank, new ProcessKey(vm, r.getInt(3), r.getLong(4)),
-                                    Objects.requireNonNullElse(r.getString(5), ""));
+                                    Objects.requireNonNullElse(r.getString(5), ""), r.getString(14));
                         }
                         lane.cells.add(new Timeline.Cell(r.getInt(6), r.getLong(7), r.getLong(8), r.getLong(9),
                                 r.getLong(10), r.getLong(11), r.getLong(12), r.getLong(13)));
@@ -406,22 +420,25 @@ public final class Analysis implements AutoCloseable {
         private final int rank;
         private final ProcessKey process;
         private final String name;
+        private final String image;
         private final List<Timeline.Cell> cells = new ArrayList<>();
 
-        LaneBuilder(int rank, ProcessKey process, String name) {
+        LaneBuilder(int rank, ProcessKey process, String name, String image) {
             this.rank = rank;
             this.process = process;
             this.name = name;
+            this.image = image;
         }
 
         Timeline.Lane build() {
-            return new Timeline.Lane(process, name, cells.stream().mapToLong(Timeline.Cell::events).sum(), cells);
+            return new Timeline.Lane(process, name, image, cells.stream().mapToLong(Timeline.Cell::events).sum(), cells);
         }
     }
 
     /**
-     * What one process touched: images, files, endpoints (top {@code topN} each by events, the rest grouped
-     * by directory or host, at most {@code topN} groups) and its first {@code topN} children.
+     * What one process touched: images, files, endpoints, registry keys (top {@code topN} each by events, the
+     * rest grouped by directory, parent key or host, at most {@code topN} groups) and its first {@code topN}
+     * children.
      *
      * @throws IllegalArgumentException when the process does not exist or topN &lt; 1
      */
@@ -457,7 +474,8 @@ public final class Analysis implements AutoCloseable {
                 }
             }
             return new BehaviourGraph(node, targets(c, key, "image", topN), targets(c, key, "file", topN),
-                    targets(c, key, "endpoint", topN), children, childCount - children.size());
+                    targets(c, key, "endpoint", topN), targets(c, key, "registry", topN), children,
+                    childCount - children.size());
         } catch (SQLException e) {
             throw failed("cannot build the behaviour graph of " + key, e);
         }
@@ -467,13 +485,12 @@ public final class Analysis implements AutoCloseable {
             throws SQLException {
         String ranked = """
                 WITH t AS (
-                    SELECT target, grp, list_sort(list(DISTINCT operation)) AS ops,
-                           max(CASE access WHEN 'delete' THEN 3 WHEN 'write' THEN 2 WHEN 'read' THEN 1 ELSE 0 END) AS acc,
+                    SELECT target, grp, list_sort(list(DISTINCT operation)) AS ops, max(%s) AS acc,
                            sum(events)::BIGINT AS ev, min(first_ns) AS f, max(last_ns) AS l
                     FROM graph_edges WHERE vm = ? AND pid = ? AND start_ns = ? AND edge = ?
                     GROUP BY target, grp),
                 r AS (SELECT *, row_number() OVER (ORDER BY ev DESC, target) AS rn, count(*) OVER () AS total FROM t)
-                """;
+                """.formatted(VmGraphs.ACCESS_RANK);
         List<Object> values = List.of(key.vm(), key.pid(), key.startNanos(), edge, topN);
         List<BehaviourGraph.Target> top = new ArrayList<>();
         long total = 0;
@@ -505,13 +522,35 @@ public final class Analysis implements AutoCloseable {
         return new BehaviourGraph.Targets(top, groups, total);
     }
 
-    private static String access(int rank) {
+    /** The access of a rank of {@link VmGraphs#ACCESS_RANK}. */
+    static String access(int rank) {
         return switch (rank) {
             case 3 -> "delete";
             case 2 -> "write";
             case 1 -> "read";
             default -> "";
         };
+    }
+
+    /**
+     * The behaviour graph of the whole VM (as of the last refresh): the {@code maxProcesses} busiest processes
+     * with the ancestors that connect them (at most twice as many in all), linked to their parents and to the
+     * {@code maxGroups} groups per kind of files, registry keys and hosts with the strongest access, then the
+     * most events.
+     *
+     * @throws IllegalArgumentException when maxProcesses or maxGroups is below 1
+     */
+    public VmGraph vmGraph(String vm, int maxProcesses, int maxGroups) {
+        if (maxProcesses < 1 || maxGroups < 1) {
+            throw new IllegalArgumentException("a VM graph shows at least 1 process and 1 group per kind, not "
+                    + maxProcesses + " and " + maxGroups);
+        }
+        List<ProcessNode> all = nodes(vm, "TRUE");
+        try (Connection c = reader()) {
+            return VmGraphs.build(c, vm, all, maxProcesses, maxGroups);
+        } catch (SQLException e) {
+            throw failed("cannot build the behaviour graph of " + vm, e);
+        }
     }
 
     /**

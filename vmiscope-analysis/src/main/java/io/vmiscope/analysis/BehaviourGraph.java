@@ -3,19 +3,20 @@ package io.vmiscope.analysis;
 import java.util.List;
 
 /**
- * What one process touched: the images it executed, files, network endpoints and child processes, each edge
- * with its event count and first/last time. Beyond the top N targets of a kind (by events), the rest are
- * grouped — files and images by directory, endpoints by host — each group saying how many targets it hides.
- * All names are guest-controlled text.
+ * What one process touched: the images it executed, files, network endpoints, registry keys and child
+ * processes, each edge with its event count and first/last time. Beyond the top N targets of a kind (by
+ * events), the rest are grouped — files and images by directory, registry keys by parent key, endpoints by
+ * host — each group saying how many targets it hides. All names are guest-controlled text.
  *
  * @param process       the process
  * @param images        exec paths
  * @param files         file paths
  * @param endpoints     network addresses
+ * @param registry      registry keys (DRAKVUF regmon)
  * @param children      the first N children by start time
  * @param moreChildren  how many further children there are
  */
-public record BehaviourGraph(ProcessNode process, Targets images, Targets files, Targets endpoints,
+public record BehaviourGraph(ProcessNode process, Targets images, Targets files, Targets endpoints, Targets registry,
                              List<Child> children, long moreChildren) {
 
     public BehaviourGraph {
@@ -41,9 +42,10 @@ public record BehaviourGraph(ProcessNode process, Targets images, Targets files,
      * One edge: process → target.
      *
      * @param name        the path or address
-     * @param group       its directory (with the trailing separator) or host
+     * @param group       its directory or parent key (with the trailing separator), or host
      * @param operations  the operations seen, sorted ({@code open}, {@code connect}, {@code exec}, …)
-     * @param access      for files {@code read}, {@code write} or {@code delete} (the strongest seen), else empty
+     * @param access      for files and registry keys {@code read}, {@code write} or {@code delete} (the strongest
+ *                    seen), else empty
      * @param events      how many events
      * @param firstNanos  the first event's time
      * @param lastNanos   the last event's time

@@ -120,29 +120,48 @@ final class Derivation {
                  WHEN regexp_matches(peer, '^[^:]+:[0-9]+$') THEN split_part(peer, ':', 1)
                  ELSE peer END""";
 
+    /**
+     * The edges of the behaviour graphs: images (exec), files (file events; DRAKVUF filedelete/fileextractor
+     * records), endpoints (network events) and registry keys (DRAKVUF regmon records), each with what the
+     * operation did to it ({@code file_operations}: write, delete, else read; an open with a writing flag writes).
+     */
     private static final String EDGES = """
             INSERT INTO graph_edges
             SELECT vm, pid, start_ns, edge, target,
                    CASE edge WHEN 'endpoint' THEN %s ELSE regexp_replace(target, '[^/\\\\]*$', '') END,
                    operation, access, count(*), min(time_ns), max(time_ns)
             FROM (
-                SELECT e.vm, e.pid, p.start_ns, e.time_ns,
-                       CASE e.kind WHEN 'exec' THEN 'image' WHEN 'file' THEN 'file' ELSE 'endpoint' END AS edge,
-                       CASE e.kind WHEN 'exec' THEN e.name WHEN 'file' THEN e.fields->>'$.path'
-                                   ELSE e.fields->>'$.address' END AS target,
-                       CASE WHEN contains(target, ' -> ') THEN split_part(target, ' -> ', 1) ELSE target END AS peer,
-                       CASE e.kind WHEN 'exec' THEN 'exec' ELSE coalesce(e.name, '') END AS operation,
-                       CASE WHEN e.kind <> 'file' THEN ''
+                SELECT t.*,
+                       CASE WHEN t.edge NOT IN ('file', 'registry') THEN ''
                             WHEN o.access = 'delete' THEN 'delete'
-                            WHEN o.access = 'write'
-                              OR regexp_matches(coalesce(e.fields->>'$.detail', ''), 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC')
+                            WHEN o.access = 'write' OR regexp_matches(t.detail, 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC')
                               THEN 'write'
                             ELSE 'read' END AS access
-                FROM events e
-                ASOF JOIN processes p ON p.vm = e.vm AND p.pid = e.pid AND e.time_ns >= p.start_ns
-                LEFT JOIN file_operations o ON e.kind = 'file' AND o.operation = lower(e.name)
-                WHERE e.vm = ? AND e.kind IN ('exec', 'file', 'network') AND e.time_ns > ? AND e.time_ns <= ?
-                  AND (p.end_ns IS NULL OR e.time_ns <= p.end_ns)
+                FROM (
+                    SELECT e.vm, e.pid, p.start_ns, e.time_ns,
+                           CASE e.kind WHEN 'exec' THEN 'image' WHEN 'file' THEN 'file' WHEN 'network' THEN 'endpoint'
+                                       ELSE CASE WHEN (e.fields->>'$.source') = 'regmon' THEN 'registry' ELSE 'file' END
+                                       END AS edge,
+                           CASE e.kind WHEN 'exec' THEN e.name WHEN 'file' THEN e.fields->>'$.path'
+                                       WHEN 'network' THEN e.fields->>'$.address'
+                                       WHEN 'imported' THEN CASE edge WHEN 'registry' THEN e.fields->>'$.attributes.Key'
+                                                                      ELSE e.fields->>'$.attributes.FileName' END
+                                       END AS target,
+                           CASE WHEN contains(target, ' -> ') THEN split_part(target, ' -> ', 1) ELSE target END AS peer,
+                           CASE e.kind WHEN 'exec' THEN 'exec'
+                                       WHEN 'imported' THEN CASE edge WHEN 'registry' THEN e.fields->>'$.method'
+                                           ELSE coalesce(nullif(e.fields->>'$.attributes.Reason', ''),
+                                                         e.fields->>'$.source') END
+                                       ELSE coalesce(e.name, '') END AS operation,
+                           coalesce(e.fields->>'$.detail', '') AS detail
+                    FROM events e
+                    ASOF JOIN processes p ON p.vm = e.vm AND p.pid = e.pid AND e.time_ns >= p.start_ns
+                    WHERE e.vm = ? AND e.time_ns > ? AND e.time_ns <= ? AND (p.end_ns IS NULL OR e.time_ns <= p.end_ns)
+                      AND (e.kind IN ('exec', 'file', 'network')
+                           OR (e.kind = 'imported' AND (e.fields->>'$.tool') = 'drakvuf'
+                               AND (e.fields->>'$.source') IN ('regmon', 'filedelete', 'fileextractor')))
+                ) t
+                LEFT JOIN file_operations o ON t.edge IN ('file', 'registry') AND o.operation = lower(t.operation)
             ) WHERE target IS NOT NULL AND target <> ''
             GROUP BY ALL""".formatted(HOST);
 

@@ -16,7 +16,7 @@ import java.util.Map;
 final class DerivedTables {
 
     /** The layout of the derived tables; a file with another one gets them rebuilt. */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
 
     private static final List<String> TABLES = List.of("processes", "activity", "activity_10s", "activity_100ms",
             "graph_edges", "analysis_state", "syscall_categories", "file_operations");

@@ -63,8 +63,20 @@ final class Lifetimes {
             this.startSeen = startSeen;
             this.ppid = ppid;
             this.uid = uid;
-            this.name = name == null ? "" : name;
+            this.name = "";
+            name(name);
             this.lastActivityNanos = startNanos;
+        }
+
+        /**
+         * Takes a name as a snapshot, a parent or an event gave it: a path (DRAKVUF names Windows processes by
+         * their NT path) becomes its base name, the path the image when no exec gave one.
+         */
+        void name(String given) {
+            name = ProcessNames.shown(given);
+            if (image == null) {
+                image = ProcessNames.pathOf(given);
+            }
         }
 
         void end(long nanos, String reason) {
@@ -109,7 +121,7 @@ final class Lifetimes {
                 p.ppid = e.ppid();
             }
             if (p.name.isEmpty()) {
-                p.name = e.name();
+                p.name(e.name());
             }
             p.kernelThread |= e.kernelThread();
         }

@@ -9,8 +9,9 @@ import java.util.List;
  * @param key          the process (vm, pid, start)
  * @param ppid         the parent's pid as the creation event or snapshot gave it, -1 when unknown
  * @param parent       the parent process when it is in the same tree, else {@code null} (then this is a root)
- * @param name         the image's base name after the newest exec, else the task name
- * @param image        the path of the newest exec, or {@code null} when none was seen
+ * @param name         the image's base name after the newest exec, else the task name (its base name when the
+ *                     task name is a path, as DRAKVUF's NT paths of Windows processes are)
+ * @param image        the path of the newest exec, else the task name when that is a path, or {@code null}
  * @param commandLine  the arguments of the newest exec (or the snapshot's argv) joined by spaces, or empty
  * @param uid          the real uid, -1 when unknown
  * @param startNanos   when it was created, or first seen when {@link Lifetime#startSeen()} is false

@@ -49,10 +49,11 @@ public record Timeline(String vm, long fromNanos, long bucketNanos, int buckets,
      *
      * @param process the process; {@code null} for {@link Timeline#others()}
      * @param name    its name (guest text), {@value Timeline#OTHERS} for {@link Timeline#others()}
+     * @param image   its image's path (guest text), or {@code null}
      * @param events  its events in the range
      * @param cells   non-empty cells by bucket, kind, category
      */
-    public record Lane(ProcessKey process, String name, long events, List<Cell> cells) {
+    public record Lane(ProcessKey process, String name, String image, long events, List<Cell> cells) {
 
         public Lane {
             cells = List.copyOf(cells);

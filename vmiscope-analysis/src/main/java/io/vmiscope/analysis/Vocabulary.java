@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The two small lookup tables the derivation joins against: the category of a system call by name (Linux
- * x86-64 names and the obvious Windows {@code Nt*} ones; any other name is {@code other}), and what a file
- * operation does to the file ({@code write} or {@code delete}; any other is a read). Stored as the tables
+ * x86-64 names and the obvious Windows {@code Nt*} ones; any other name is {@code other}), and what a file or
+ * registry operation does to its target ({@code write} or {@code delete}; any other is a read). Stored as the tables
  * {@code syscall_categories} and {@code file_operations} so that the SQL can join them.
  */
 final class Vocabulary {
@@ -57,11 +57,19 @@ final class Vocabulary {
                     "NtAlpcCreatePort", "NtAlpcSendWaitReceivePort", "NtConnectPort", "NtRequestWaitReplyPort",
                     "NtCreateNamedPipeFile"));
 
-    /** Lower-cased file operations (vmiscope's and DRAKVUF filetracer's) that change or remove the file. */
+    /**
+     * Lower-cased operations that change or remove their target: vmiscope's and DRAKVUF filetracer's on files,
+     * DRAKVUF filedelete/fileextractor's reasons (the plugin's name when it gives none: a deleted file), and
+     * DRAKVUF regmon's methods on registry keys.
+     */
     private static final Map<String, List<String>> FILE_OPERATIONS = Map.of(
             "write", List.of("create", "write", "truncate", "rename", "link", "symlink", "chmod", "chown", "mkdir",
-                    "file_create", "file_supersede", "file_overwrite", "file_overwrite_if", "ntwritefile"),
-            "delete", List.of("unlink", "rmdir", "delete", "file_delete", "ntdeletefile"));
+                    "file_create", "file_supersede", "file_overwrite", "file_overwrite_if", "ntwritefile",
+                    "writefile", "createsection",
+                    "ntsetvaluekey", "ntcreatekey", "ntcreatekeytransacted", "ntrenamekey", "ntsetinformationkey",
+                    "ntrestorekey", "ntreplacekey", "ntloadkey", "ntloadkey2", "ntloadkeyex"),
+            "delete", List.of("unlink", "rmdir", "delete", "file_delete", "ntdeletefile", "deletefile", "filedelete",
+                    "ntdeletekey", "ntdeletevaluekey"));
 
     private Vocabulary() {
     }

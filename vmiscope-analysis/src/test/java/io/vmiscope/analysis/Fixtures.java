@@ -23,8 +23,13 @@ final class Fixtures {
     }
 
     static Path path(String name) {
+        return resource("/fixtures/" + name);
+    }
+
+    /** A test resource by its absolute name ({@code /imported/…}) as a file. */
+    static Path resource(String absoluteName) {
         try {
-            return Path.of(Objects.requireNonNull(Fixtures.class.getResource("/fixtures/" + name), name).toURI());
+            return Path.of(Objects.requireNonNull(Fixtures.class.getResource(absoluteName), absoluteName).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

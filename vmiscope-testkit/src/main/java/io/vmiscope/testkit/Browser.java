@@ -45,7 +45,7 @@ public final class Browser implements AutoCloseable {
     public static Browser start() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("UI tests need Debian's chromium and chromium-driver: "
-                    + "apt-get install chromium chromium-driver (run-tests installs them as root)");
+                    + "apt-get install --no-install-recommends chromium chromium-driver (run-tests installs them as root)");
         }
         try {
             Path userData = Files.createTempDirectory("vmiscope-chromium");

@@ -8,20 +8,24 @@ import io.vmiscope.analysis.EventRow;
 
 import java.util.List;
 
-/** An event as the API and the live stream show it (openapi.yaml, {@code Event}): its fields as JSON. */
+/**
+ * An event as the API and the live stream show it (openapi.yaml, {@code Event}): its fields as JSON, and how a
+ * table row reads it (label, summary, process name and path) as the analysis describes it.
+ */
 record EventView(String id, long timeNanos, String action, String kind, int pid, int tid, int ppid, long uid,
-                 String process, String name, JsonNode fields, String source) {
+                 String process, String name, JsonNode fields, String source, String label, String summary,
+                 String processName, String processPath) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static EventView of(EventRow r) {
         return new EventView(r.id(), r.timeNanos(), r.action(), r.kind(), r.pid(), r.tid(), r.ppid(), r.uid(),
-                r.process(), r.name(), fields(r.fieldsJson()), r.source());
+                r.process(), r.name(), fields(r.fieldsJson()), r.source(), r.label(), r.summary(), r.processName(),
+                r.processPath());
     }
 
     static EventView of(io.vmiscope.store.EventRow r) {
-        return new EventView(r.id(), r.timeNanos(), r.action(), r.kind(), r.pid(), r.tid(), r.ppid(), r.uid(),
-                r.process(), r.name(), fields(r.fieldsJson()), r.source());
+        return of(EventRow.of(r));
     }
 
     /** The stored fields; text that does not parse (it always should) is passed on as one string. */
@@ -35,11 +39,13 @@ record EventView(String id, long timeNanos, String action, String kind, int pid,
 
     /** One event whole: {@code EventDetail} of openapi.yaml. */
     record Detail(String vm, String id, long timeNanos, String action, String kind, int pid, int tid, int ppid,
-                  long uid, String process, String name, JsonNode fields, String source, String original) {
+                  long uid, String process, String name, JsonNode fields, String source, String label, String summary,
+                  String processName, String processPath, String original) {
 
         static Detail of(String vm, EventView e, String original) {
             return new Detail(vm, e.id(), e.timeNanos(), e.action(), e.kind(), e.pid(), e.tid(), e.ppid(), e.uid(),
-                    e.process(), e.name(), e.fields(), e.source(), original);
+                    e.process(), e.name(), e.fields(), e.source(), e.label(), e.summary(), e.processName(),
+                    e.processPath(), original);
         }
     }
 

@@ -6,14 +6,17 @@ import java.util.List;
 
 /** A behaviour graph as the API shows it; the targets keep the analysis's own shape. */
 record GraphView(ProcessView process, BehaviourGraph.Targets images, BehaviourGraph.Targets files,
-                 BehaviourGraph.Targets endpoints, List<Child> children, long moreChildren) {
+                 BehaviourGraph.Targets endpoints, BehaviourGraph.Targets registry, List<Child> children,
+                 long moreChildren) {
 
     record Child(String key, String name, long startNanos, Long endNanos, long events) {
     }
 
     static GraphView of(BehaviourGraph g) {
-        return new GraphView(ProcessView.of(g.process()), g.images(), g.files(), g.endpoints(), g.children().stream()
+        List<Child> children = g.children().stream()
                 .map(c -> new Child(ProcessKeys.format(c.key()), c.name(), c.startNanos(), c.endNanos(), c.events()))
-                .toList(), g.moreChildren());
+                .toList();
+        return new GraphView(ProcessView.of(g.process()), g.images(), g.files(), g.endpoints(), g.registry(), children,
+                g.moreChildren());
     }
 }

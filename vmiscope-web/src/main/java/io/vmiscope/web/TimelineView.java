@@ -11,10 +11,11 @@ record TimelineView(String vm, long fromNanos, long bucketNanos, int buckets, in
 
     static final List<String> CATEGORIES = List.of("file", "network", "process", "memory", "ipc", "other");
 
-    record Lane(String key, String name, long events, List<long[]> cells) {
+    record Lane(String key, String name, String image, long events, List<long[]> cells) {
 
         static Lane of(Timeline.Lane lane) {
-            return new Lane(ProcessKeys.format(lane.process()), lane.name(), lane.events(), lane.cells().stream()
+            return new Lane(ProcessKeys.format(lane.process()), lane.name(), lane.image(), lane.events(), lane.cells()
+                    .stream()
                     .map(c -> new long[]{c.bucket(), c.events(), c.file(), c.network(), c.process(), c.memory(), c.ipc(),
                             c.other()}).toList());
         }

@@ -17,11 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The read-only views of a VM: overview, process tree, a process, its events and graph, timeline, events. */
+/**
+ * The read-only views of a VM: overview, process tree, a process with its events and graph, the VM's graph,
+ * timeline, events.
+ */
 final class VmRoutes {
 
     /** Targets of a kind in a behaviour graph before the rest are grouped, unless asked otherwise. */
     static final int GRAPH_TOP = 8;
+    /** Processes (before their ancestors) and groups per kind in a VM's graph, unless asked otherwise. */
+    static final int VM_GRAPH_PROCESSES = 30;
+    static final int VM_GRAPH_GROUPS = 8;
     static final int DEFAULT_BUCKETS = 120;
     static final int MAX_BUCKETS = 2000;
     static final int DEFAULT_LANES = 40;
@@ -43,6 +49,7 @@ final class VmRoutes {
         routes.get("/api/vms/{vm}/processes/{key}", ctx -> ctx.json(ProcessView.of(process(ctx))));
         routes.get("/api/vms/{vm}/processes/{key}/events", this::processEvents);
         routes.get("/api/vms/{vm}/processes/{key}/graph", this::graph);
+        routes.get("/api/vms/{vm}/graph", this::vmGraph);
         routes.get("/api/vms/{vm}/timeline", this::timeline);
         routes.get("/api/vms/{vm}/events", this::events);
         routes.get("/api/vms/{vm}/events/{id}", this::event);
@@ -117,6 +124,12 @@ final class VmRoutes {
     private void graph(Context ctx) {
         ProcessNode node = process(ctx);
         ctx.json(GraphView.of(analysis.behaviourGraph(node.key().vm(), node.key(), Params.intOr(ctx, "top", GRAPH_TOP, 1, 50))));
+    }
+
+    private void vmGraph(Context ctx) {
+        String vm = vm(ctx);
+        ctx.json(VmGraphView.of(analysis.vmGraph(vm, Params.intOr(ctx, "processes", VM_GRAPH_PROCESSES, 1, 200),
+                Params.intOr(ctx, "groups", VM_GRAPH_GROUPS, 1, 50))));
     }
 
     private void timeline(Context ctx) {

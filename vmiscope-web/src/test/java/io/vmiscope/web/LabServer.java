@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The server over {@link TestStores#lab}, analysed and listening on a free loopback port with an access token,
- * for one test class.
+ * The server over a store, analysed and listening on a free loopback port with an access token, for one test
+ * class: over {@link TestStores#lab} ({@link #start}) or the imported fixtures ({@link ImportedServer#start}).
  */
 record LabServer(DuckDbEventStore store, Analysis analysis, WebServer server, ServerSettings settings)
         implements AutoCloseable {

@@ -365,4 +365,35 @@ class WebApiTest {
         assertThat(routes).hasSizeGreaterThan(10);
         assertThat(documented).isEqualTo(routes);
     }
+
+    @Test
+    void events_carryTheNameSummaryAndProcessATableShows_forEveryImportedRecord() {
+        JsonNode page = http.get("/api/vms/" + TestStores.WINDOWS + "/events?limit=1000").json();
+        assertThat(page.get("items")).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.get("label").asText()).as(e.toString()).isNotBlank();
+            assertThat(e.get("summary").asText()).as(e.toString()).isNotBlank().doesNotContain("tool=");
+        });
+        JsonNode dll = StreamSupport.stream(page.get("items").spliterator(), false)
+                .filter(e -> e.get("label").asText().equals("dll_loaded")).findFirst().orElseThrow();
+        assertThat(dll.get("summary").asText()).isEqualTo("\\Windows\\System32\\amsi.dll at 0x7ffb10000000");
+        assertThat(dll.get("processName").asText()).isEqualTo("powershell.exe");
+        assertThat(dll.get("processPath").asText()).isEqualTo("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
+    }
+
+    @Test
+    void vmGraph_linksTheImportedProcesses_toTheFilesKeysAndHostsTheyTouched() {
+        JsonNode graph = http.get("/api/vms/" + TestStores.WINDOWS + "/graph").json();
+        List<String> names = new ArrayList<>();
+        graph.get("processes").forEach(p -> names.add(p.get("name").asText() + " " + p.get("parent").asText()));
+        assertThat(names).contains("powershell.exe " + process(TestStores.WINDOWS, "cmd.exe").get("key").asText());
+        List<String> groups = new ArrayList<>();
+        graph.get("resources").forEach(r -> groups.add(r.get("kind").asText() + " " + r.get("group").asText()));
+        assertThat(groups).contains("host c2.example.net", "host 203.0.113.7",
+                "file \\??\\C:\\Users\\x\\AppData\\Roaming\\",
+                "registry \\REGISTRY\\USER\\S-1-5-21\\Software\\Microsoft\\Windows\\CurrentVersion\\");
+        assertThat(graph.get("links")).isNotEmpty().allSatisfy(l ->
+                assertThat(l.get("resource").asInt()).isBetween(0, graph.get("resources").size() - 1));
+        assertThat(http.get("/api/vms/" + TestStores.WINDOWS + "/graph?processes=0").status()).isEqualTo(400);
+        assertThat(http.get("/api/vms/nope/graph").status()).isEqualTo(404);
+    }
 }

@@ -139,7 +139,9 @@ class WebUiTest {
         browser.await("#view-events[data-state=ready]");
         browser.driver().findElement(By.id("ev-text")).sendKeys("powershell");
         browser.driver().findElement(By.id("ev-apply")).click();
-        browser.awaitText("#ev-page-label", "of");
+        // the unfiltered page is there already: wait for the filtered one
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(browser.script(
+                "return document.querySelector('#events-table tbody tr[data-id]')?.textContent.includes('powershell')")));
         List<WebElement> rows = browser.awaitAll("#events-table tbody tr[data-id]", 1);
         rows.get(0).click();
         assertThat(browser.awaitText("#event-detail", "powershell").getText()).contains("\"vm\"");
@@ -175,5 +177,16 @@ class WebUiTest {
         browser.driver().findElement(By.id("action-start")).click();
         new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
                 .until(d -> LIVE.started.contains("syscalls:all[pid=120] on 1000 ms, off 3000 ms"));
+    }
+
+    @Test
+    void header_callsAVmLive_onlyWhileAMonitorIsAttached() {
+        open("/vm/" + vm(TestStores.LINUX) + "/tree");
+        browser.await("#view-tree[data-state=ready]");
+        assertThat(browser.awaitText("#vm-mode", "live").getText()).isEqualTo("● live");
+        open("/vm/" + vm(TestStores.WINDOWS) + "/tree");
+        browser.awaitText("#vm-mode", "stored");
+        assertThat(browser.all("#vm-select option").stream().map(WebElement::getText))
+                .containsExactly(TestStores.LINUX + " ● live", TestStores.WINDOWS);
     }
 }
