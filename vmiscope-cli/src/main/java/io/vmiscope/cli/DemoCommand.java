@@ -17,7 +17,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -64,10 +63,9 @@ final class DemoCommand implements Callable<Integer> {
             Duration booted = vm.awaitBooted(Duration.ofMinutes(3));
             System.out.printf("guest %s up in %.1f s (%s); its web service: http://127.0.0.1:%d/%n", name,
                     booted.toMillis() / 1000.0, vm.state().accelerator(), vm.httpPort());
-            TargetOptions.Resolved target = new TargetOptions.Resolved(name, "127.0.0.1", vm.gdbPort(), image.kernel(),
-                    Optional.of(vm.state().guardQmpSocket()));
+            TargetOptions.Resolved target = TargetOptions.Resolved.of(vm, image.kernel());
             try (TargetOptions.Session session = TargetOptions.attach(target)) {
-                System.out.println("attached through the gdbstub at 127.0.0.1:" + vm.gdbPort() + ": "
+                System.out.println("attached through the gdbstub at " + target.gdb() + ": "
                         + session.linux().location() + "; storing what is seen in " + db);
                 watch(session, name, vmBudget, settings);
             }

@@ -1,8 +1,8 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.api.TransportException;
-import io.vmiscope.cli.guard.GdbEndpoint;
 import io.vmiscope.cli.guard.GdbStubClients;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.guest.Accelerator;
@@ -94,7 +94,7 @@ final class GuestCommand {
             Duration boot = vm.awaitBooted(Duration.ofMinutes(3));
             VmState s = vm.state();
             System.out.printf("started %s (pid %d, %s) in %.1f s%n", s.name(), s.qemuPid(), s.accelerator(), boot.toMillis() / 1000.0);
-            System.out.println("  gdbstub:  127.0.0.1:" + s.gdbPort());
+            System.out.println("  gdbstub:  unix:" + s.gdbSocket() + " (only you can connect)");
             System.out.println("  http:     http://127.0.0.1:" + s.httpPort() + "/");
             System.out.println("  next:     vmiscope ps --vm " + s.name() + " --tree");
             return 0;
@@ -116,7 +116,7 @@ final class GuestCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "VMs started by vmiscope, with their ports.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "VMs started by vmiscope, with their sockets and ports.")
     static final class Status implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -173,7 +173,8 @@ final class GuestCommand {
                             + "after, and sends QMP cont if the VM still does not run. It refuses while QMP shows a debugger attached "
                             + "(a vmiscope session still running): end that first. With --gdb it cannot look: an "
                             + "attempt behind a live debugger fails, stays queued in QEMU and stops the VM again once "
-                            + "that debugger detaches."})
+                            + "that debugger detaches."},
+            footer = {"", "Example: vmiscope guest release --gdb unix:/run/vm1/gdb.sock"})
     static final class Release implements Callable<Integer> {
         private static final GdbOptions OPTIONS = GdbOptions.DEFAULTS.withCommandTimeout(Duration.ofSeconds(3));
         private static final Duration QMP_TIMEOUT = Duration.ofSeconds(3);
@@ -181,22 +182,23 @@ final class GuestCommand {
         @Parameters(paramLabel = "NAME", arity = "0..1", description = "a VM started by vmiscope (see 'vmiscope guest status')")
         String name;
 
-        @Option(names = "--gdb", paramLabel = "HOST:PORT", description = "the gdbstub of any QEMU, e.g. 127.0.0.1:1234")
+        @Option(names = "--gdb", paramLabel = "unix:PATH|HOST:PORT",
+                description = "the gdbstub of any QEMU, e.g. unix:/run/vm1/gdb.sock or 127.0.0.1:1234")
         String gdb;
 
         @Override
         public Integer call() {
             if ((name == null) == (gdb == null)) {
-                throw new IllegalArgumentException("guest release wants a VM NAME or --gdb HOST:PORT, one of the two");
+                throw new IllegalArgumentException("guest release wants a VM NAME or --gdb unix:PATH|HOST:PORT, one of the two");
             }
             Optional<QemuVm> vm = Optional.empty();
-            GdbEndpoint stub;
+            GdbAddress stub;
             if (name != null) {
                 vm = VmRegistry.withDefaults().find(name);
-                stub = new GdbEndpoint("127.0.0.1", vm.orElseThrow(() -> new IllegalArgumentException(
-                        "no running VM named '" + name + "' (see 'vmiscope guest status')")).gdbPort());
+                stub = new GdbAddress.Unix(vm.orElseThrow(() -> new IllegalArgumentException(
+                        "no running VM named '" + name + "' (see 'vmiscope guest status')")).gdbSocket());
             } else {
-                stub = GdbEndpoint.parse(gdb);
+                stub = TargetOptions.gdbOption(gdb);
             }
             String label = name != null ? "VM " + name : "VM at " + stub;
             // The guard's socket: the tools' socket may be held by a long-running tool.
@@ -208,7 +210,7 @@ final class GuestCommand {
             });
             GdbDriver.Release release;
             try {
-                release = GdbDriver.release(stub.host(), stub.port(), OPTIONS);
+                release = GdbDriver.release(stub, OPTIONS);
             } catch (TransportException e) {
                 throw new TransportException("cannot release " + label + " through its gdbstub: " + e.getMessage()
                         + " (if a debugger is attached, this attempt stays queued and stops the VM when it detaches:"

@@ -7,7 +7,6 @@ import io.vmiscope.overhead.workload.WorkloadGuest;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * A demo guest booted for overhead work: attached through its gdbstub (and left running), with its
@@ -23,8 +22,7 @@ record OverheadGuest(QemuVm vm, TargetOptions.Session session, WorkloadGuest wor
         QemuVm vm = QemuLauncher.withDefaults().start(image, boot.toOptions(name));
         try {
             vm.awaitBooted(Duration.ofMinutes(3));
-            TargetOptions.Session session = TargetOptions.attach(new TargetOptions.Resolved(name, "127.0.0.1",
-                    vm.gdbPort(), image.kernel(), Optional.of(vm.state().guardQmpSocket())));
+            TargetOptions.Session session = TargetOptions.attach(TargetOptions.Resolved.of(vm, image.kernel()));
             session.driver().resume(); // attaching stopped the VM; workloads need it running
             return new OverheadGuest(vm, session, new WorkloadGuest(new ConsoleShell(vm.console()),
                     new InetSocketAddress("127.0.0.1", vm.httpPort()), vm.serialLog()));

@@ -1,6 +1,7 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.cli.bench.GdbPsBaseline;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.cli.bench.PsBenchmark;
 import io.vmiscope.cli.bench.Samples;
 import io.vmiscope.guest.QemuVm;
@@ -44,21 +45,21 @@ final class PsBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return guest.with("bench-ps", (vm, kernel, what) -> bench(vm,
-                new TargetOptions.Resolved(vm.name(), "127.0.0.1", vm.gdbPort(), kernel, Optional.empty()),
+                new TargetOptions.Resolved(vm.name(), new GdbAddress.Unix(vm.gdbSocket()), kernel, Optional.empty()),
                 what));
     }
 
     private int bench(QemuVm vm, TargetOptions.Resolved target, String what) throws Exception {
         KernelProfile profile = KernelProfiles.load(target.kernel(), ProfileCache.atDefaultLocation());
         System.err.println("vmiscope: " + runs + " listings with vmiscope …");
-        PsBenchmark.Result ours = PsBenchmark.run(target.host(), target.port(), profile, warmup, runs, rttSamples);
+        PsBenchmark.Result ours = PsBenchmark.run(target.gdb(), profile, warmup, runs, rttSamples);
         // vmiscope's detach resumed the VM: stop it again at once so gdb lists the same processes
         vm.qmp().stop();
         GdbPsBaseline.Result gdb;
         try {
             System.err.println("vmiscope: " + runs + " listings with gdb …");
             Path work = Files.createTempDirectory("vmiscope-bench-ps");
-            gdb = GdbPsBaseline.run(target.host(), target.port(), profile, ours.slide(), warmup, runs,
+            gdb = GdbPsBaseline.run(target.gdb(), profile, ours.slide(), warmup, runs,
                     io.vmiscope.linux.walk.WalkLimits.DEFAULT.maxArgvBytes(), work);
         } finally {
             vm.qmp().cont();

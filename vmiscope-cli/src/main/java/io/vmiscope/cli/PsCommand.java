@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
         description = {"List the processes of a running VM from outside: the kernel's task list is read through "
                 + "QEMU's gdbstub (the VM is paused for the walk, then resumed). Nothing runs in the guest.",
                 "", "Examples:", "  vmiscope ps --vm demo --tree",
-                "  vmiscope ps --gdb 127.0.0.1:1234 --kernel /boot/vmlinuz-6.1.0-56-cloud-amd64 --json"})
+                "  vmiscope ps --gdb unix:/run/vm1/gdb.sock --kernel /boot/vmlinuz-6.1.0-56-cloud-amd64 --json"})
 final class PsCommand implements Callable<Integer> {
 
     @Mixin

@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code vmiscope serve}: the browser UI over a stored file — imported logs, earlier monitoring sessions. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the browser UI over a store: process trees, timelines, behaviour graphs, events and "
-                + "measured costs of every VM in it, until Ctrl-C. Prints the URL to open.",
+                + "measured costs of every VM in it, until Ctrl-C. Prints the URL to open: it carries the access "
+                + "token that every request needs (also on loopback), which opening it stores as a cookie.",
                 "Example: vmiscope import drakvuf drakmon.log --vm win7 --db case.duckdb && vmiscope serve --db case.duckdb"})
 final class ServeCommand implements Callable<Integer> {
 

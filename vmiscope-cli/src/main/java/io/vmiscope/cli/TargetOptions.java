@@ -2,10 +2,11 @@ package io.vmiscope.cli;
 
 import io.vmiscope.cli.guard.Guard;
 import io.vmiscope.cli.guard.GuardLauncher;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
+import io.vmiscope.guest.QemuVm;
 import io.vmiscope.guest.VmRegistry;
-import io.vmiscope.guest.VmState;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.profile.KernelProfiles;
@@ -18,8 +19,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Which VM to introspect: {@code --vm NAME} (a VM started by vmiscope) or {@code --gdb HOST:PORT}
- * with {@code --kernel PATH} (any QEMU with a gdbstub).
+ * Which VM to introspect: {@code --vm NAME} (a VM started by vmiscope) or {@code --gdb unix:PATH|HOST:PORT}
+ * with {@code --kernel PATH} (any QEMU with a gdbstub). A TCP gdbstub beyond loopback gets a warning: whoever
+ * reaches it can read and write all of the VM's memory.
  */
 final class TargetOptions {
 
@@ -34,16 +36,25 @@ final class TargetOptions {
         @Option(names = "--vm", paramLabel = "NAME", description = "a VM started by vmiscope (see 'vmiscope guest status')")
         String vm;
 
-        @Option(names = "--gdb", paramLabel = "HOST:PORT", description = "the gdbstub of any QEMU, e.g. 127.0.0.1:1234")
+        @Option(names = "--gdb", paramLabel = "unix:PATH|HOST:PORT",
+                description = "the gdbstub of any QEMU, e.g. unix:/run/vm1/gdb.sock (-gdb unix:PATH,server=on,wait=off) "
+                        + "or 127.0.0.1:1234")
         String gdb;
     }
 
     /**
      * What to connect to, resolved.
      *
+     * @param gdb            the VM's gdbstub
      * @param guardQmpSocket the VM's QMP socket kept free for the guard, when the VM is one of vmiscope's
      */
-    record Resolved(String name, String host, int port, Path kernel, Optional<Path> guardQmpSocket) {
+    record Resolved(String name, GdbAddress gdb, Path kernel, Optional<Path> guardQmpSocket) {
+
+        /** A VM vmiscope started: its gdbstub's Unix socket and its guard's QMP socket. */
+        static Resolved of(QemuVm vm, Path kernel) {
+            return new Resolved(vm.name(), new GdbAddress.Unix(vm.gdbSocket()), kernel,
+                    Optional.of(vm.guardQmpSocket()));
+        }
     }
 
     Resolved resolve() {
@@ -53,26 +64,36 @@ final class TargetOptions {
         if (kernel == null) {
             throw new IllegalArgumentException("--gdb needs --kernel PATH (the guest's vmlinuz or an ISF file)");
         }
-        int colon = selection.gdb.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--gdb wants HOST:PORT, not '" + selection.gdb + "'");
-        }
-        int port;
+        GdbAddress gdb = gdbOption(selection.gdb);
+        return new Resolved(selection.gdb, gdb, kernel, Optional.empty());
+    }
+
+    /**
+     * Parses a {@code --gdb} value, warning on standard error when the stub is TCP beyond loopback.
+     *
+     * @throws IllegalArgumentException in one line when it is neither {@code unix:PATH} nor {@code HOST:PORT}
+     */
+    static GdbAddress gdbOption(String text) {
+        GdbAddress gdb;
         try {
-            port = Integer.parseInt(selection.gdb.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--gdb wants HOST:PORT, not '" + selection.gdb + "'");
+            gdb = GdbAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--gdb " + e.getMessage(), e);
         }
-        return new Resolved(selection.gdb, selection.gdb.substring(0, colon), port, kernel, Optional.empty());
+        if (!gdb.isLocal()) {
+            System.err.println("vmiscope: warning: the gdbstub at " + gdb + " is not on loopback: anyone who reaches "
+                    + "it can read and write all of the VM's memory, unauthenticated; prefer -gdb unix:PATH "
+                    + "(docs/security.md)");
+        }
+        return gdb;
     }
 
     /** A VM from vmiscope's registry, with its own kernel unless --kernel overrides it. */
     Resolved resolveVm(String name) {
-        VmState vm = VmRegistry.withDefaults().find(name)
+        QemuVm vm = VmRegistry.withDefaults().find(name)
                 .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name
-                        + "' (see 'vmiscope guest status')")).state();
-        return new Resolved(vm.name(), "127.0.0.1", vm.gdbPort(), kernel != null ? kernel : vm.kernel(),
-                Optional.of(vm.guardQmpSocket()));
+                        + "' (see 'vmiscope guest status')"));
+        return Resolved.of(vm, kernel != null ? kernel : vm.state().kernel());
     }
 
     /**
@@ -81,10 +102,10 @@ final class TargetOptions {
      */
     static Session attach(Resolved target) {
         KernelProfile profile = KernelProfiles.load(target.kernel(), ProfileCache.atDefaultLocation());
-        Guard guard = GuardLauncher.start(target.host(), target.port(), target.guardQmpSocket());
+        Guard guard = GuardLauncher.start(target.gdb(), target.guardQmpSocket());
         GdbDriver driver;
         try {
-            driver = GdbDriver.connect(target.host(), target.port(), GdbOptions.DEFAULTS);
+            driver = GdbDriver.connect(target.gdb(), GdbOptions.DEFAULTS);
         } catch (RuntimeException e) {
             guard.close();
             throw e;

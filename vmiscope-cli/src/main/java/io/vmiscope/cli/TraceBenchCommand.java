@@ -1,6 +1,7 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.cli.bench.GdbTraceBaseline;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.cli.bench.TraceBenchmark;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.linux.profile.KernelProfile;
@@ -46,15 +47,16 @@ final class TraceBenchCommand implements Callable<Integer> {
     private int bench(QemuVm guest, Path kernel, String what) throws Exception {
         KernelProfile profile = KernelProfiles.load(kernel, ProfileCache.atDefaultLocation());
         Duration time = Duration.ofSeconds(seconds);
+        GdbAddress stub = new GdbAddress.Unix(guest.gdbSocket());
         String pid = guest.console().run("sh -c '" + WORKLOAD + "' >/dev/null 2>&1 </dev/null & echo $!")
                 .orThrow().output().strip();
         try {
             System.err.println("vmiscope: tracing with vmiscope for " + seconds + " s …");
-            TraceBenchmark.Traced ours = TraceBenchmark.vmiscope("127.0.0.1", guest.gdbPort(), profile, syscalls, time);
+            TraceBenchmark.Traced ours = TraceBenchmark.vmiscope(stub, profile, syscalls, time);
             System.err.println("vmiscope: the protocol floor for " + seconds + " s …");
-            TraceBenchmark.Floor floor = TraceBenchmark.floor("127.0.0.1", guest.gdbPort(), ours, time);
+            TraceBenchmark.Floor floor = TraceBenchmark.floor(stub, ours, time);
             System.err.println("vmiscope: tracing with gdb for " + seconds + " s …");
-            GdbTraceBaseline.Result gdb = GdbTraceBaseline.run("127.0.0.1", guest.gdbPort(), profile,
+            GdbTraceBaseline.Result gdb = GdbTraceBaseline.run(stub, profile,
                     ours.hookAddresses(), time, Files.createTempDirectory("vmiscope-bench-trace"));
             report(what, ours, floor, gdb);
         } finally {

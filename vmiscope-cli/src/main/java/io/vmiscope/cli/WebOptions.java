@@ -12,9 +12,13 @@ import java.nio.file.Path;
 final class WebOptions {
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "address to listen on (default: ${DEFAULT-VALUE}); any other than loopback needs the "
-                    + "access token printed at start")
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
+
+    @Option(names = "--no-token",
+            description = "on a loopback address, serve without the access token that the printed URL carries: "
+                    + "then every local user of this machine can use the UI and its API (docs/security.md)")
+    boolean noToken;
 
     @Option(names = "--port", defaultValue = "" + ServerSettings.DEFAULT_PORT,
             description = "port of the UI (default: ${DEFAULT-VALUE}; 0 for any free one)")
@@ -29,8 +33,19 @@ final class WebOptions {
         return model;
     }
 
+    /**
+     * The settings, with a fresh token unless {@code --no-token} (then with a warning on standard error).
+     *
+     * @throws IllegalArgumentException for {@code --no-token} on an address that is not loopback
+     */
     ServerSettings settings() {
-        return ServerSettings.forHost(host, port);
+        if (!noToken) {
+            return ServerSettings.withToken(host, port);
+        }
+        ServerSettings open = ServerSettings.withoutToken(host, port);
+        System.err.println("vmiscope: warning: --no-token: every user of this machine can use the UI and its API "
+                + "(list processes, read events, start and stop introspection)");
+        return open;
     }
 
     /**

@@ -57,6 +57,7 @@ class CliErrorsTest {
             assertOneLine(run("demo", "--port", port), "cannot listen on 127.0.0.1:" + port);
         }
         assertOneLine(run("demo", "--host", "no-such-host.invalid"), "--host 'no-such-host.invalid' is not an address");
+        assertOneLine(run("demo", "--host", "0.0.0.0", "--no-token"), "--no-token is for loopback addresses only");
     }
 
     @Test
@@ -111,6 +112,36 @@ class CliErrorsTest {
                     "127.0.0.1:" + server.getLocalPort());
             liar.join(5000);
         }
+    }
+
+    @Test
+    void noStubAtAUnixSocket_isNamed() {
+        Path socket = dir.resolve("none.sock");
+
+        assertOneLine(run("ps", "--gdb", "unix:" + socket, "--kernel", kernel.toString()),
+                "cannot connect to GDB stub at unix:" + socket);
+    }
+
+    @Test
+    void aGdbAddressOfNeitherForm_isNamed() {
+        assertOneLine(run("ps", "--gdb", "1234", "--kernel", kernel.toString()),
+                "--gdb wanted unix:PATH or HOST:PORT, not '1234'");
+    }
+
+    @Test
+    void aTcpStubBeyondLoopback_getsAWarningBeforeAnythingElse() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+
+        CliRun run = CliRun.of("ps", "--gdb", "0.0.0.0:" + port, "--kernel", kernel.toString());
+
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err().lines()).hasSize(2);
+        assertThat(run.err().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("vmiscope: warning: the gdbstub at 0.0.0.0:" + port + " is not on loopback")
+                .contains("prefer -gdb unix:PATH"));
     }
 
     @Test

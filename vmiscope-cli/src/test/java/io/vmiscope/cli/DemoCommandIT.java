@@ -20,7 +20,7 @@ class DemoCommandIT {
 
         String printed = run.out();
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(printed).containsPattern("the UI is at http://127\\.0\\.0\\.1:\\d+/ ").containsPattern("processes; appeared \\d+, disappeared \\d+ · UI: http://127").contains("process tree of demo-").contains("httpd -p 80").contains("[kthreadd]");
+        assertThat(printed).containsPattern("the UI is at http://127\\.0\\.0\\.1:\\d+/\\?token=[0-9a-f]{48} ").containsPattern("processes; appeared \\d+, disappeared \\d+ · UI: http://127").contains("process tree of demo-").contains("httpd -p 80").contains("[kthreadd]");
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
             assertThat(store.count(EventFilter.ALL.withKind("processes"))).isEqualTo(2);
         }

@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.guest.QemuVm;
@@ -58,7 +59,7 @@ abstract class LiveGuestProcessListTest {
 
     /** Attaches, lists, detaches: the VM runs again afterwards. */
     private <T> T attached(java.util.function.Function<LinuxGuest, T> work) {
-        try (GdbDriver driver = GdbDriver.connect("127.0.0.1", vm.gdbPort(), GdbOptions.DEFAULTS)) {
+        try (GdbDriver driver = GdbDriver.connect(new GdbAddress.Unix(vm.gdbSocket()), GdbOptions.DEFAULTS)) {
             return work.apply(LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT));
         }
     }

@@ -8,6 +8,7 @@ import io.vmiscope.events.FileEvent;
 import io.vmiscope.events.NetworkEvent;
 import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.events.ModuleSnapshotEvent;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.guest.GuestImage;
@@ -74,7 +75,7 @@ class LiveMonitorIT {
     @BeforeEach
     void attach() {
         events.clear();
-        driver = GdbDriver.connect("127.0.0.1", vm.gdbPort(), GdbOptions.DEFAULTS);
+        driver = GdbDriver.connect(new GdbAddress.Unix(vm.gdbSocket()), GdbOptions.DEFAULTS);
         linux = LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT);
         monitor = new Monitor(driver, linux, events::add, Monitor.Options.named(vm.name()));
         driver.resume(); // attaching stopped the VM; the console needs it running

@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +52,7 @@ class WebUiIT {
     private TargetOptions.Session session;
     private LiveUi ui;
     private Thread runner;
+    private ServerSettings settings;
     private WebServer server;
     private Browser browser;
     private Path db;
@@ -60,10 +60,10 @@ class WebUiIT {
     @BeforeAll
     void startTheUiOnTheDemoGuest() throws Exception {
         vm = TestGuests.boot("web-ui");
-        session = TargetOptions.attach(new TargetOptions.Resolved(vm.name(), "127.0.0.1", vm.gdbPort(),
-                TestGuests.image().kernel(), Optional.of(vm.state().guardQmpSocket())));
+        session = TargetOptions.attach(TargetOptions.Resolved.of(vm, TestGuests.image().kernel()));
         db = Files.createTempDirectory("web-ui").resolve("live.duckdb");
-        ui = new LiveUi(ServerSettings.forHost("127.0.0.1", 0), db.resolveSibling("no-model.json"), new Budget(0.10),
+        settings = ServerSettings.withToken("127.0.0.1", 0);
+        ui = new LiveUi(settings, db.resolveSibling("no-model.json"), new Budget(0.10),
                 List.of("pslist:2s", "procevents"));
         CompletableFuture<WebServer> listening = new CompletableFuture<>();
         runner = new Thread(() -> {
@@ -97,8 +97,7 @@ class WebUiIT {
     }
 
     private void openTree() {
-        browser.open("http://127.0.0.1:" + server.port() + "/#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8)
-                + "/tree");
+        browser.open(server.url() + "#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8) + "/tree");
         browser.await("#view-tree[data-state=ready]");
     }
 
@@ -195,8 +194,8 @@ class WebUiIT {
     @Test
     @Order(4)
     void theOverviewAndOverheadViews_showMeasuredCosts_andThePlannerPredictsWithTheLiveRates() {
-        String base = "http://127.0.0.1:" + server.port() + "/#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8);
-        browser.open("http://127.0.0.1:" + server.port() + "/#/vms");
+        String base = server.url() + "#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8);
+        browser.open(server.url() + "#/vms");
         browser.await("#view-vms[data-state=ready]");
         assertThat(browser.await("#vms-table tbody tr[data-vm='" + vm.name() + "']").getText()).contains("procevents");
         browser.screenshot(SCREENSHOTS.resolve("live-vms.png"));
@@ -251,7 +250,9 @@ class WebUiIT {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"maxSlowdown\": " + maxSlowdown + "}")));
     }
 
-    private static String send(HttpClient http, HttpRequest.Builder request) throws Exception {
+    /** Sends with the server's token, as the printed URL's cookie does for the browser. */
+    private String send(HttpClient http, HttpRequest.Builder request) throws Exception {
+        request.header("Authorization", "Bearer " + settings.token().orElseThrow());
         HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return answer.body();

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link GuestConnection} over QEMU's GDB stub ({@code -gdb tcp:HOST:PORT}): physical memory through
+ * A {@link GuestConnection} over QEMU's GDB stub ({@code -gdb unix:PATH,server=on,wait=off} or
+ * {@code -gdb tcp:HOST:PORT}, see {@link GdbAddress}): physical memory through
  * QEMU's physical-memory mode, registers by the names of the stub's target description, breakpoints,
  * and stop/resume of the whole VM.
  *
@@ -70,8 +71,7 @@ public final class GdbDriver implements GuestConnection {
     private static final long STOP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final String host;
-    private final int port;
+    private final GdbAddress address;
     private final GdbOptions options;
     private final long commandTimeoutNanos;
     private final PacketChannel channel;
@@ -93,9 +93,8 @@ public final class GdbDriver implements GuestConnection {
     private int selectedGeneralTid = -1;
     private int selectedContinueTid = -1;
 
-    private GdbDriver(String host, int port, GdbOptions options, PacketChannel channel) {
-        this.host = host;
-        this.port = port;
+    private GdbDriver(GdbAddress address, GdbOptions options, PacketChannel channel) {
+        this.address = address;
         this.options = options;
         this.commandTimeoutNanos = options.commandTimeout().toNanos();
         this.channel = channel;
@@ -103,17 +102,16 @@ public final class GdbDriver implements GuestConnection {
     }
 
     /**
-     * Connects to the GDB stub at {@code host:port} and performs the handshake.
+     * Connects to the GDB stub at {@code address} and performs the handshake.
      *
      * @throws TransportException when nothing listens there, the stub does not answer in time, or it
      *         lacks a target description or QEMU's physical-memory mode; the connection is then closed
      *         (and the VM resumed as {@link #close()} does)
      */
-    public static GdbDriver connect(String host, int port, GdbOptions options) {
-        Objects.requireNonNull(host, "host");
+    public static GdbDriver connect(GdbAddress address, GdbOptions options) {
+        Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
-        PacketChannel channel = PacketChannel.open(host, port, options.connectTimeout().toMillis());
-        GdbDriver driver = new GdbDriver(host, port, options, channel);
+        GdbDriver driver = new GdbDriver(address, options, open(address, options));
         try {
             driver.handshake();
         } catch (RuntimeException e) {
@@ -1061,7 +1059,7 @@ public final class GdbDriver implements GuestConnection {
 
     private void rescue() {
         try {
-            release(host, port, options);
+            release(address, options);
         } catch (TransportException e) {
             // Nothing is left to resume: the stub is gone or serves another debugger.
         }
@@ -1072,7 +1070,7 @@ public final class GdbDriver implements GuestConnection {
      * stopped before: QEMU stops a running VM as soon as a debugger connects, so ask QMP
      * ({@code query-status}) first when that matters.
      *
-     * @param peer              the stub, {@code host:port}
+     * @param peer              the stub, as {@link GdbAddress#toString()} gives it
      * @param stopReply         the stub's answer to {@code ?}; QEMU removed every breakpoint and
      *                          watchpoint of earlier clients as it sent it
      * @param physicalModeReset true when the stub confirmed {@code Qqemu.PhyMemMode:0}; false for a
@@ -1091,7 +1089,7 @@ public final class GdbDriver implements GuestConnection {
     }
 
     /**
-     * Releases the VM behind the gdbstub at {@code host:port} from whatever a vanished debugger left:
+     * Releases the VM behind the gdbstub at {@code address} from whatever a vanished debugger left:
      * connects, sends {@code ?} (QEMU then removes all breakpoints), {@code Qqemu.PhyMemMode:0}, and
      * detaches with {@code D;1}, which resumes the VM; a stub that refuses to detach gets {@code c}.
      * Then closes the connection. Works whether the VM was stopped or running (connecting stops it
@@ -1099,7 +1097,7 @@ public final class GdbDriver implements GuestConnection {
      * connection when its own broke, and what a guard process does for a debugger that died.
      *
      * <p>While another client holds the stub, QEMU does not serve a second one: the connection is
-     * accepted by the host's TCP stack but nothing answers, and this method fails after
+     * accepted by the host's socket layer (TCP or Unix) but nothing answers, and this method fails after
      * {@link GdbOptions#commandTimeout()}. That connection stays queued: QEMU accepts it once the other
      * client detaches, even though it is closed by then, and accepting it stops the VM, which then stays
      * stopped. So call this only when no live debugger holds the stub (QMP {@code query-chardev} tells);
@@ -1107,15 +1105,15 @@ public final class GdbDriver implements GuestConnection {
      * undoes the stop of an earlier queued attempt.
      *
      * @return what the stub answered; on return the VM has been told to run
-     * @throws TransportException when nothing listens at {@code host:port}, the stub does not answer
+     * @throws TransportException when nothing listens at {@code address}, the stub does not answer
      *         in time or answers {@code ?} with something other than a stop reply; the VM may then be
      *         stopped still (connecting stops it)
      */
-    public static Release release(String host, int port, GdbOptions options) {
-        Objects.requireNonNull(host, "host");
+    public static Release release(GdbAddress address, GdbOptions options) {
+        Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         long timeoutNanos = options.commandTimeout().toNanos();
-        try (PacketChannel channel = PacketChannel.open(host, port, options.connectTimeout().toMillis())) {
+        try (PacketChannel channel = open(address, options)) {
             // QEMU's stub may report the stop that connecting caused before answering: the first stop
             // reply is the answer either way, and later ones are skipped as asynchronous.
             channel.request("?", true, System.nanoTime() + timeoutNanos);
@@ -1139,6 +1137,10 @@ public final class GdbDriver implements GuestConnection {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    private static PacketChannel open(GdbAddress address, GdbOptions options) {
+        return PacketChannel.open(address, options.connectTimeout().toMillis(), options.commandTimeout().toMillis());
+    }
 
     private long deadline() {
         return System.nanoTime() + commandTimeoutNanos;

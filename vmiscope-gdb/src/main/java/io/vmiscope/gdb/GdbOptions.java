@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * How {@link GdbDriver} connects and waits.
  *
- * @param connectTimeout     how long to wait for the TCP connection
- * @param commandTimeout     how long to wait for any single answer or acknowledgement, and for the VM
- *                           to stop after an interrupt or a single step
+ * @param connectTimeout     how long to wait for the connection (TCP or Unix socket)
+ * @param commandTimeout     how long to wait for any single answer or acknowledgement, for room to write
+ *                           a command, and for the VM to stop after an interrupt or a single step
  * @param resumeAfterConnect true: resume the VM once the handshake is done; false (default): leave it
  *                           stopped as the connection found it — QEMU stops the VM when a debugger
  *                           connects, so "as found" means stopped

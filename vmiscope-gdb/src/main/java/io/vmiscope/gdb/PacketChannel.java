@@ -4,12 +4,7 @@ import io.vmiscope.api.AccessStats;
 import io.vmiscope.api.TransportException;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -17,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One TCP connection to a GDB stub, at the packet level: framing, acknowledgements with retransmission,
+ * One connection to a GDB stub ({@link StubSocket}: TCP or a Unix socket), at the packet level: framing, acknowledgements with retransmission,
  * request/answer exchanges that set asynchronous stop replies aside, pipelined batches of requests
  * ({@link #pipeline}), deadlines on every wait, and the cost counters behind {@link AccessStats}.
  *
@@ -87,12 +82,11 @@ final class PacketChannel implements AutoCloseable {
     private static final byte[] NAK_BYTE = {PacketCodec.NAK};
     private static final byte[] INTERRUPT_BYTE = {PacketCodec.INTERRUPT};
 
-    private final Socket socket;
+    private final StubSocket socket;
     private final String peer;
-    private final InputStream in;
-    private final OutputStream out;
     private final PacketCodec.Decoder decoder = new PacketCodec.Decoder(MAX_PAYLOAD_BYTES);
     private final byte[] inBuffer = new byte[64 * 1024];
+    private final ByteBuffer inView = ByteBuffer.wrap(inBuffer);
     private final ArrayDeque<byte[]> setAside = new ArrayDeque<>();
     private final byte[] batchCommand = new byte[MAX_BATCH_COMMAND_BYTES];
     private byte[] windowFrames = new byte[PacketCodec.maxFrameLength(MAX_BATCH_COMMAND_BYTES) * 8];
@@ -114,36 +108,18 @@ final class PacketChannel implements AutoCloseable {
     private long bytesRead;
     private long waitNanos;
 
-    PacketChannel(Socket socket, String peer) throws IOException {
+    PacketChannel(StubSocket socket, String peer) {
         this.socket = socket;
         this.peer = peer;
-        socket.setTcpNoDelay(true);
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
     }
 
     /**
-     * Connects to {@code host:port}.
+     * Connects to {@code address}; a write waits for room at most {@code writeTimeoutMillis}.
      *
      * @throws TransportException with a one-line message when nothing accepts the connection in time
      */
-    static PacketChannel open(String host, int port, long connectTimeoutMillis) {
-        String peer = host + ":" + port;
-        Socket socket = new Socket();
-        try {
-            socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
-            return new PacketChannel(socket, peer);
-        } catch (ConnectException e) {
-            closeQuietly(socket);
-            throw new TransportException("no GDB stub listening at " + peer + " (connection refused)", e);
-        } catch (SocketTimeoutException e) {
-            closeQuietly(socket);
-            throw new TransportException("no GDB stub answered at " + peer + " within " + connectTimeoutMillis
-                    + " ms (connect timed out)", e);
-        } catch (IOException e) {
-            closeQuietly(socket);
-            throw new TransportException("cannot connect to GDB stub at " + peer + ": " + e.getMessage(), e);
-        }
+    static PacketChannel open(GdbAddress address, long connectTimeoutMillis, long writeTimeoutMillis) {
+        return new PacketChannel(StubSocket.open(address, connectTimeoutMillis, writeTimeoutMillis), address.toString());
     }
 
     String peer() {
@@ -497,7 +473,7 @@ final class PacketChannel implements AutoCloseable {
         if (failure == null) {
             failure = "connection to GDB stub at " + peer + " is closed";
         }
-        closeQuietly(socket);
+        socket.close();
     }
 
     private int nextEvent(long deadlineNanos) {
@@ -547,8 +523,11 @@ final class PacketChannel implements AutoCloseable {
             return false;
         }
         try {
-            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (remainingNanos + 999_999) / 1_000_000)));
-            int n = in.read(inBuffer, 0, inBuffer.length);
+            inView.clear();
+            int n = socket.read(inView, deadlineNanos);
+            if (n == 0) {
+                return false;
+            }
             if (n < 0) {
                 throw fail("GDB stub at " + peer + " closed the connection"
                         + (decoder.insidePacket() ? " in the middle of a packet" : ""));
@@ -556,8 +535,6 @@ final class PacketChannel implements AutoCloseable {
             inPosition = 0;
             inLimit = n;
             return true;
-        } catch (SocketTimeoutException e) {
-            return false;
         } catch (IOException e) {
             throw fail("connection to GDB stub at " + peer + " failed: " + e.getMessage());
         }
@@ -576,7 +553,7 @@ final class PacketChannel implements AutoCloseable {
         pendingAcks = 0;
         try {
             if (acks == 0) {
-                out.write(bytes, 0, length);
+                socket.write(bytes, 0, length);
                 return;
             }
             int total = acks + length;
@@ -585,7 +562,7 @@ final class PacketChannel implements AutoCloseable {
             }
             Arrays.fill(outStage, 0, acks, PacketCodec.ACK);
             System.arraycopy(bytes, 0, outStage, acks, length);
-            out.write(outStage, 0, total);
+            socket.write(outStage, 0, total);
         } catch (IOException e) {
             throw fail("connection to GDB stub at " + peer + " failed: " + e.getMessage());
         }
@@ -600,13 +577,5 @@ final class PacketChannel implements AutoCloseable {
     private static String text(byte[] bytes, int offset, int length) {
         int shown = Math.min(length, 40);
         return new String(bytes, offset, shown, StandardCharsets.ISO_8859_1) + (shown < length ? "…" : "");
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // Closing is best effort: the socket is unusable either way.
-        }
     }
 }

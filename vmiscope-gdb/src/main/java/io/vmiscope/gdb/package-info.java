@@ -11,10 +11,13 @@
  *      │                 deadlines, round-trip/request/byte/wait counters
  *   PacketCodec          $payload#cs framing, } escapes, * run-length decoding
  *      │
- *   TCP (TCP_NODELAY) ── qemu-system-x86_64 -gdb tcp:HOST:PORT
+ *   StubSocket           non-blocking channel behind a selector: a deadline on every read and write
+ *      │
+ *   Unix socket ──────── qemu-system-x86_64 -gdb unix:PATH,server=on,wait=off   (GdbAddress.Unix)
+ *   TCP (TCP_NODELAY) ── qemu-system-x86_64 -gdb tcp:HOST:PORT                  (GdbAddress.Tcp)
  * </pre>
  *
- * <p>Only {@link io.vmiscope.gdb.GdbDriver}, {@link io.vmiscope.gdb.GdbOptions} and
- * {@link io.vmiscope.gdb.TargetDescription} are exported; the protocol layers are package-private.
+ * <p>Only {@link io.vmiscope.gdb.GdbDriver}, {@link io.vmiscope.gdb.GdbAddress},
+ * {@link io.vmiscope.gdb.GdbOptions} and {@link io.vmiscope.gdb.TargetDescription} are exported; the protocol layers are package-private.
  */
 package io.vmiscope.gdb;

@@ -1,5 +1,6 @@
 package io.vmiscope.gdb;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +8,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  * A scripted GDB stub in a test thread: accepts one connection per {@link Script}, replays the script's
  * steps (expect a packet, answer, send raw bytes, hang up) and records every deviation. After the last
  * script it closes its server socket, so further connections are refused. Replies are framed here
- * without the production codec, so transcripts check the client byte for byte.
+ * without the production codec, so transcripts check the client byte for byte. It listens on a loopback
+ * TCP port ({@link #start}) or on a Unix socket ({@link #startUnix}); on a Unix socket reads have no
+ * timeout, so a client that neither hangs up nor sends leaves the script running ({@link #problems()}
+ * says so after 10 s).
  */
 final class FakeStub implements AutoCloseable {
 
@@ -30,24 +40,80 @@ final class FakeStub implements AutoCloseable {
             + "<reg name=\"cr0\" bitsize=\"64\"/><reg name=\"cr3\" bitsize=\"64\"/></feature>";
     static final String QSUPPORTED = "qSupported:multiprocess+;swbreak+;hwbreak+;vContSupported+";
 
-    private final ServerSocket server;
+    /** One accepted connection: its streams, and a read timeout where the socket has one. */
+    private record Peer(Closeable socket, InputStream in, OutputStream out, ReadTimeout timeout) {
+    }
+
+    private interface ReadTimeout {
+        void set(int millis) throws IOException;
+    }
+
+    private interface Listener extends Closeable {
+        Peer accept() throws IOException;
+    }
+
+    private final Listener server;
+    private final GdbAddress address;
     private final Thread thread;
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final List<String> received = new CopyOnWriteArrayList<>();
 
-    private FakeStub(List<Script> scripts) throws IOException {
-        server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+    private FakeStub(Listener server, GdbAddress address, List<Script> scripts) {
+        this.server = server;
+        this.address = address;
         thread = new Thread(() -> serve(scripts), "fake-gdb-stub");
         thread.setDaemon(true);
         thread.start();
     }
 
+    /** A stub on a free loopback TCP port. */
     static FakeStub start(Script... scripts) throws IOException {
-        return new FakeStub(List.of(scripts));
+        ServerSocket tcp = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+        Listener listener = new Listener() {
+            @Override
+            public Peer accept() throws IOException {
+                Socket socket = tcp.accept();
+                socket.setSoTimeout(5000);
+                socket.setTcpNoDelay(true);
+                return new Peer(socket, socket.getInputStream(), socket.getOutputStream(), socket::setSoTimeout);
+            }
+
+            @Override
+            public void close() throws IOException {
+                tcp.close();
+            }
+        };
+        return new FakeStub(listener, new GdbAddress.Tcp("127.0.0.1", tcp.getLocalPort()), List.of(scripts));
     }
 
+    /** A stub on a new Unix socket at {@code path}. */
+    static FakeStub startUnix(Path path, Script... scripts) throws IOException {
+        ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        unix.bind(UnixDomainSocketAddress.of(path), 4);
+        Listener listener = new Listener() {
+            @Override
+            public Peer accept() throws IOException {
+                SocketChannel channel = unix.accept();
+                return new Peer(channel, Channels.newInputStream(channel), Channels.newOutputStream(channel),
+                        millis -> { });
+            }
+
+            @Override
+            public void close() throws IOException {
+                unix.close();
+            }
+        };
+        return new FakeStub(listener, new GdbAddress.Unix(path), List.of(scripts));
+    }
+
+    /** Where the stub listens. */
+    GdbAddress address() {
+        return address;
+    }
+
+    /** The TCP port of a stub from {@link #start}. */
     int port() {
-        return server.getLocalPort();
+        return ((GdbAddress.Tcp) address).port();
     }
 
     /** Waits for the scripts to end and returns what went differently than scripted (empty: all as planned). */
@@ -72,10 +138,9 @@ final class FakeStub implements AutoCloseable {
     private void serve(List<Script> scripts) {
         try {
             for (Script script : scripts) {
-                try (Socket socket = server.accept()) {
-                    socket.setSoTimeout(5000);
-                    socket.setTcpNoDelay(true);
-                    new Session(socket, script).run();
+                Peer peer = server.accept();
+                try (Closeable socket = peer.socket()) {
+                    new Session(peer, script).run();
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -232,18 +297,18 @@ final class FakeStub implements AutoCloseable {
     }
 
     private final class Session {
-        private final Socket socket;
+        private final Peer peer;
         private final Script script;
         private final InputStream in;
         private final OutputStream out;
         private final PacketCodec.Decoder decoder = new PacketCodec.Decoder(1 << 20);
         private boolean acks = true;
 
-        Session(Socket socket, Script script) throws IOException {
-            this.socket = socket;
+        Session(Peer peer, Script script) {
+            this.peer = peer;
             this.script = script;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
+            this.in = peer.in();
+            this.out = peer.out();
         }
 
         void run() throws IOException {
@@ -264,7 +329,7 @@ final class FakeStub implements AutoCloseable {
 
         /** After the script: anything but acks until the client hangs up is a problem. */
         private void drain() throws IOException {
-            socket.setSoTimeout(3000);
+            peer.timeout().set(3000);
             try {
                 while (true) {
                     int event = nextEvent();

@@ -406,7 +406,7 @@ class GdbDriverIT {
         assertThat(awaitStatus("debug", Duration.ofSeconds(3))).as("the breakpoint left behind stops the VM again")
                 .isTrue();
 
-        GdbDriver.Release release = GdbDriver.release("127.0.0.1", gdbPort, OPTIONS);
+        GdbDriver.Release release = GdbDriver.release(new GdbAddress.Tcp("127.0.0.1", gdbPort), OPTIONS);
 
         assertThat(release.detached()).isTrue();
         assertThat(release.physicalModeReset()).isTrue();
@@ -474,7 +474,7 @@ class GdbDriverIT {
     }
 
     private static GdbDriver connect() {
-        return GdbDriver.connect("127.0.0.1", gdbPort, OPTIONS);
+        return GdbDriver.connect(new GdbAddress.Tcp("127.0.0.1", gdbPort), OPTIONS);
     }
 
     private static long median(long[] values) {

@@ -29,7 +29,7 @@ class GdbDriverPipelineTest {
     private static final String STOP_ON_VCPU_2 = "T05thread:p01.02;";
 
     private static GdbDriver connect(FakeStub stub) {
-        return GdbDriver.connect("127.0.0.1", stub.port(), FAST);
+        return GdbDriver.connect(stub.address(), FAST);
     }
 
     private static List<PhysicalRead> threeReads() {

@@ -20,7 +20,7 @@ class GdbDriverReleaseTest {
     @Test
     void release_clearsBreakpointsWithQuestionMark_restoresVirtualMode_andDetaches() throws Exception {
         try (FakeStub stub = FakeStub.start(Script.rescue())) {
-            GdbDriver.Release release = GdbDriver.release("127.0.0.1", stub.port(), FAST);
+            GdbDriver.Release release = GdbDriver.release(stub.address(), FAST);
 
             assertThat(release).isEqualTo(new GdbDriver.Release("127.0.0.1:" + stub.port(), "T05thread:p01.01;",
                     true, true));
@@ -35,7 +35,7 @@ class GdbDriverReleaseTest {
         Script script = Script.of().expect("?").reply("T05thread:01;").expect("Qqemu.PhyMemMode:0").reply("")
                 .expect("D;1").reply("E22").expect("c");
         try (FakeStub stub = FakeStub.start(script)) {
-            GdbDriver.Release release = GdbDriver.release("127.0.0.1", stub.port(), FAST);
+            GdbDriver.Release release = GdbDriver.release(stub.address(), FAST);
 
             assertThat(release.detached()).isFalse();
             assertThat(release.physicalModeReset()).isFalse();
@@ -50,7 +50,7 @@ class GdbDriverReleaseTest {
         Script script = Script.of().expect("?").reply("T02thread:p01.01;").reply("T05thread:p01.01;")
                 .expect("Qqemu.PhyMemMode:0").reply("OK").expect("D;1").reply("OK");
         try (FakeStub stub = FakeStub.start(script)) {
-            GdbDriver.Release release = GdbDriver.release("127.0.0.1", stub.port(), FAST);
+            GdbDriver.Release release = GdbDriver.release(stub.address(), FAST);
 
             assertThat(release.stopReply()).isEqualTo("T02thread:p01.01;");
             assertThat(release.detached()).isTrue();
@@ -63,7 +63,7 @@ class GdbDriverReleaseTest {
         try (FakeStub stub = FakeStub.start(Script.of().expect("?").pause(1500))) {
             long start = System.nanoTime();
 
-            assertThatThrownBy(() -> GdbDriver.release("127.0.0.1", stub.port(), FAST))
+            assertThatThrownBy(() -> GdbDriver.release(stub.address(), FAST))
                     .isInstanceOf(TransportException.class)
                     .hasMessage("GDB stub at 127.0.0.1:" + stub.port() + " did not answer '?' in time");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1400));
@@ -73,7 +73,7 @@ class GdbDriverReleaseTest {
     @Test
     void release_ofSomethingThatIsNoStub_sendsNothingAfterQuestionMark() throws Exception {
         try (FakeStub stub = FakeStub.start(Script.of().expect("?").reply("OK"))) {
-            assertThatThrownBy(() -> GdbDriver.release("127.0.0.1", stub.port(), FAST))
+            assertThatThrownBy(() -> GdbDriver.release(stub.address(), FAST))
                     .isInstanceOf(TransportException.class)
                     .hasMessage("GDB stub at 127.0.0.1:" + stub.port() + " answered '?' with 'OK'");
             assertThat(stub.problems()).isEmpty();
@@ -87,7 +87,7 @@ class GdbDriverReleaseTest {
             port = probe.getLocalPort();
         }
 
-        assertThatThrownBy(() -> GdbDriver.release("127.0.0.1", port, FAST))
+        assertThatThrownBy(() -> GdbDriver.release(new GdbAddress.Tcp("127.0.0.1", port), FAST))
                 .isInstanceOf(TransportException.class)
                 .hasMessageContaining("no GDB stub listening at 127.0.0.1:" + port);
     }

@@ -22,7 +22,7 @@ class GdbDriverTranscriptTest {
     private static final GdbOptions FAST = GdbOptions.DEFAULTS.withCommandTimeout(Duration.ofMillis(800));
 
     private static GdbDriver connect(FakeStub stub) {
-        return GdbDriver.connect("127.0.0.1", stub.port(), FAST);
+        return GdbDriver.connect(stub.address(), FAST);
     }
 
     @Test
@@ -46,7 +46,7 @@ class GdbDriverTranscriptTest {
                 .expectInterrupt().reply("T02thread:p01.02;")
                 .detach();
         try (FakeStub stub = FakeStub.start(script)) {
-            try (GdbDriver driver = GdbDriver.connect("127.0.0.1", stub.port(), FAST.withResumeAfterConnect(true))) {
+            try (GdbDriver driver = GdbDriver.connect(stub.address(), FAST.withResumeAfterConnect(true))) {
                 assertThat(driver.isPaused()).isFalse();
             }
             assertThat(stub.problems()).isEmpty();
@@ -369,7 +369,7 @@ class GdbDriverTranscriptTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        assertThatThrownBy(() -> GdbDriver.connect("127.0.0.1", port, FAST))
+        assertThatThrownBy(() -> GdbDriver.connect(new GdbAddress.Tcp("127.0.0.1", port), FAST))
                 .isInstanceOf(TransportException.class)
                 .hasMessage("no GDB stub listening at 127.0.0.1:" + port + " (connection refused)");
     }

@@ -19,9 +19,13 @@ import java.util.function.Consumer;
 /**
  * Starts demo guests under {@code qemu-system-x86_64}: the kernel and initramfs of a
  * {@link GuestImage}, user-mode networking with the guest's port 80 forwarded to a free loopback
- * port, virtio-net, the gdbstub on a free loopback port, two QMP sockets, ttyS0 to a log file and
+ * port, virtio-net, the gdbstub and two QMP sockets on Unix sockets, ttyS0 to a log file and
  * ttyS1 (the {@link TestConsole}) on a Unix socket. Runtime files live in {@code CACHE/vms/NAME/}
  * next to the registry entry ({@link VmState}).
+ *
+ * <p>Only the user who starts a VM can reach its gdbstub, QMP and console: the VM's directory is
+ * {@code 0700} and its sockets {@code 0600} ({@link OwnerOnly}), and QEMU runs with umask {@code 077}
+ * so that nothing it creates is ever open to others, not even for a moment.
  *
  * <pre>
  *   JVM (owner) ──▶ sh supervisor ──▶ qemu-system-x86_64      (owned VM: dies with its owner)
@@ -112,15 +116,15 @@ public final class QemuLauncher {
     }
 
     private QemuVm launch(GuestImage image, VmOptions options, VmOwner owner, Accelerator accelerator, Path vmDir) {
-        int gdbPort = freePort();
         int httpPort = freePort();
+        Path gdb = vmDir.resolve("gdb.sock");
         Path qmp = vmDir.resolve("qmp.sock");
         Path guardQmp = vmDir.resolve("guard.sock");
         Path console = vmDir.resolve("console.sock");
         Path serialLog = vmDir.resolve("serial0.log");
         Path qemuLog = vmDir.resolve("qemu.log");
         Path pidFile = vmDir.resolve("qemu.pid");
-        deleteAll(List.of(qmp, guardQmp, console, serialLog, qemuLog, pidFile));
+        deleteAll(List.of(gdb, qmp, guardQmp, console, serialLog, qemuLog, pidFile));
 
         List<String> command = new ArrayList<>(List.of(QEMU, "-name", "vmiscope-" + options.name(),
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
@@ -134,7 +138,7 @@ public final class QemuLauncher {
                 "-append", options.kernelCommandLine(),
                 "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + httpPort + "-:80",
                 "-device", "virtio-net-pci,netdev=n0",
-                "-gdb", "tcp:127.0.0.1:" + gdbPort,
+                "-gdb", "unix:" + gdb + ",server=on,wait=off",
                 "-qmp", "unix:" + qmp + ",server=on,wait=off",
                 "-qmp", "unix:" + guardQmp + ",server=on,wait=off",
                 "-chardev", "file,id=s0,path=" + serialLog, "-serial", "chardev:s0",
@@ -146,12 +150,14 @@ public final class QemuLauncher {
                 + (options.kaslr() ? "on" : "off") + ")");
         long startedMillis = System.currentTimeMillis();
         Process process = Supervisor.start(command, owner, qemuLog);
-        long qemuPid = awaitQemu(process, pidFile, List.of(qmp, guardQmp, console), qemuLog, vmDir);
+        List<Path> sockets = List.of(gdb, qmp, guardQmp, console);
+        long qemuPid = awaitQemu(process, pidFile, sockets, qemuLog, vmDir);
         VmState state = new VmState(options.name(), vmDir, qemuPid, process.pid(), owner.pid(), owner.startTicks(),
-                gdbPort, httpPort, qmp, guardQmp, console, serialLog, qemuLog, image.kernel(), image.initrd(),
+                gdb, httpPort, qmp, guardQmp, console, serialLog, qemuLog, image.kernel(), image.initrd(),
                 image.kernelVersion(), accelerator, options.kaslr(), options.vcpus(), options.memoryMb(),
                 startedMillis);
         try {
+            sockets.forEach(OwnerOnly::socket);
             state.write();
         } catch (UncheckedIOException e) {
             ProcStat.terminate(qemuPid, vmDir.toString(), Duration.ofSeconds(2));
@@ -228,11 +234,7 @@ public final class QemuLauncher {
     }
 
     private static void prepare(Path vmDir) {
-        try {
-            Files.createDirectories(vmDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + vmDir + ": " + e.getMessage(), e);
-        }
+        OwnerOnly.directory(vmDir);
         int longest = vmDir.resolve("console.sock").toString().getBytes(StandardCharsets.UTF_8).length;
         if (longest > MAX_SOCKET_PATH_BYTES) {
             throw new IllegalStateException("socket paths under " + vmDir + " exceed " + MAX_SOCKET_PATH_BYTES

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import io.vmiscope.api.TransportException;
 
 /**
- * A running demo guest: its QEMU process, ports, sockets and the clients for them. Obtained from
+ * A running demo guest: its QEMU process, sockets, forwarded port and the clients for them. Obtained from
  * {@link QemuLauncher} (which starts it) or {@link VmRegistry#find(String)} (a VM started earlier,
  * possibly by another process).
  *
@@ -47,9 +47,9 @@ public final class QemuVm implements AutoCloseable {
         return state.qemuPid();
     }
 
-    /** Loopback TCP port of the gdbstub ({@code 127.0.0.1}). */
-    public int gdbPort() {
-        return state.gdbPort();
+    /** The gdbstub's Unix socket (only the VM's owner can connect). */
+    public Path gdbSocket() {
+        return state.gdbSocket();
     }
 
     /** Loopback TCP port forwarded to the guest's httpd on port 80. */
@@ -168,7 +168,8 @@ public final class QemuVm implements AutoCloseable {
     }
 
     private void removeRuntimeFiles() {
-        for (Path file : List.of(state.vmDir().resolve(VmState.FILE_NAME), state.qmpSocket(), state.guardQmpSocket(),
+        for (Path file : List.of(state.vmDir().resolve(VmState.FILE_NAME), state.gdbSocket(), state.qmpSocket(),
+                state.guardQmpSocket(),
                 state.consoleSocket(), state.vmDir().resolve("qemu.pid"))) {
             try {
                 Files.deleteIfExists(file);
@@ -190,6 +191,6 @@ public final class QemuVm implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "QemuVm[" + name() + ", pid " + pid() + ", gdb 127.0.0.1:" + gdbPort() + "]";
+        return "QemuVm[" + name() + ", pid " + pid() + ", gdb unix:" + gdbSocket() + "]";
     }
 }

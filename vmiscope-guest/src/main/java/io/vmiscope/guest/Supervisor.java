@@ -13,7 +13,8 @@ import java.util.List;
  * command (SIGTERM, then SIGKILL after 2 s) once the owner is gone or its pid was reused. This holds
  * when the JVM is SIGKILLed, where shutdown hooks do not run; {@code PR_SET_PDEATHSIG} would not do,
  * as it fires when the forking <em>thread</em> exits. A detached command gets its own session
- * ({@code setsid}), so a terminal's hang-up or Ctrl-C does not reach it.
+ * ({@code setsid}), so a terminal's hang-up or Ctrl-C does not reach it. Either way the command runs
+ * with umask {@code 077}: the files and sockets it creates are its owner's alone.
  *
  * <p>Standard input is {@code /dev/null}, output and errors are appended to a log file: no pipe ties
  * the command to the JVM.
@@ -22,6 +23,7 @@ final class Supervisor {
 
     /** $1 owner pid, $2 owner start ticks, then the command. The loop forks only sleep. */
     private static final String SCRIPT = """
+            umask 077
             owner=$1 ticks=$2
             shift 2
             "$@" &
@@ -62,7 +64,7 @@ final class Supervisor {
     static Process start(List<String> command, VmOwner owner, Path log) {
         List<String> full = new ArrayList<>();
         if (owner.isDetached()) {
-            full.add("setsid");
+            full.addAll(List.of("setsid", "sh", "-c", "umask 077 && exec \"$@\"", "vmiscope-detached"));
         } else {
             full.addAll(List.of("sh", "-c", SCRIPT, "vmiscope-supervisor",
                     Long.toString(owner.pid()), Long.toString(owner.startTicks())));

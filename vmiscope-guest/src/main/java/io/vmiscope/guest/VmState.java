@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * @param supervisorPid   the supervising process (for an owned VM) or QEMU itself (detached)
  * @param ownerPid        see {@link VmOwner#pid()}
  * @param ownerStartTicks see {@link VmOwner#startTicks()}
- * @param gdbPort         loopback TCP port of QEMU's gdbstub
+ * @param gdbSocket       Unix socket of QEMU's gdbstub
  * @param httpPort        loopback TCP port forwarded to the guest's port 80
  * @param qmpSocket       QMP socket for tools
  * @param guardQmpSocket  second QMP socket, kept free for a guard that resumes a VM its debugger left stopped
@@ -44,7 +44,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * @param startedEpochMillis host wall-clock time of the start
  */
 public record VmState(String name, Path vmDir, long qemuPid, long supervisorPid, long ownerPid, long ownerStartTicks,
-                      int gdbPort, int httpPort, Path qmpSocket, Path guardQmpSocket, Path consoleSocket,
+                      Path gdbSocket, int httpPort, Path qmpSocket, Path guardQmpSocket, Path consoleSocket,
                       Path serialLog, Path qemuLog, Path kernel, Path initrd, String kernelVersion,
                       Accelerator accelerator, boolean kaslr, int vcpus, int memoryMb, long startedEpochMillis) {
 
@@ -81,7 +81,7 @@ public record VmState(String name, Path vmDir, long qemuPid, long supervisorPid,
         fields.put("vcpus", Integer.toString(vcpus));
         fields.put("memory", memoryMb + " MiB");
         fields.put("kernel", kernelVersion);
-        fields.put("gdb", "127.0.0.1:" + gdbPort);
+        fields.put("gdb", "unix:" + gdbSocket);
         fields.put("http", "http://127.0.0.1:" + httpPort + "/");
         fields.put("qmp", qmpSocket.toString());
         fields.put("console", consoleSocket.toString());

@@ -7,7 +7,7 @@
  *   (apt-get download, dpkg-deb -x) ├──▶ GuestBuilder ──▶ GuestImage (bzImage + initramfs, cached)
  *   busybox-static ─────────────────┘                          │
  *                                                              ▼
- *   QemuLauncher ──▶ supervisor ──▶ qemu-system-x86_64 ──▶ QemuVm ──┬─ gdbPort  (introspection)
+ *   QemuLauncher ──▶ supervisor ──▶ qemu-system-x86_64 ──▶ QemuVm ──┬─ gdbSocket (introspection)
  *        │                           (TCG / KVM)                     ├─ Qmp      (run state, quit)
  *        └── VmRegistry: CACHE/vms/NAME/vm.json (VmState)           └─ TestConsole (ground truth only)
  * </pre>
@@ -17,6 +17,7 @@
  * and httpd (an index page and {@code /cgi-bin/status}), and hands PID 1 to busybox init, which keeps
  * the test console on ttyS1 running. ttyS0 is the kernel console, written to a log file.
  *
- * <p>No QEMU outlives its owner: see {@link io.vmiscope.guest.QemuLauncher}.
+ * <p>No QEMU outlives its owner, and only its owner reaches its sockets (a {@code 0700} directory,
+ * {@code 0600} sockets): see {@link io.vmiscope.guest.QemuLauncher}.
  */
 package io.vmiscope.guest;

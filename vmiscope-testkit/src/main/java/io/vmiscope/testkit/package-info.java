@@ -14,5 +14,8 @@
  * them (cycles, wild and non-canonical pointers, missing NUL terminators) for adversarial tests.
  * Builders write through {@link io.vmiscope.testkit.FakeGuest}'s write helpers, which are not
  * recorded as calls: the call log shows only what the code under test asked for.
+ *
+ * <p>{@link io.vmiscope.testkit.OtherUser} runs probes as another local user ({@code nobody}), for tests
+ * of what such a user can reach: a VM's sockets, the browser API.
  */
 package io.vmiscope.testkit;

@@ -8,12 +8,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the server listens and whether it needs a token: on a loopback address only the local user can
- * connect, anywhere else every request must carry the token (generated here, printed by the command).
+ * Where the server listens and the token every request must carry: generated here, printed by the command in
+ * the URL to open. Loopback is no protection by itself: every local user of the host can connect there, so
+ * the token is needed on loopback too. Only on a loopback address may it be left out ({@code --no-token}).
  *
  * @param host  the address to listen on
  * @param port  the port, 0 for any free one
- * @param token the access token, empty on loopback
+ * @param token the access token; empty (no token needed) only on a loopback address
  */
 public record ServerSettings(String host, int port, Optional<String> token) {
 
@@ -26,11 +27,25 @@ public record ServerSettings(String host, int port, Optional<String> token) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("--port must be 0 to 65535, not " + port);
         }
+        boolean loopback = isLoopback(host);
+        if (token.isEmpty() && !loopback) {
+            throw new IllegalArgumentException("--no-token is for loopback addresses only: on " + host
+                    + " anyone who reaches the port could use the API");
+        }
     }
 
-    /** Settings for {@code host}: a fresh random token unless it is a loopback address. */
-    public static ServerSettings forHost(String host, int port) {
-        return new ServerSettings(host, port, isLoopback(host) ? Optional.empty() : Optional.of(newToken()));
+    /** Settings for {@code host} with a fresh random token (24 random bytes, hex). */
+    public static ServerSettings withToken(String host, int port) {
+        return new ServerSettings(host, port, Optional.of(newToken()));
+    }
+
+    /**
+     * Settings for a loopback {@code host} that need no token: every local user can then use the API.
+     *
+     * @throws IllegalArgumentException when {@code host} is not a loopback address
+     */
+    public static ServerSettings withoutToken(String host, int port) {
+        return new ServerSettings(host, port, Optional.empty());
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */

@@ -10,8 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.Optional;
 
-/** A small HTTP client for the API tests: JSON in, status and JSON out. */
+/** A small HTTP client for the API tests: JSON in, status and JSON out; with a token, it sends it on every request. */
 final class Http {
 
     record Response(int status, String body, Map<String, java.util.List<String>> headers) {
@@ -26,9 +27,16 @@ final class Http {
 
     private final HttpClient client = HttpClient.newHttpClient();
     private final String base;
+    private final Optional<String> token;
 
+    /** A client without the token. */
     Http(int port) {
+        this(port, Optional.empty());
+    }
+
+    Http(int port, Optional<String> token) {
         this.base = "http://127.0.0.1:" + port;
+        this.token = token;
     }
 
     Response get(String path, String... headers) {
@@ -41,6 +49,7 @@ final class Http {
     }
 
     private Response send(HttpRequest.Builder request, String... headers) {
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

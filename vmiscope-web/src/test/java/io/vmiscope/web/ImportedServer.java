@@ -31,7 +31,7 @@ final class ImportedServer {
     private ImportedServer() {
     }
 
-    /** The fixtures imported into a new store in {@code dir}, analysed and served on a free loopback port. */
+    /** The fixtures imported into a new store in {@code dir}, analysed and served on a free loopback port with a token. */
     static LabServer start(Path dir) {
         DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("imported.duckdb"), StoreOptions.defaults());
         run(store, ImportFormat.DRAKVUF, files("drakvuf-win10"), WINDOWS);
@@ -41,9 +41,9 @@ final class ImportedServer {
         run(store, ImportFormat.VOLATILITY, List.of(FIXTURES.resolve("volatility/linux-pstree.json")), VOLATILITY_LINUX);
         Analysis analysis = Analysis.open(store);
         VMS.forEach(analysis::refresh);
-        WebServer server = WebServer.start(ServerSettings.forHost("127.0.0.1", 0), store, analysis, List::of,
-                dir.resolve("no-model.json"));
-        return new LabServer(store, analysis, server);
+        ServerSettings settings = ServerSettings.withToken("127.0.0.1", 0);
+        WebServer server = WebServer.start(settings, store, analysis, List::of, dir.resolve("no-model.json"));
+        return new LabServer(store, analysis, server, settings);
     }
 
     private static List<Path> files(String directory) {

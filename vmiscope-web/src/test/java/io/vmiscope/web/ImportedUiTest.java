@@ -48,7 +48,7 @@ class ImportedUiTest {
     /** Loads the page afresh (a change of hash alone would keep the previous test's search and selection). */
     private static void open(String vm, String view) {
         browser.open("about:blank");
-        browser.open("http://127.0.0.1:" + imported.port() + "/#/vm/" + vm + "/" + view);
+        browser.open(imported.server().url() + "#/vm/" + vm + "/" + view);
         browser.await("#view-" + view + "[data-state=ready]");
     }
 

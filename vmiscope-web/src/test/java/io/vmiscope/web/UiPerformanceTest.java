@@ -40,6 +40,7 @@ class UiPerformanceTest {
 
     private static DuckDbEventStore store;
     private static Analysis analysis;
+    private static ServerSettings settings;
     private static WebServer server;
     private static Browser browser;
     private static String processKey;
@@ -51,7 +52,8 @@ class UiPerformanceTest {
         store.flush();
         analysis = Analysis.open(store);
         analysis.refresh(VM);
-        server = WebServer.start(ServerSettings.forHost("127.0.0.1", 0), store, analysis, List::of, dir.resolve("none.json"));
+        settings = ServerSettings.withToken("127.0.0.1", 0);
+        server = WebServer.start(settings, store, analysis, List::of, dir.resolve("none.json"));
         processKey = ProcessKeys.format(analysis.processesWithPid(VM, 1000 + PROCESSES / 2).get(0).key());
         browser = Browser.start();
     }
@@ -71,7 +73,7 @@ class UiPerformanceTest {
         report.add(String.format(Locale.ROOT, "UI performance: VM with %,d processes and %,d events (medians of %d page loads, "
                 + "%d requests per endpoint)", PROCESSES, EVENTS, LOADS, REQUESTS));
 
-        String base = "http://127.0.0.1:" + server.port() + "/#/vm/" + VM;
+        String base = server.url() + "#/vm/" + VM;
         double[] tree = new double[LOADS];
         for (int i = 0; i < LOADS; i++) {
             browser.open("about:blank");
@@ -94,7 +96,7 @@ class UiPerformanceTest {
             report.add(line("first render, " + view + " (navigation → drawn)", ready, "ms", 1000));
         }
 
-        Http http = new Http(server.port());
+        Http http = new Http(server.port(), settings.token());
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("floor: GET /api/session", "/api/session");
         endpoints.put("VMs", "/api/vms");

@@ -3,6 +3,7 @@ package io.vmiscope.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.ProcessRef;
+import io.vmiscope.testkit.OtherUser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,7 +51,7 @@ class WebApiTest {
     static void serve() {
         lab = LabServer.start(dir, LIVE);
         server = lab.server();
-        http = new Http(server.port());
+        http = lab.http();
     }
 
     @AfterAll
@@ -221,20 +224,95 @@ class WebApiTest {
     }
 
     @Test
-    void offLoopback_everyRequestNeedsTheToken() {
+    void onLoopback_everyRequestNeedsTheToken_andThePrintedUrlSetsItAsAnHttpOnlyCookieForThisPort() {
         try (WebServer guarded = WebServer.start(new ServerSettings("127.0.0.1", 0, Optional.of("s3cret")), lab.store(), lab.analysis(),
                 () -> List.of(), dir.resolve("no-model.json"))) {
             Http h = new Http(guarded.port());
-            assertThat(guarded.url()).endsWith("/?token=s3cret");
-            assertThat(h.get("/api/vms").status()).isEqualTo(403);
-            assertThat(h.get("/").status()).isEqualTo(403);
-            assertThat(h.get("/api/vms", "Authorization", "Bearer wrong").status()).isEqualTo(403);
+            assertThat(guarded.url()).isEqualTo("http://127.0.0.1:" + guarded.port() + "/?token=s3cret");
+            Http.Response refused = h.get("/api/vms");
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.headers().get("www-authenticate")).containsExactly("Bearer realm=\"vmiscope\"");
+            assertThat(refused.json().get("error").asText()).contains("needs its access token");
+            assertThat(h.get("/").status()).isEqualTo(401);
+            assertThat(h.get("/api/vms", "Authorization", "Bearer wrong").status()).isEqualTo(401);
+            assertThat(h.get("/?token=wrong").status()).isEqualTo(401);
             assertThat(h.get("/api/vms", "Authorization", "Bearer s3cret").status()).isEqualTo(200);
             Http.Response first = h.get("/?token=s3cret");
             assertThat(first.status()).isEqualTo(200);
             String cookie = first.headers().get("set-cookie").get(0);
-            assertThat(cookie).contains("vmiscope_token=s3cret").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict");
+            assertThat(cookie).startsWith("vmiscope_token_" + guarded.port() + "=s3cret;")
+                    .containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict");
             assertThat(h.get("/api/vms", "Cookie", cookie.substring(0, cookie.indexOf(';'))).status()).isEqualTo(200);
+            assertThat(h.get("/api/vms", "Cookie", "vmiscope_token_1=s3cret").status())
+                    .as("another port's cookie").isEqualTo(401);
+        }
+    }
+
+    @Test
+    void everyRoute_withoutTheToken_is401_alsoForAnotherLocalUser_andWorksForTheOwner() throws IOException {
+        List<String> requests = documentedRequests();
+        String base = "http://127.0.0.1:" + server.port();
+        Http anonymous = new Http(server.port());
+        for (String request : requests) {
+            String[] methodPath = request.split(" ", 2);
+            assertThat(anonymous.send(methodPath[0], methodPath[1], null).status()).as(request).isEqualTo(401);
+        }
+        List<String> probes = requests.stream().map(r -> r.replaceFirst(" ", " " + base)).toList();
+
+        Map<String, String> asNobody = OtherUser.probe(probes);
+
+        assertThat(asNobody).hasSize(probes.size()).allSatisfy((probe, status) -> assertThat(status).as(probe)
+                .isEqualTo("401"));
+        for (String request : requests) {
+            String[] methodPath = request.split(" ", 2);
+            if (methodPath[0].equals("GET") && !methodPath[1].equals("/api/stream")) {
+                assertThat(http.get(methodPath[1]).status()).as("the owner's " + request).isNotIn(401, 403);
+            }
+        }
+    }
+
+    /** Every method and route of openapi.yaml with its parameters filled in, and the app's page. */
+    private static List<String> documentedRequests() throws IOException {
+        List<String> requests = new ArrayList<>(List.of("GET /", "GET /app.js"));
+        String path = null;
+        for (String line : Files.readAllLines(Path.of("src", "main", "resources", "web", "openapi.yaml"))) {
+            Matcher route = Pattern.compile("^  (/api/\\S+):$").matcher(line);
+            Matcher method = Pattern.compile("^    (get|post|put|delete):$").matcher(line);
+            if (route.matches()) {
+                path = route.group(1).replace("{vm}", TestStores.LINUX).replace("{key}", "120@1").replace("{id}", "x");
+            } else if (method.matches() && path != null) {
+                requests.add(method.group(1).toUpperCase(Locale.ROOT) + " " + path);
+            }
+        }
+        assertThat(requests).hasSizeGreaterThan(15);
+        return requests;
+    }
+
+    @Test
+    void aServerBoundToAnotherLoopbackAddress_answersTheUrlItPrints_andStillRefusesOtherHosts() throws IOException {
+        try (WebServer other = WebServer.start(ServerSettings.withToken("127.0.0.2", 0), lab.store(), lab.analysis(),
+                () -> List.of(), dir.resolve("no-model.json"))) {
+            assertThat(other.url()).startsWith("http://127.0.0.2:" + other.port() + "/?token=");
+            HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(other.url())));
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            assertThat(page.body()).contains("<html");
+            try (Socket socket = new Socket("127.0.0.2", other.port())) {
+                socket.getOutputStream().write(("GET /api/vms HTTP/1.1\r\nHost: attacker.example:" + other.port()
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertThat(new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                        .readLine()).contains("403");
+            }
+        }
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -242,7 +320,8 @@ class WebApiTest {
     void liveEvents_reachTheBrowsersThatFollowTheirVm() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest follow = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/stream?vm="
-                + TestStores.LINUX)).header("Accept", "text/event-stream").build();
+                + TestStores.LINUX)).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + lab.settings().token().orElseThrow()).build();
         HttpResponse<java.io.InputStream> stream = client.send(follow, HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).isEqualTo("event: hello");

@@ -47,7 +47,7 @@ class WebUiTest {
     }
 
     private static void open(String route) {
-        browser.open("http://127.0.0.1:" + lab.port() + "/#" + route);
+        browser.open(lab.server().url() + "#" + route);
     }
 
     /** Opens the lab VM's tree and the panel of the process named {@code name}. */

@@ -1,6 +1,7 @@
 package io.vmiscope.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.linux.profile.KernelProfile;
 
 import java.io.IOException;
@@ -29,11 +30,11 @@ public final class GdbPsBaseline {
     private GdbPsBaseline() {
     }
 
-    /** Runs gdb against {@code host:port}; the VM must be attachable (no other debugger connected). */
-    public static Result run(String host, int port, KernelProfile profile, long slide, int warmup, int runs,
+    /** Runs gdb against {@code gdb}; the VM must be attachable (no other debugger connected). */
+    public static Result run(GdbAddress gdb, KernelProfile profile, long slide, int warmup, int runs,
                              int maxArgvBytes, Path workDir) {
         Path output = workDir.resolve("gdb_ps.out.json");
-        long total = GdbScript.run("gdb_ps.py", config(host, port, profile, slide, warmup, runs, maxArgvBytes, output),
+        long total = GdbScript.run("gdb_ps.py", config(gdb, profile, slide, warmup, runs, maxArgvBytes, output),
                 workDir, output, 10);
         try {
             JsonNode doc = GdbScript.JSON.readTree(output.toFile());
@@ -47,7 +48,7 @@ public final class GdbPsBaseline {
         }
     }
 
-    private static Map<String, Object> config(String host, int port, KernelProfile profile, long slide, int warmup,
+    private static Map<String, Object> config(GdbAddress gdb, KernelProfile profile, long slide, int warmup,
                                               int runs, int maxArgvBytes, Path output) {
         Map<String, Object> offsets = GdbScript.offsets(profile, "tasks", "task_struct.tasks", "pid", "task_struct.pid",
                 "tgid", "task_struct.tgid", "comm", "task_struct.comm", "real_parent", "task_struct.real_parent",
@@ -58,7 +59,7 @@ public final class GdbPsBaseline {
         offsets.put("state", profile.struct("task_struct").member("__state")
                 .or(() -> profile.struct("task_struct").member("state")).orElseThrow().offsetBytes());
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("target", host + ":" + port);
+        config.put("target", GdbScript.target(gdb));
         config.put("offsets", offsets);
         config.put("initTask", GdbScript.unsigned(profile.symbol("init_task") + slide));
         config.put("pageOffsetBase", GdbScript.unsigned(profile.symbol("page_offset_base") + slide));

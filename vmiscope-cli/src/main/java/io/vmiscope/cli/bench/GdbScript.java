@@ -1,6 +1,7 @@
 package io.vmiscope.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.linux.profile.KernelProfile;
 
 import java.io.IOException;
@@ -24,6 +25,11 @@ final class GdbScript {
     private static final String SHARED_MODULE = "vmiscope_gdb.py";
 
     private GdbScript() {
+    }
+
+    /** What gdb's {@code target remote} takes for {@code address}: a Unix socket's path, or {@code HOST:PORT}. */
+    static String target(GdbAddress address) {
+        return address instanceof GdbAddress.Unix unix ? unix.path().toString() : address.toString();
     }
 
     /**

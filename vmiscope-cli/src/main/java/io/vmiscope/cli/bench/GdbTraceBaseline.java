@@ -1,6 +1,7 @@
 package io.vmiscope.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.linux.profile.KernelProfile;
 
 import java.io.IOException;
@@ -27,10 +28,10 @@ public final class GdbTraceBaseline {
     private GdbTraceBaseline() {
     }
 
-    public static Result run(String host, int port, KernelProfile profile, Map<String, Long> hooks, Duration time,
+    public static Result run(GdbAddress gdb, KernelProfile profile, Map<String, Long> hooks, Duration time,
                              Path workDir) {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("target", host + ":" + port);
+        config.put("target", GdbScript.target(gdb));
         config.put("offsets", GdbScript.offsets(profile, "pid", "task_struct.pid", "tgid", "task_struct.tgid",
                 "comm", "task_struct.comm", "real_parent", "task_struct.real_parent", "real_cred",
                 "task_struct.real_cred", "cred_uid", "cred.uid", "pt_regs_di", "pt_regs.di", "pt_regs_si", "pt_regs.si",

@@ -1,6 +1,7 @@
 package io.vmiscope.cli.bench;
 
 import io.vmiscope.api.AccessStats;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.linux.LinuxGuest;
@@ -42,8 +43,8 @@ public final class PsBenchmark {
     private PsBenchmark() {
     }
 
-    public static Result run(String host, int port, KernelProfile profile, int warmup, int runs, int rttSamples) {
-        try (GdbDriver driver = GdbDriver.connect(host, port, GdbOptions.DEFAULTS)) {
+    public static Result run(GdbAddress gdb, KernelProfile profile, int warmup, int runs, int rttSamples) {
+        try (GdbDriver driver = GdbDriver.connect(gdb, GdbOptions.DEFAULTS)) {
             Thread hook = new Thread(driver::close, "vmiscope-bench-detach");
             Runtime.getRuntime().addShutdownHook(hook);
             driver.pause();

@@ -4,6 +4,7 @@ import io.vmiscope.api.AccessStats;
 import io.vmiscope.api.BreakpointControl;
 import io.vmiscope.api.Gva;
 import io.vmiscope.api.StopEvent;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.linux.LinuxGuest;
@@ -45,8 +46,8 @@ public final class TraceBenchmark {
     private TraceBenchmark() {
     }
 
-    public static Traced vmiscope(String host, int port, KernelProfile profile, String syscalls, Duration time) {
-        try (GdbDriver driver = GdbDriver.connect(host, port, GdbOptions.DEFAULTS)) {
+    public static Traced vmiscope(GdbAddress gdb, KernelProfile profile, String syscalls, Duration time) {
+        try (GdbDriver driver = GdbDriver.connect(gdb, GdbOptions.DEFAULTS)) {
             RecordingConnection recorder = new RecordingConnection(driver);
             LinuxGuest linux = LinuxGuest.attach(recorder, profile, WalkLimits.DEFAULT);
             AtomicLong events = new AtomicLong();
@@ -71,12 +72,12 @@ public final class TraceBenchmark {
      * The protocol floor: the same breakpoints, stops and step-overs, and per stop the read batches
      * vmiscope sent for a recorded stop, replayed; no translation, no decoding.
      */
-    public static Floor floor(String host, int port, Traced traced, Duration time) {
+    public static Floor floor(GdbAddress gdb, Traced traced, Duration time) {
         List<RecordingConnection.Group> recorded = traced.stops().stream().filter(g -> !g.batches().isEmpty()).toList();
         if (recorded.isEmpty()) {
             throw new IllegalStateException("vmiscope recorded no hits: is the workload running?");
         }
-        try (GdbDriver driver = GdbDriver.connect(host, port, GdbOptions.DEFAULTS)) {
+        try (GdbDriver driver = GdbDriver.connect(gdb, GdbOptions.DEFAULTS)) {
             driver.pause();
             Map<Long, BreakpointControl.Breakpoint> breakpoints = new HashMap<>();
             for (long address : traced.hookAddresses().values()) {

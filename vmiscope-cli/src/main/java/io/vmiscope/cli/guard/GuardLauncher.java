@@ -1,5 +1,7 @@
 package io.vmiscope.cli.guard;
 
+import io.vmiscope.gdb.GdbAddress;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,14 +29,13 @@ public final class GuardLauncher {
     }
 
     /**
-     * Spawns a guard for the VM whose gdbstub listens at {@code host:port}.
+     * Spawns a guard for the VM whose gdbstub listens at {@code stub}.
      *
      * @param qmpSocket a QMP socket the guard may use to resume the VM as a second way (the demo guest's
      *                  {@code guardQmpSocket()}), or empty
      * @throws UncheckedIOException when the directory or the process cannot be created
      */
-    public static Guard start(String host, int port, Optional<Path> qmpSocket) {
-        GdbEndpoint stub = new GdbEndpoint(host, port);
+    public static Guard start(GdbAddress stub, Optional<Path> qmpSocket) {
         try {
             Path dir = Files.createTempDirectory("vmiscope-guard-");
             Path log = dir.resolve("guard.log");

@@ -1,6 +1,7 @@
 package io.vmiscope.cli.guard;
 
 import io.vmiscope.api.TransportException;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.guest.Qmp;
@@ -20,7 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * The guard process: {@code java -cp CLASSPATH io.vmiscope.cli.guard.GuardMain --owner PID --gdb HOST:PORT
+ * The guard process: {@code java -cp CLASSPATH io.vmiscope.cli.guard.GuardMain --owner PID --gdb unix:PATH|HOST:PORT
  * [--qmp SOCKET] [--clean-exit-file PATH] [--log PATH]}, normally started by {@link GuardLauncher}.
  *
  * <p>Every {@value #POLL_MILLIS} ms it checks the owner (pid and start time, so a reused pid does not
@@ -49,7 +50,7 @@ public final class GuardMain implements Callable<Integer> {
     @Option(names = "--owner", required = true, paramLabel = "PID", description = "the process to watch")
     long ownerPid;
 
-    @Option(names = "--gdb", required = true, paramLabel = "HOST:PORT", description = "the VM's gdbstub")
+    @Option(names = "--gdb", required = true, paramLabel = "unix:PATH|HOST:PORT", description = "the VM's gdbstub")
     String gdb;
 
     @Option(names = "--qmp", paramLabel = "SOCKET", description = "a free QMP socket of the VM, for a second way to resume it")
@@ -68,7 +69,7 @@ public final class GuardMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        GdbEndpoint stub = GdbEndpoint.parse(gdb);
+        GdbAddress stub = GdbAddress.parse(gdb);
         Optional<VmOwner> owner = findOwner();
         log("guarding " + stub + (qmpSocket == null ? "" : " and QMP " + qmpSocket) + " for owner pid " + ownerPid
                 + (owner.isEmpty() ? " (already gone)" : ""));
@@ -152,11 +153,11 @@ public final class GuardMain implements Callable<Integer> {
         return cleanExitFile != null && Files.exists(cleanExitFile);
     }
 
-    private boolean release(GdbEndpoint stub) throws InterruptedException {
+    private boolean release(GdbAddress stub) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(RELEASE_WINDOW_SECONDS).toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                log(GdbDriver.release(stub.host(), stub.port(), RELEASE_OPTIONS).describe());
+                log(GdbDriver.release(stub, RELEASE_OPTIONS).describe());
                 return true;
             } catch (TransportException e) {
                 log("release attempt " + attempt + " failed: " + e.getMessage());

@@ -14,7 +14,6 @@
  *
  * <p>{@link io.vmiscope.cli.guard.GuardLauncher} and {@link io.vmiscope.cli.guard.Guard} are for the
  * owner; {@link io.vmiscope.cli.guard.GuardMain} is the guard's entry point;
- * {@link io.vmiscope.cli.guard.GdbEndpoint} parses {@code HOST:PORT};
  * {@link io.vmiscope.cli.guard.GdbStubClients} tells through QMP whether a debugger holds the stub, since a
  * connection attempt behind a live debugger would stop the VM later.
  */

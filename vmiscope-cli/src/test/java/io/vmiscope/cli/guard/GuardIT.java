@@ -1,6 +1,7 @@
 package io.vmiscope.cli.guard;
 
 import io.vmiscope.cli.Main;
+import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.cli.TestGuests;
@@ -23,11 +24,15 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.Socket;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +82,7 @@ class GuardIT {
     void killedTracer_isReleasedByItsGuard_httpdAnswersWithin5s_andNoBreakpointIsLeft() throws Exception {
         Path stderr = workDir.resolve("victim.err");
         Process victim = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                TracingVictim.class.getName(), Integer.toString(vm.gdbPort()), vm.guardQmpSocket().toString(),
+                TracingVictim.class.getName(), vm.gdbSocket().toString(), vm.guardQmpSocket().toString(),
                 image.kernel().toString())
                 .redirectError(stderr.toFile())
                 .start();
@@ -108,7 +113,7 @@ class GuardIT {
         assertThat(opened).isPositive();
         assertThat(vm.qmp().status()).isEqualTo("running");
         guard.onExit().get(10, TimeUnit.SECONDS);
-        assertThat(log(guardLog)).contains("is gone without a clean exit").contains("released 127.0.0.1:")
+        assertThat(log(guardLog)).contains("is gone without a clean exit").contains("released unix:" + vm.gdbSocket())
                 .contains("QMP status: running").contains("done: the VM runs");
     }
 
@@ -144,8 +149,8 @@ class GuardIT {
 
     @Test
     void cleanClose_endsTheGuardWithin1s_andLeavesTheVmAlone() throws Exception {
-        try (GdbDriver driver = GdbDriver.connect("127.0.0.1", vm.gdbPort(), GdbOptions.DEFAULTS)) {
-            Guard guard = GuardLauncher.start("127.0.0.1", vm.gdbPort(), Optional.of(vm.guardQmpSocket()));
+        try (GdbDriver driver = GdbDriver.connect(gdb(), GdbOptions.DEFAULTS)) {
+            Guard guard = GuardLauncher.start(gdb(), Optional.of(vm.guardQmpSocket()));
             children.add(guard.process());
             awaitLogLine(guard.logFile(), "guarding");
 
@@ -156,24 +161,24 @@ class GuardIT {
             Thread.sleep(300);
             assertThat(vm.qmp().isRunning()).as("still held stopped by this test's debugger").isFalse();
             assertThat(driver.register(driver.vcpus().get(0), "rip")).as("this debugger's connection works").isNotZero();
-            assertThat(log(guard.logFile()).lines()).singleElement().asString().contains("guarding 127.0.0.1:");
+            assertThat(log(guard.logFile()).lines()).singleElement().asString().contains("guarding unix:" + vm.gdbSocket());
         }
         assertThat(vm.qmp().isRunning()).isTrue();
     }
 
     @Test
     void guestRelease_resumesAVmThatAKilledDebuggerLeftStopped() throws Exception {
-        try (Socket debugger = new Socket("127.0.0.1", vm.gdbPort())) {
-            debugger.getOutputStream().write("$?#3f".getBytes(StandardCharsets.US_ASCII));
-            readPacket(debugger.getInputStream());
-            debugger.setSoLinger(true, 0); // reset, no orderly goodbye: as if killed
-        }
+        try (SocketChannel debugger = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            debugger.connect(UnixDomainSocketAddress.of(vm.gdbSocket()));
+            debugger.write(ByteBuffer.wrap("$?#3f".getBytes(StandardCharsets.US_ASCII)));
+            readPacket(Channels.newInputStream(debugger));
+        } // gone without detaching: as if killed
         assertThat(vm.qmp().isRunning()).as("a vanished debugger leaves the VM stopped").isFalse();
 
         Run run = cli("guest", "release", vm.name());
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("QMP status before: paused").contains("released 127.0.0.1:" + vm.gdbPort())
+        assertThat(run.out()).contains("QMP status before: paused").contains("released unix:" + vm.gdbSocket())
                 .contains("QMP status now: running");
         assertThat(vm.qmp().status()).isEqualTo("running");
         assertThat(awaitHttp(System.nanoTime())).isPresent();
@@ -181,11 +186,11 @@ class GuardIT {
 
     @Test
     void guestRelease_whileADebuggerIsAttached_refuses_andLeavesTheVmToIt() throws Exception {
-        try (GdbDriver driver = GdbDriver.connect("127.0.0.1", vm.gdbPort(), GdbOptions.DEFAULTS)) {
+        try (GdbDriver driver = GdbDriver.connect(gdb(), GdbOptions.DEFAULTS)) {
             Run run = cli("guest", "release", vm.name());
 
             assertThat(run.exit()).isEqualTo(1);
-            assertThat(run.err()).contains("has a debugger attached (127.0.0.1:");
+            assertThat(run.err()).contains("has a debugger attached (a client of unix:" + vm.gdbSocket() + ")");
             assertThat(driver.register(driver.vcpus().get(0), "rip")).as("this debugger's connection works").isNotZero();
         }
         Thread.sleep(500);
@@ -281,6 +286,10 @@ class GuardIT {
     }
 
     /** Reads one {@code $...#xx} packet, skipping acknowledgements. */
+    private GdbAddress gdb() {
+        return new GdbAddress.Unix(vm.gdbSocket());
+    }
+
     private static void readPacket(InputStream in) throws IOException {
         int b;
         do {
