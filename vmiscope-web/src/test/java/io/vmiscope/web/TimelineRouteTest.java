@@ -46,9 +46,9 @@ class TimelineRouteTest {
         store.flush();
         analysis = Analysis.open(store);
         analysis.refresh(VM);
-        server = WebServer.start(ServerSettings.forHost("127.0.0.1", 0), store, analysis, LiveVms.NONE,
-                dir.resolve("no-model.json"));
-        http = new Http(server.port());
+        ServerSettings settings = ServerSettings.withToken("127.0.0.1", 0);
+        server = WebServer.start(settings, store, analysis, LiveVms.NONE, dir.resolve("no-model.json"));
+        http = new Http(server.port(), settings.token());
     }
 
     @AfterAll
