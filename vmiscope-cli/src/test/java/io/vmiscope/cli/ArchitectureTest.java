@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,8 +15,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
-/** The module table of docs/architecture.md, enforced: an arrow that runs the wrong way fails the build. */
+/**
+ * The rules of docs/architecture.md, enforced: an arrow between modules that runs the wrong way fails the
+ * build, and so does a cycle between packages, inside a module or across modules.
+ */
 class ArchitectureTest {
 
     /** module package → the vmiscope packages it may import (besides its own). */
@@ -66,10 +72,23 @@ class ArchitectureTest {
                 .check(classes);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
+    void packages_dependOnEachOtherWithoutCycles() {
+        slices().matching("io.vmiscope.(**)").namingSlices("package io.vmiscope.$1")
+                .should().beFreeOfCycles()
+                .because("a package cycle means a concept sits in the wrong package: move it to one both"
+                        + " sides may import, or invert the dependency (docs/architecture.md)")
+                .check(classes);
+    }
+
+    @Test
     void productionClassesAreFound_soTheRulesAreNotVacuous() {
-        org.assertj.core.api.Assertions.assertThat(classes.stream()
+        assertThat(classes.stream()
                 .map(c -> c.getPackageName().split("\\.")[2]).distinct())
                 .contains("api", "events", "gdb", "x86", "linux", "guest", "monitor", "store", "analysis", "overhead", "cli");
+        assertThat(classes.stream().map(c -> c.getPackageName()).distinct())
+                .as("packages that share a module, so the cycle rule has arrows inside a module to check")
+                .contains("io.vmiscope.linux.profile", "io.vmiscope.linux.image", "io.vmiscope.linux.btf",
+                        "io.vmiscope.linux.symbols");
     }
 }

@@ -6,7 +6,7 @@ import io.vmiscope.api.Gva;
 import io.vmiscope.api.Hex;
 import io.vmiscope.api.VcpuState;
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.ProfileException;
 import io.vmiscope.x86.GuestMemory;
 
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package io.vmiscope.linux;
 
+import io.vmiscope.api.AccessContext;
 import io.vmiscope.api.GuestConnection;
+import io.vmiscope.api.Gva;
 import io.vmiscope.linux.module.ModuleInfo;
 import io.vmiscope.linux.module.ModuleWalker;
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.api.AccessContext;
-import io.vmiscope.api.Gva;
 import io.vmiscope.linux.task.AddressSpaces;
 import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.ProcessInfo;
@@ -50,7 +50,7 @@ public final class LinuxGuest {
     /**
      * Finds the kernel in the guest (see {@link KernelLocator}).
      *
-     * @throws io.vmiscope.linux.profile.ProfileException when the profile does not fit the guest
+     * @throws io.vmiscope.linux.symbols.ProfileException when the profile does not fit the guest
      */
     public static LinuxGuest attach(GuestConnection connection, KernelProfile profile, WalkLimits limits) {
         return stopped(connection, null, () -> {

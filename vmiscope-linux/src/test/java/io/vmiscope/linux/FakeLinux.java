@@ -1,9 +1,9 @@
 package io.vmiscope.linux;
 
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.KernelSymbol;
-import io.vmiscope.linux.profile.StructLayout;
-import io.vmiscope.linux.profile.StructMember;
+import io.vmiscope.linux.symbols.KernelSymbol;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
 import io.vmiscope.testkit.FakeGuest;
 import io.vmiscope.testkit.PageTableBuilder;
 import io.vmiscope.testkit.TaskListBuilder;

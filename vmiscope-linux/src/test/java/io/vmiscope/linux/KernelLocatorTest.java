@@ -1,6 +1,6 @@
 package io.vmiscope.linux;
 
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.ProfileException;
 import io.vmiscope.x86.GuestMemory;
 import org.junit.jupiter.api.Test;
 

@@ -37,7 +37,7 @@ public final class ProcessEventsAction implements Action {
     private final long ptRegsDx;
     private final CurrentTaskReader tasks;
 
-    /** @throws io.vmiscope.linux.profile.ProfileException when a hooked function or pt_regs member is missing */
+    /** @throws io.vmiscope.linux.symbols.ProfileException when a hooked function or pt_regs member is missing */
     public ProcessEventsAction(LinuxGuest linux, ProcessFilter filter) {
         this.id = filter.isAll() ? "procevents" : "procevents[" + filter + "]";
         this.filter = filter;

@@ -46,7 +46,7 @@ final class SyscallEntries {
     private final PtRegsLayout ptRegs;
     private final ReadPlan ptRegsPlan;
 
-    /** @throws io.vmiscope.linux.profile.ProfileException when pt_regs or current_task are missing */
+    /** @throws io.vmiscope.linux.symbols.ProfileException when pt_regs or current_task are missing */
     SyscallEntries(LinuxGuest linux) {
         this.linux = linux;
         this.table = SyscallTable.fromProfile(linux.profile());

@@ -1,8 +1,8 @@
 package io.vmiscope.linux.btf;
 
-import io.vmiscope.linux.profile.ProfileException;
-import io.vmiscope.linux.profile.StructLayout;
-import io.vmiscope.linux.profile.StructMember;
+import io.vmiscope.linux.symbols.ProfileException;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -7,10 +7,11 @@
  *           ├─ type section: btf_type records, ids 1.. (0 = void), each followed by kind-specific data
  *           └─ string section: NUL-terminated names, referenced by offset
  *   {@link io.vmiscope.linux.btf.Btf#parse} validates all of it ─▶ {@link io.vmiscope.linux.btf.Btf#structs}
- *       ─▶ {@link io.vmiscope.linux.profile.StructLayout}s (anonymous members flattened)
+ *       ─▶ {@link io.vmiscope.linux.symbols.StructLayout}s (anonymous members flattened)
  * </pre>
  *
  * Reference: the kernel's Documentation/bpf/btf.rst. The blob is treated as hostile input: every offset,
- * id and count is checked and every traversal is bounded.
+ * id and count is checked and every traversal is bounded; a bad blob is a one-line {@link
+ * io.vmiscope.linux.symbols.ProfileException}. This package imports only {@code io.vmiscope.linux.symbols}.
  */
 package io.vmiscope.linux.btf;

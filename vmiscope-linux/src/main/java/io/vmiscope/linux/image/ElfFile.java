@@ -1,6 +1,6 @@
 package io.vmiscope.linux.image;
 
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.ProfileException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

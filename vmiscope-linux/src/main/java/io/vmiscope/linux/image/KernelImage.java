@@ -1,7 +1,7 @@
 package io.vmiscope.linux.image;
 
-import io.vmiscope.linux.profile.KernelSymbol;
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.KernelSymbol;
+import io.vmiscope.linux.symbols.ProfileException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -12,8 +12,10 @@
  *        └── .BTF ─────── (read by io.vmiscope.linux.btf)
  * </pre>
  *
- * {@link io.vmiscope.linux.image.KernelImage} is the entry point. The files are untrusted input: every
+ * {@link io.vmiscope.linux.image.KernelImage} is the entry point; its symbols are {@link
+ * io.vmiscope.linux.symbols.KernelSymbol}s, and this package imports only {@code symbols} (the profile that
+ * uses the image is built in {@code io.vmiscope.linux.profile}). The files are untrusted input: every
  * offset, length and count read from them is checked against the data and against fixed caps, and every
- * failure is a one-line {@link io.vmiscope.linux.profile.ProfileException} naming the file.
+ * failure is a one-line {@link io.vmiscope.linux.symbols.ProfileException} naming the file.
  */
 package io.vmiscope.linux.image;

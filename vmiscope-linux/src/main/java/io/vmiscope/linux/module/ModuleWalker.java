@@ -56,7 +56,7 @@ public final class ModuleWalker {
     /**
      * @param slide        the KASLR slide found at attach time (added to profile addresses)
      * @param maxReadBytes the transport's largest single read, so that nearby fields share one read
-     * @throws io.vmiscope.linux.profile.ProfileException when the profile lacks the {@code modules}
+     * @throws io.vmiscope.linux.symbols.ProfileException when the profile lacks the {@code modules}
      *         symbol or a needed member, or describes a module layout this walker does not support
      */
     public ModuleWalker(GuestMemory memory, KernelProfile profile, long slide, WalkLimits limits, int maxReadBytes) {

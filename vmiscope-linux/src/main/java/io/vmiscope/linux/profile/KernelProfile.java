@@ -1,5 +1,9 @@
 package io.vmiscope.linux.profile;
 
+import io.vmiscope.linux.symbols.KernelSymbol;
+import io.vmiscope.linux.symbols.ProfileException;
+import io.vmiscope.linux.symbols.StructLayout;
+
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;

@@ -2,6 +2,9 @@ package io.vmiscope.linux.profile;
 
 import io.vmiscope.linux.btf.Btf;
 import io.vmiscope.linux.image.KernelImage;
+import io.vmiscope.linux.symbols.KernelSymbol;
+import io.vmiscope.linux.symbols.ProfileException;
+import io.vmiscope.linux.symbols.StructLayout;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

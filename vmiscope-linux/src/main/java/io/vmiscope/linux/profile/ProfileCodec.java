@@ -1,5 +1,9 @@
 package io.vmiscope.linux.profile;
 
+import io.vmiscope.linux.symbols.KernelSymbol;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

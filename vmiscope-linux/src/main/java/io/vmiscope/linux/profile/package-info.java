@@ -12,5 +12,9 @@
  * ({@link io.vmiscope.linux.profile.IsfProfileReader} for ISF, {@link io.vmiscope.linux.btf.Btf} plus the
  * image's kallsyms otherwise) and keeps derived profiles in a {@link io.vmiscope.linux.profile.ProfileCache}
  * keyed by the kernel's build id.
+ *
+ * <p>The values a profile is made of (symbols, struct layouts) and its error live in {@code
+ * io.vmiscope.linux.symbols}, which the readers in {@code image} and {@code btf} produce without knowing
+ * this package: {@code profile} imports them, never the other way round.
  */
 package io.vmiscope.linux.profile;

@@ -1,7 +1,7 @@
 package io.vmiscope.linux.syscall;
 
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.StructLayout;
+import io.vmiscope.linux.symbols.StructLayout;
 import io.vmiscope.linux.walk.ReadPlan;
 
 import java.util.List;
@@ -48,7 +48,7 @@ public record PtRegsLayout(long di, long si, long dx, long r10, long r8, long r9
     /**
      * Resolves the offsets.
      *
-     * @throws io.vmiscope.linux.profile.ProfileException naming the first missing struct or member
+     * @throws io.vmiscope.linux.symbols.ProfileException naming the first missing struct or member
      */
     public static PtRegsLayout from(KernelProfile profile) {
         StructLayout regs = profile.struct("pt_regs");

@@ -1,7 +1,7 @@
 package io.vmiscope.linux.syscall;
 
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.KernelSymbol;
+import io.vmiscope.linux.symbols.KernelSymbol;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -4,7 +4,7 @@ import io.vmiscope.api.AccessContext;
 import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.api.Gva;
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.ProfileException;
 import io.vmiscope.linux.walk.GuestStrings;
 import io.vmiscope.linux.walk.KernelPointers;
 import io.vmiscope.linux.walk.ReadPlan;

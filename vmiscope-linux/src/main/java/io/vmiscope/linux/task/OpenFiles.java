@@ -40,7 +40,7 @@ public final class OpenFiles {
     private final long qstrLen;
     private final long qstrName;
 
-    /** @throws io.vmiscope.linux.profile.ProfileException when a needed struct member is missing */
+    /** @throws io.vmiscope.linux.symbols.ProfileException when a needed struct member is missing */
     public OpenFiles(GuestMemory memory, KernelProfile profile) {
         this.memory = memory;
         this.addressBits = memory.mode().virtualAddressBits();

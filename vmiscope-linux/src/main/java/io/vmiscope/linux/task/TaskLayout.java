@@ -1,9 +1,9 @@
 package io.vmiscope.linux.task;
 
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.ProfileException;
-import io.vmiscope.linux.profile.StructLayout;
-import io.vmiscope.linux.profile.StructMember;
+import io.vmiscope.linux.symbols.ProfileException;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
 
 /**
  * The member offsets (bytes) the task walker reads, resolved once from a profile. Construction fails

@@ -55,7 +55,7 @@ public final class TaskWalker {
     /**
      * @param slide         the KASLR slide found at attach time (added to profile addresses)
      * @param maxReadBytes  the transport's largest single read, so that nearby fields share one read
-     * @throws io.vmiscope.linux.profile.ProfileException when the profile lacks a needed symbol or member
+     * @throws io.vmiscope.linux.symbols.ProfileException when the profile lacks a needed symbol or member
      */
     public TaskWalker(GuestMemory memory, KernelProfile profile, long slide, WalkLimits limits, int maxReadBytes) {
         this.memory = memory;

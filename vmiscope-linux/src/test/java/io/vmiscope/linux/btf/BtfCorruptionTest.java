@@ -1,7 +1,7 @@
 package io.vmiscope.linux.btf;
 
 import io.vmiscope.linux.btf.BtfBlob.Member;
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.ProfileException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package io.vmiscope.linux.btf;
 
 import io.vmiscope.guest.CloudKernel;
 import io.vmiscope.linux.image.KernelImage;
-import io.vmiscope.linux.profile.StructLayout;
-import io.vmiscope.linux.profile.StructMember;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

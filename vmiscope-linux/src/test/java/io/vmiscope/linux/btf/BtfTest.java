@@ -1,8 +1,8 @@
 package io.vmiscope.linux.btf;
 
 import io.vmiscope.linux.btf.BtfBlob.Member;
-import io.vmiscope.linux.profile.StructLayout;
-import io.vmiscope.linux.profile.StructMember;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteOrder;

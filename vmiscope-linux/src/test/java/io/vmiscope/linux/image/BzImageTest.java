@@ -1,6 +1,6 @@
 package io.vmiscope.linux.image;
 
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.ProfileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

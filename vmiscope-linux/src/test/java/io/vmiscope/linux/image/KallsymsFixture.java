@@ -1,6 +1,6 @@
 package io.vmiscope.linux.image;
 
-import io.vmiscope.linux.profile.KernelSymbol;
+import io.vmiscope.linux.symbols.KernelSymbol;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

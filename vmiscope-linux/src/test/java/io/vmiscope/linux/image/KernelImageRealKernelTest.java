@@ -1,8 +1,8 @@
 package io.vmiscope.linux.image;
 
 import io.vmiscope.guest.CloudKernel;
-import io.vmiscope.linux.profile.KernelSymbol;
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.KernelSymbol;
+import io.vmiscope.linux.symbols.ProfileException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

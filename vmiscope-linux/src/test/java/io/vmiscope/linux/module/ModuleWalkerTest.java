@@ -1,12 +1,12 @@
 package io.vmiscope.linux.module;
 
 import io.vmiscope.api.Gva;
-import io.vmiscope.linux.FakeLinux;
 import io.vmiscope.linux.FakeLinux.FakeModule;
+import io.vmiscope.linux.FakeLinux;
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.ProfileException;
-import io.vmiscope.linux.profile.StructLayout;
-import io.vmiscope.linux.profile.StructMember;
+import io.vmiscope.linux.symbols.ProfileException;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
 import io.vmiscope.linux.walk.Anomaly;
 import io.vmiscope.linux.walk.WalkLimits;
 import io.vmiscope.linux.walk.WalkResult;
@@ -241,7 +241,7 @@ class ModuleWalkerTest {
     @Test
     void construction_failsClearly_withoutTheModulesSymbol() {
         KernelProfile profile = linux.profile();
-        Map<String, io.vmiscope.linux.profile.KernelSymbol> symbols = new HashMap<>(profile.symbols());
+        Map<String, io.vmiscope.linux.symbols.KernelSymbol> symbols = new HashMap<>(profile.symbols());
         symbols.remove("modules");
         KernelProfile withoutModules = new KernelProfile(profile.source(), profile.buildId(), profile.banner(),
                 symbols, profile.structs());

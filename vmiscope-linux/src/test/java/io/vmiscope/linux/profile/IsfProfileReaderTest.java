@@ -1,5 +1,8 @@
 package io.vmiscope.linux.profile;
 
+import io.vmiscope.linux.symbols.ProfileException;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

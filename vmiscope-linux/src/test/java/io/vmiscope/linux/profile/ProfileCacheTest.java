@@ -1,5 +1,9 @@
 package io.vmiscope.linux.profile;
 
+import io.vmiscope.linux.symbols.KernelSymbol;
+import io.vmiscope.linux.symbols.ProfileException;
+import io.vmiscope.linux.symbols.StructLayout;
+import io.vmiscope.linux.symbols.StructMember;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

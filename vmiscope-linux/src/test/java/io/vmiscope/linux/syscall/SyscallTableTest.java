@@ -1,8 +1,8 @@
 package io.vmiscope.linux.syscall;
 
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.KernelSymbol;
-import io.vmiscope.linux.profile.ProfileException;
+import io.vmiscope.linux.symbols.KernelSymbol;
+import io.vmiscope.linux.symbols.ProfileException;
 
 import org.junit.jupiter.api.Test;
 

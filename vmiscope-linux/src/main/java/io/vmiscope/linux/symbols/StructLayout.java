@@ -1,4 +1,4 @@
-package io.vmiscope.linux.profile;
+package io.vmiscope.linux.symbols;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vmiscope.linux.profile;
+package io.vmiscope.linux.symbols;
 
 /**
  * A member of a struct or union. Members of anonymous nested structs/unions are flattened into their

@@ -1,4 +1,4 @@
-package io.vmiscope.linux.profile;
+package io.vmiscope.linux.symbols;
 
 /**
  * One kernel symbol.

@@ -1,6 +1,10 @@
-package io.vmiscope.linux.profile;
+package io.vmiscope.linux.symbols;
 
-/** A profile could not be built or lacks what a caller needs; the message is one line naming the problem. */
+/**
+ * A kernel's symbol information could not be read (a kernel image, its BTF, an ISF file, a cached profile) or
+ * lacks what a caller needs (a symbol, a struct, a member); the message is one line naming the file or the
+ * missing name.
+ */
 public class ProfileException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
