@@ -88,7 +88,7 @@ public final class Importer {
      * @throws StoreException               when a batch cannot be written
      */
     public ImportSummary run(LogReader reader, List<Path> files, String vm) {
-        files.forEach(InputFileCheck::check);
+        checkInputs(files);
         for (Path file : files) {
             String source = file.toAbsolutePath().normalize().toString();
             long old = store.importedWithoutContentIdentity(source);
@@ -136,6 +136,15 @@ public final class Importer {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Checks that every file is a regular file that can be read, as {@link #run} does before it imports anything.
+     *
+     * @throws java.io.UncheckedIOException with one line naming the first file that is not, and why
+     */
+    public static void checkInputs(List<Path> files) {
+        files.forEach(InputFileCheck::check);
     }
 
     /**
