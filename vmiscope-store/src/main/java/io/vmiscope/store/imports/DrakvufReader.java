@@ -2,7 +2,6 @@ package io.vmiscope.store.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmiscope.events.Event;
-import io.vmiscope.events.ProcessRef;
 import io.vmiscope.events.ProcessSnapshotEvent;
 
 import java.nio.file.Path;
@@ -283,21 +282,15 @@ public final class DrakvufReader implements LogReader {
         }
 
         private void addToStartupList(Record r, LineSource.Line line, Deque<ImportItem> out) {
-            if (startup != null && !startup.fits(r.raw())) {
-                startup.cut = true;
+            boolean cut = startup != null && !startup.fits(r.raw());
+            if (cut) {
+                startup.cut();
                 endStartupList(out);
-                startup = new StartupList(line.number(), r.ordinal());
-                startup.cut = true;
             }
             if (startup == null) {
-                startup = new StartupList(line.number(), r.ordinal());
+                startup = new StartupList(limits, line.number(), r.ordinal(), cut);
             }
-            if (!startup.timeKnown && timeKnown) {
-                startup.timeKnown = true;
-                startup.timeNanos = lastTimeNanos;
-                startup.timeInferred = r.ownTime() == null || startup.entries.size() > 0;
-            }
-            startup.add(r.entry(), r.raw());
+            startup.add(r.entry(), r.raw(), timeKnown ? lastTimeNanos : null, r.ownTime() != null);
         }
 
         private void endStartupList(Deque<ImportItem> out) {
@@ -307,13 +300,13 @@ public final class DrakvufReader implements LogReader {
             StartupList list = startup;
             startup = null;
             tally.snapshot();
-            if (list.timeKnown) {
-                if (list.timeInferred) {
+            if (list.timeKnown()) {
+                if (list.timeInferred()) {
                     tally.timesInferred(1);
                 }
-                out.add(list.snapshot(file, vm, list.timeNanos, list.timeInferred));
+                out.add(list.snapshot(file, vm, list.timeNanos(), list.timeInferred()));
             } else {
-                release(waiting.hold(-1, list.raw.length(), t -> List.of(list.snapshot(file, vm, t, true))), out);
+                release(waiting.hold(-1, list.rawChars(), t -> List.of(list.snapshot(file, vm, t, true))), out);
             }
         }
     }
@@ -338,43 +331,5 @@ public final class DrakvufReader implements LogReader {
     private static ProcessSnapshotEvent.Entry startupEntry(JsonNode record) {
         return new ProcessSnapshotEvent.Entry(Fields.int32(record, "PID", -1), -1, Fields.int32(record, "PPID", -1),
                 -1, -1, Fields.text(record, "RunningProcess"), List.of(), '?', false, 0);
-    }
-
-    /** Consecutive {@code RunningProcess} records, bounded by the snapshot limits. */
-    private final class StartupList {
-
-        final long firstLine;
-        final int ordinal;
-        final List<ProcessSnapshotEvent.Entry> entries = new ArrayList<>();
-        final StringBuilder raw = new StringBuilder();
-        boolean cut;
-        boolean timeKnown;
-        long timeNanos;
-        boolean timeInferred;
-
-        StartupList(long firstLine, int ordinal) {
-            this.firstLine = firstLine;
-            this.ordinal = ordinal;
-        }
-
-        boolean fits(String record) {
-            return entries.size() < limits.maxSnapshotEntries()
-                    && raw.length() + 1L + record.length() <= limits.maxDocumentChars();
-        }
-
-        void add(ProcessSnapshotEvent.Entry entry, String record) {
-            if (!raw.isEmpty()) {
-                raw.append('\n');
-            }
-            raw.append(record);
-            entries.add(entry);
-        }
-
-        ImportItem.Parsed snapshot(String file, String vm, long time, boolean inferred) {
-            List<Integer> pids = entries.stream().map(ProcessSnapshotEvent.Entry::pid).toList();
-            ProcessSnapshotEvent snapshot = new ProcessSnapshotEvent(time, vm, "drakvuf:procmon", ProcessRef.NONE,
-                    entries, pids, List.of(), !cut, false);
-            return new ImportItem.Parsed(snapshot, file, firstLine, ordinal, raw.toString(), inferred);
-        }
     }
 }
