@@ -1,6 +1,9 @@
 package io.vmiscope.store;
 
 import io.vmiscope.events.EventJson;
+import io.vmiscope.events.ProcessRef;
+import io.vmiscope.events.SyscallArgument;
+import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.store.imports.ImportFormat;
 import io.vmiscope.store.imports.ImportItem;
 import io.vmiscope.store.imports.LineCounts;
@@ -56,6 +59,31 @@ class ImporterTest {
                 assertThat(r.getString(3)).isEqualTo(Files.readAllLines(file).get(0));
             }
         }
+    }
+
+    @Test
+    void aLogWithoutAnyTime_isImportedAtTimeZero_andTheSummarySaysSo() throws IOException {
+        Path file = Files.writeString(dir.resolve("untimed.log"), """
+                {"Plugin":"apimon","PID":9,"ProcessName":"p","Event":"dll_discovered","DllName":"a.dll"}
+                {"Plugin":"apimon","PID":9,"ProcessName":"p","Event":"dll_discovered","DllName":"b.dll"}
+                """);
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            ImportSummary summary = new Importer(store, 10, new Importer.Listener() { })
+                    .run(ImportFormat.DRAKVUF.reader(), List.of(file), "lab");
+
+            assertThat(summary.describe()).endsWith("2 events imported, 0 duplicates skipped;"
+                    + " 2 events have no time (stored at time 0): no record before them had one");
+        }
+    }
+
+    @Test
+    void liveIds_areWhatTheyWereBeforeImportedIdsTookTheFilesContent() {
+        SyscallEvent e = new SyscallEvent(START, "demo", "syscalls:openat", new ProcessRef(709, 709, 110, 0, "sh"),
+                "openat", 257, List.of(new SyscallArgument("filename", "PATH", 140737488346320L, "\"/tmp/f1\"", false,
+                false)), "3");
+
+        // computed with the store as it was before content identity (commit 1da8d1d)
+        assertThat(new EventRows().live(e).id()).isEqualTo("0795340a3824a0abcfd4b0662347963f");
     }
 
     @Test

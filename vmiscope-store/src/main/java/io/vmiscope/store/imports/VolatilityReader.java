@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * {@code "__children"}) or its JSONL renderer (one row per line; a line may hold several). The format is
  * detected from the first non-blank line: a line starting with <code>{</code> means JSONL.
  *
- * <p>The whole file becomes <b>one</b> {@link ProcessSnapshotEvent} (on its first non-blank line) with the rows
+ * <p>The whole file becomes <b>one</b> {@link ProcessSnapshotEvent} (on the first line it holds) with the rows
  * flattened: PID, TID, PPID, UID, GID, COMM or ImageFileName; {@code CREATION TIME} / {@code CreateTime} as the
  * entry's start time (ISO-8601, UTC when no offset is given; unreadable values give 0); a Windows row with an
  * {@code ExitTime} gets state {@code 'X'} (exited), every other row {@code '?'}. The snapshot's time is the
