@@ -13,8 +13,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +27,9 @@ import java.util.concurrent.Callable;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Import DRAKVUF or Volatility logs, or vmiscope JSON lines, into the event store. Lines "
                 + "that cannot be imported are listed as FILE:LINE: REASON; the rest is imported. Importing the "
-                + "same file again adds nothing, so an interrupted import is completed by running it again.",
+                + "same content again (under any name) adds nothing, so an interrupted import is completed by running "
+                + "it again. The summary accounts for every line: it gave events, was folded into a snapshot, was "
+                + "rejected or was blank.",
                 "", "Examples:", "  vmiscope import drakvuf drakmon.log --vm win10",
                 "  vmiscope import volatility pslist.json --vm demo --db case42.duckdb"})
 final class ImportCommand implements Callable<Integer> {
@@ -52,13 +52,9 @@ final class ImportCommand implements Callable<Integer> {
     Path db = DuckDbEventStore.DEFAULT_FILE;
 
     @Override
-    public Integer call() throws NoSuchFileException {
+    public Integer call() {
         ImportFormat chosen = format(format);
-        for (Path file : files) {
-            if (!Files.isRegularFile(file)) {
-                throw new NoSuchFileException(file + ": no such file");
-            }
-        }
+        Importer.checkInputs(files);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ImportSummary summary;
@@ -93,6 +89,12 @@ final class ImportCommand implements Callable<Integer> {
         @Override
         public void rejected(ImportItem.Rejected item) {
             err.println(item.file() + ":" + item.line() + ": " + item.reason());
+            err.flush();
+        }
+
+        @Override
+        public void warning(String message) {
+            err.println("vmiscope: warning: " + message);
             err.flush();
         }
 

@@ -57,7 +57,8 @@ class StoreCommandsTest {
         Run imported = run("import", "jsonl", log.toString(), "--vm", "lab", "--db", db.toString());
         assertThat(imported.exit()).isZero();
         assertThat(imported.err().lines()).singleElement().asString().startsWith(log + ":6: ");
-        assertThat(imported.out()).contains("31 lines read: 30 events imported, 0 duplicates skipped, 1 lines rejected");
+        assertThat(imported.out()).contains("31 lines read: 30 gave events, 0 folded into 0 snapshots, 1 rejected,"
+                + " 0 blank; 30 events imported, 0 duplicates skipped");
 
         Run again = run("import", "JSONL", log.toString(), "--vm", "lab", "--db", db.toString());
         assertThat(again.exit()).isZero();
@@ -89,9 +90,52 @@ class StoreCommandsTest {
     }
 
     @Test
+    void exportedJsonLines_importIntoAFreshStore_asTheSameEvents_andAgainUnderAnotherName_addNothing()
+            throws IOException {
+        Path log = dir.resolve("monitor.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add(EventJson.toLine(new ExecEvent(START + i, "demo", "procevents",
+                    new ProcessRef(300 + i, 300 + i, 1, 0, "sh"), "/bin/id", List.of("id"), true)));
+        }
+        Files.write(log, lines);
+        Path first = dir.resolve("first.duckdb");
+        assertThat(run("import", "jsonl", log.toString(), "--vm", "lab", "--db", first.toString()).exit()).isZero();
+        Path exported = dir.resolve("export.jsonl");
+        assertThat(run("export", "--format", "jsonl", "--out", exported.toString(), "--db", first.toString()).exit())
+                .isZero();
+
+        Path second = dir.resolve("second.duckdb");
+        Run imported = run("import", "jsonl", exported.toString(), "--vm", "lab", "--db", second.toString());
+        assertThat(imported.err()).isEmpty();
+        assertThat(imported.out()).contains("12 lines read: 12 gave events, 0 folded into 0 snapshots, 0 rejected,"
+                + " 0 blank; 12 events imported");
+
+        Path renamed = Files.move(exported, dir.resolve("renamed.jsonl"));
+        assertThat(run("import", "jsonl", renamed.toString(), "--vm", "lab", "--db", second.toString()).out())
+                .contains("0 events imported, 12 duplicates skipped");
+    }
+
+    @Test
+    void aDirectory_aFifo_orADevice_giveOneLineNamingWhy_andCreateNoStore() throws Exception {
+        Path fifo = dir.resolve("pipe");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path db = dir.resolve("never.duckdb");
+
+        assertOneLine(run("import", "drakvuf", dir.toString(), "--vm", "lab", "--db", db.toString()),
+                dir + ": is a directory");
+        assertOneLine(run("import", "drakvuf", fifo.toString(), "--vm", "lab", "--db", db.toString()),
+                fifo + ": not a regular file but a FIFO");
+        assertOneLine(run("import", "volatility", "/dev/zero", "--vm", "lab", "--db", db.toString()),
+                "/dev/zero: not a regular file but a character device");
+        assertThat(db).doesNotExist();
+    }
+
+    @Test
     void wrongInputs_giveOneLine() {
         assertOneLine(run("import", "syslog", "x.log", "--vm", "lab"), "unknown format 'syslog'");
-        assertOneLine(run("import", "drakvuf", dir.resolve("missing.log").toString(), "--vm", "lab"), "missing.log");
+        assertOneLine(run("import", "drakvuf", dir.resolve("missing.log").toString(), "--vm", "lab"),
+                "missing.log: no such file");
         assertOneLine(run("export", "--format", "xml", "--out", "x"), "unknown format 'xml'");
         assertOneLine(run("export", "--format", "csv", "--out", dir.resolve("x.csv").toString(),
                 "--db", dir.resolve("none.duckdb").toString()), "no store at");

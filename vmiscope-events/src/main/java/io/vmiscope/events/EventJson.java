@@ -2,6 +2,7 @@ package io.vmiscope.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -22,7 +23,8 @@ import java.util.function.Function;
  */
 public final class EventJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Refuses anything after the first value: a line holds one event, and nothing on it goes unseen. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final TypeReference<LinkedHashMap<String, Object>> ATTRIBUTES = new TypeReference<>() {
     };
     private static final int MAX_REASON_CHARS = 200;
@@ -64,8 +66,9 @@ public final class EventJson {
      *
      * @param line one JSON object, without the newline
      * @return the event the line describes
-     * @throws IllegalArgumentException with a one-line reason when the line is not a JSON object, lacks a
-     *                                  field, holds a field of the wrong type or names an unknown kind
+     * @throws IllegalArgumentException with a one-line reason when the line is not one JSON object (anything after
+     *                                  it included), lacks a field, holds a field of the wrong type or names an
+     *                                  unknown kind
      */
     public static Event parse(String line) {
         JsonNode n;
@@ -74,6 +77,16 @@ public final class EventJson {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + OneLine.of(e.getOriginalMessage(), MAX_REASON_CHARS), e);
         }
+        return fromTree(n);
+    }
+
+    /**
+     * The event that a JSON object already parsed (by a caller that reads several from one text, say)
+     * describes, as {@link #parse(String)} reads it.
+     *
+     * @throws IllegalArgumentException with a one-line reason, as {@link #parse(String)}
+     */
+    public static Event fromTree(JsonNode n) {
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }

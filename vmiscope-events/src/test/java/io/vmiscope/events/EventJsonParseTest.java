@@ -83,4 +83,16 @@ class EventJsonParseTest {
                 .hasMessageStartingWith(reason)
                 .hasMessageNotContaining("\n");
     }
+
+    @Test
+    void parse_refusesAnythingAfterTheEvent_insteadOfDroppingIt() {
+        String line = EventJson.toLine(new ExitEvent(1L, "demo", "procevents", new ProcessRef(1, 1, 0, 0, "sh"), 0, 0,
+                false));
+
+        assertThat(EventJson.parse(line + "  ")).isNotNull();
+        assertThatThrownBy(() -> EventJson.parse(line + " " + line))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not JSON: Trailing token");
+        assertThatThrownBy(() -> EventJson.parse(line + " garbage")).hasMessageStartingWith("not JSON:");
+    }
 }

@@ -18,8 +18,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -42,8 +44,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   count / export / openReader ──▶ their own connections: read while ingestion runs
  * </pre>
  *
- * <p>Ingestion is idempotent: an event's id derives from its content (for imports: file, line and
- * raw record), and a row whose id is already stored is skipped and counted as a duplicate. A batch is
+ * <p>Ingestion is idempotent: an event's id derives from its content (for imports: vm, the file's content,
+ * line and raw record), and a row whose id is already stored is skipped and counted as a duplicate. A batch is
  * written in one transaction, so it is stored whole or not at all — a crash loses only batches that were
  * not yet reported as written.
  *
@@ -58,7 +60,8 @@ public final class DuckDbEventStore implements EventSink {
     public static final Path DEFAULT_FILE = Path.of("vmiscope-data", "vmiscope.duckdb");
 
     private static final String COLUMNS =
-            "id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, name, fields, source, source_line, original";
+            "id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, name, fields, source, source_line, original,"
+                    + " source_sha256";
     private static final long POLL_MILLIS = 100;
     private static final ObjectMapper DESIGN_JSON = new ObjectMapper();
 
@@ -438,6 +441,24 @@ public final class DuckDbEventStore implements EventSink {
     }
 
     /**
+     * How many events imported from {@code source} (an absolute path) have no content identity: stored by a
+     * vmiscope before schema version 6, whose imported ids hashed the file's path. Importing that file again
+     * stores its events once more, under ids of its content.
+     */
+    long importedWithoutContentIdentity(String source) {
+        try (Connection c = openReader(); PreparedStatement q = c.prepareStatement(
+                "SELECT count(*) FROM events WHERE source = ? AND source_sha256 IS NULL")) {
+            q.setString(1, source);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failed("cannot count the events imported from " + source, e);
+        }
+    }
+
+    /**
      * A new connection to this store's database for queries of its own (SQL over the tables of
      * docs/store.md). It sees every committed batch and runs beside ingestion. The caller closes it,
      * before closing the store.
@@ -679,13 +700,15 @@ public final class DuckDbEventStore implements EventSink {
      * Appends to {@code events}, in the connection's open transaction, those of {@code rows} whose ids
      * are not stored yet.
      *
-     * <p>Duplicates are found without a primary-key index (whose upkeep cost DuckDB 1.5 five to eight
-     * times the rest of the insert): an id derives from the event's content, time included, so a
-     * stored duplicate has the same {@code time_ns}. The ids stored in the rows' time range are read
-     * first — row groups whose min-max statistics miss the range are skipped, and the transaction sees
-     * its own uncommitted rows. The check and the append cannot race: live events are written by one
-     * thread, imports one at a time ({@link #importLock}), and a live event never shares an id with an
-     * imported one (their ids hash different content).
+     * <p>Duplicates are found by id alone, without a primary-key index (whose upkeep cost DuckDB 1.5 five to
+     * eight times the rest of the insert): the ids stored where a row with the same id must be are read first —
+     * for a live row, its time range (a live id hashes the event's time); for an imported row, the rows of the
+     * same file content ({@code source_sha256}) in its range of lines (an imported id hashes both, and not the
+     * time, which may come from outside the content: a file's modification time). Row groups whose min-max
+     * statistics miss the range are skipped, and the transaction sees its own uncommitted rows. The check and
+     * the append cannot race: live events are written by one thread, imports one at a time
+     * ({@link #importLock}), and a live event never shares an id with an imported one (their ids hash different
+     * content).
      *
      * @return how many rows were appended
      */
@@ -706,24 +729,45 @@ public final class DuckDbEventStore implements EventSink {
         return appended;
     }
 
-    /** The ids in {@code events} (committed, or in the connection's transaction) within the rows' time range. */
+    /**
+     * The ids in {@code events} (committed, or in the connection's transaction) that the rows' ids could equal:
+     * see {@link #appendNew}.
+     */
     private static Set<String> storedIds(DuckDBConnection connection, List<EventRow> rows) throws SQLException {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
+        Map<String, long[]> ranges = new HashMap<>();
         for (EventRow row : rows) {
-            min = Math.min(min, row.timeNanos());
-            max = Math.max(max, row.timeNanos());
+            boolean live = row.sourceSha256() == null;
+            long at = live ? row.timeNanos() : row.sourceLine();
+            long[] range = ranges.computeIfAbsent(live ? "" : row.sourceSha256(),
+                    k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+            range[0] = Math.min(range[0], at);
+            range[1] = Math.max(range[1], at);
         }
         Set<String> ids = new HashSet<>(rows.size() * 2);
-        // Numbers computed here, not event text: safe to write into the statement. (A statement
-        // prepared before an append mis-reads the appended strings in DuckDB 1.5.)
-        try (Statement s = connection.createStatement();
-             ResultSet r = s.executeQuery("SELECT id FROM events WHERE time_ns BETWEEN " + min + " AND " + max)) {
-            while (r.next()) {
-                ids.add(r.getString(1));
+        // Numbers and hex digests computed here, not event text: safe to write into the statement. (A
+        // statement prepared before an append mis-reads the appended strings in DuckDB 1.5.)
+        try (Statement s = connection.createStatement()) {
+            for (Map.Entry<String, long[]> range : ranges.entrySet()) {
+                String where = range.getKey().isEmpty()
+                        ? "time_ns BETWEEN " + range.getValue()[0] + " AND " + range.getValue()[1]
+                        : "source_sha256 = '" + hex(range.getKey()) + "' AND source_line BETWEEN "
+                        + range.getValue()[0] + " AND " + range.getValue()[1];
+                try (ResultSet r = s.executeQuery("SELECT id FROM events WHERE " + where)) {
+                    while (r.next()) {
+                        ids.add(r.getString(1));
+                    }
+                }
             }
         }
         return ids;
+    }
+
+    /** {@code digest}, checked to be hex digits only. */
+    private static String hex(String digest) {
+        if (!digest.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            throw new IllegalArgumentException("not a hex digest: " + digest);
+        }
+        return digest;
     }
 
     private static void append(DuckDBAppender a, EventRow row) throws SQLException {
@@ -747,6 +791,7 @@ public final class DuckDbEventStore implements EventSink {
             a.append(row.sourceLine());
         }
         nullable(a, row.original());
+        nullable(a, row.sourceSha256());
         a.endRow();
     }
 

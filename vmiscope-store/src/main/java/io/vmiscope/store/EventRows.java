@@ -12,11 +12,14 @@ import io.vmiscope.events.NetworkEvent;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.events.SyscallEvent;
 
+import io.vmiscope.store.imports.ImportItem;
+
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Turns events into rows and gives each row its content-derived id: the first 128 bits of a
@@ -25,9 +28,10 @@ import java.util.HexFormat;
  * <ul>
  *   <li>live events: vm, time, action, kind, the process (pid, tid, ppid, uid, name) and the
  *       fields as JSON in their stable order — the same event offered twice is stored once;</li>
- *   <li>imported events: the file's absolute path, the line, the event's position among the events
- *       of that line (one DRAKVUF line can give a fork and an exec) and the raw record — importing the
- *       same file again adds nothing.</li>
+ *   <li>imported events: the vm, the SHA-256 of the whole file's content, the line, the event's position
+ *       among the events of that line (one DRAKVUF line can give a fork and an exec, or hold two records) and
+ *       the raw record — importing the same content again, under any name or time, adds nothing, while two
+ *       different files that share a line, or one file imported for two VMs, keep theirs.</li>
  * </ul>
  * Not thread-safe (one digest per instance): each thread has its own.
  */
@@ -36,6 +40,8 @@ public final class EventRows {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
     private static final int ID_BYTES = 16;
+    /** The key that marks an imported event's time as inferred (docs/events.md). */
+    static final String TIME_INFERRED = "timeInferred";
 
     private final MessageDigest sha256;
     private final byte[] numberBytes = new byte[Long.BYTES];
@@ -63,29 +69,30 @@ public final class EventRows {
         number(p.uid());
         text(p.name());
         text(fields);
-        return row(event, fields, EventRow.LIVE, -1, null);
+        return row(event, fields, EventRow.LIVE, -1, null, null);
     }
 
     /**
-     * A row for an event parsed from line {@code line} of {@code file}, whose raw text was {@code rawRecord}.
-     *
-     * @param ordinal the event's position (0, 1, …) among the events the reader gave for that line
+     * A row for an event that a reader parsed from the file whose content is {@code content}. An event whose time
+     * was inferred carries {@code "timeInferred": true} after its own fields.
      */
-    EventRow imported(Event event, Path file, long line, int ordinal, String rawRecord) {
-        String source = file.toAbsolutePath().normalize().toString();
+    EventRow imported(ImportItem.Parsed item, FileContent content) {
+        Event event = item.event();
         sha256.reset();
-        text(source);
-        number(line);
-        number(ordinal);
-        text(rawRecord);
-        return row(event, fieldsJson(event), source, line, rawRecord);
+        text(event.vm());
+        bytes(content.sha256());
+        number(item.line());
+        number(item.ordinal());
+        text(item.rawRecord());
+        String fields = item.timeInferred() ? fieldsJson(event, true) : fieldsJson(event);
+        return row(event, fields, content.source(), item.line(), item.rawRecord(), content.sha256Hex());
     }
 
-    private EventRow row(Event event, String fields, String source, long line, String original) {
+    private EventRow row(Event event, String fields, String source, long line, String original, String sha) {
         String id = HEX.formatHex(sha256.digest(), 0, ID_BYTES);
         ProcessRef p = event.process();
         return new EventRow(id, event.timeNanos(), event.vm(), event.action(), event.kind(), p.pid(), p.tid(),
-                p.ppid(), p.uid(), p.name(), mainName(event), fields, source, line, original);
+                p.ppid(), p.uid(), p.name(), mainName(event), fields, source, line, original, sha);
     }
 
     /** The kind's main name, for the {@code name} column, or {@code null} when the kind has none. */
@@ -109,8 +116,19 @@ public final class EventRows {
     }
 
     private static String fieldsJson(Event event) {
+        return json(event, event.fields());
+    }
+
+    /** The fields with the mark of an imported event whose record had no time of its own. */
+    private static String fieldsJson(Event event, boolean timeInferred) {
+        Map<String, Object> fields = new LinkedHashMap<>(event.fields());
+        fields.put(TIME_INFERRED, timeInferred);
+        return json(event, fields);
+    }
+
+    private static String json(Event event, Map<String, Object> fields) {
         try {
-            return JSON.writeValueAsString(event.fields());
+            return JSON.writeValueAsString(fields);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write the fields of a " + event.kind() + " event as JSON: "
                     + e.getOriginalMessage(), e);
@@ -118,9 +136,12 @@ public final class EventRows {
     }
 
     private void text(String value) {
-        byte[] bytes = (value == null ? "" : value).getBytes(StandardCharsets.UTF_8);
-        number(bytes.length);
-        sha256.update(bytes);
+        bytes((value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void bytes(byte[] value) {
+        number(value.length);
+        sha256.update(value);
     }
 
     private void number(long value) {

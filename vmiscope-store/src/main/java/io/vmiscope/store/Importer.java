@@ -1,6 +1,7 @@
 package io.vmiscope.store;
 
 import io.vmiscope.store.imports.ImportItem;
+import io.vmiscope.store.imports.LineCounts;
 import io.vmiscope.store.imports.LogReader;
 
 import java.nio.file.Path;
@@ -22,10 +23,13 @@ import java.util.stream.Stream;
  * commits every {@code batchSize} events. Only the parts in flight are on the Java heap, so a batch
  * may be far larger than what the heap could hold as rows.
  *
- * <p>Crash-safe and idempotent: {@link Listener#committed} is called only after a batch is stored,
- * and an imported event's id derives from its file, line and raw record. After a crash (even
- * {@code kill -9}) everything reported as committed is in the store, and running the same import
- * again stores exactly the rest.
+ * <p>Every file is checked first (a regular file that can be read), then read twice: once for the SHA-256 of
+ * its content, once for its records. An imported event's id derives from the VM, that content, its line, its
+ * position on the line and its raw record ({@link EventRows}) — not from the file's name or time.
+ *
+ * <p>Crash-safe and idempotent: {@link Listener#committed} is called only after a batch is stored. After a
+ * crash (even {@code kill -9}) everything reported as committed is in the store, and running the same import
+ * again — or importing the same content under another name — stores exactly the rest.
  *
  * <p>Not thread-safe: one import at a time per instance. The listener is called on the calling thread.
  */
@@ -36,6 +40,10 @@ public final class Importer {
 
         /** A line could not be imported (reading goes on). */
         default void rejected(ImportItem.Rejected item) {
+        }
+
+        /** Something the user should know about a file (one line); the import goes on. */
+        default void warning(String message) {
         }
 
         /** A batch was stored; {@code soFar} counts everything up to and including it. */
@@ -73,10 +81,23 @@ public final class Importer {
      * Imports {@code files} in order, attributing every event to {@code vm}.
      *
      * @return the totals of this run
-     * @throws java.io.UncheckedIOException when a file cannot be read (batches committed before stay)
+     * @throws java.io.UncheckedIOException with one line naming the file and why, when a file is not a regular
+     *                                      file that can be read (then nothing is imported), or when reading
+     *                                      fails or the file changes during the import (batches committed
+     *                                      before stay)
      * @throws StoreException               when a batch cannot be written
      */
     public ImportSummary run(LogReader reader, List<Path> files, String vm) {
+        checkInputs(files);
+        for (Path file : files) {
+            String source = file.toAbsolutePath().normalize().toString();
+            long old = store.importedWithoutContentIdentity(source);
+            if (old > 0) {
+                listener.warning(file + " was imported by an older vmiscope (" + old + " events, their ids made"
+                        + " from the file's path): its events are stored again, with ids made from its content;"
+                        + " the old ones are those of this source with no source_sha256");
+            }
+        }
         BlockingQueue<Part> handOff = new ArrayBlockingQueue<>(QUEUED_PARTS);
         Reading reading = new Reading(reader, files, vm, handOff);
         Thread thread = new Thread(reading, "vmiscope-import-reader");
@@ -98,10 +119,10 @@ public final class Importer {
                     long inserted = batch.commit();
                     imported += inserted;
                     duplicates += part.staged() - inserted;
-                    listener.committed(new ImportSummary(part.linesRead(), imported, duplicates, part.rejectedSoFar()));
+                    listener.committed(new ImportSummary(part.lines(), part.linesOfFileAhead(), imported, duplicates));
                 }
                 if (part.last()) {
-                    return new ImportSummary(part.linesRead(), imported, duplicates, part.rejectedSoFar());
+                    return new ImportSummary(part.lines(), part.linesOfFileAhead(), imported, duplicates);
                 }
             }
         } catch (InterruptedException e) {
@@ -118,12 +139,22 @@ public final class Importer {
     }
 
     /**
-     * What the reading thread hands over: rows to stage, the lines rejected before them, and the counts
-     * so far. {@code endsBatch}: commit after staging ({@code staged} rows are in the batch then);
-     * {@code last}: nothing follows; {@code failure}: reading failed, nothing follows.
+     * Checks that every file is a regular file that can be read, as {@link #run} does before it imports anything.
+     *
+     * @throws java.io.UncheckedIOException with one line naming the first file that is not, and why
      */
-    private record Part(List<EventRow> rows, List<ImportItem.Rejected> rejected, long linesRead, long rejectedSoFar,
-                        int staged, boolean endsBatch, boolean last, RuntimeException failure) {
+    public static void checkInputs(List<Path> files) {
+        files.forEach(InputFileCheck::check);
+    }
+
+    /**
+     * What the reading thread hands over: rows to stage, the lines rejected before them, and the counts
+     * so far (of the files read to their end, and the lines read of the current one). {@code endsBatch}: commit
+     * after staging ({@code staged} rows are in the batch then); {@code last}: nothing follows; {@code failure}:
+     * reading failed, nothing follows.
+     */
+    private record Part(List<EventRow> rows, List<ImportItem.Rejected> rejected, LineCounts lines,
+                        long linesOfFileAhead, int staged, boolean endsBatch, boolean last, RuntimeException failure) {
     }
 
     /** The reading stage: lines → events → rows, in parts; runs on a thread of its own. */
@@ -136,8 +167,8 @@ public final class Importer {
         private final EventRows rows = new EventRows();
         private List<EventRow> part = new ArrayList<>();
         private List<ImportItem.Rejected> rejected = new ArrayList<>();
-        private long linesRead;
-        private long rejectedSoFar;
+        private LineCounts lines = LineCounts.NONE;
+        private long linesOfFileAhead;
         private int inBatch;
 
         Reading(LogReader reader, List<Path> files, String vm, BlockingQueue<Part> handOff) {
@@ -166,37 +197,32 @@ public final class Importer {
         }
 
         private void readFile(Path file) throws InterruptedException {
-            String lastFile = null;
-            long lastLine = -1;
-            int ordinal = 0;
+            FileContent content = FileContent.of(file);
             try (Stream<ImportItem> items = reader.read(file, vm)) {
                 for (ImportItem item : (Iterable<ImportItem>) items::iterator) {
-                    String itemFile = item instanceof ImportItem.Parsed p ? p.file() : ((ImportItem.Rejected) item).file();
-                    long itemLine = item instanceof ImportItem.Parsed p ? p.line() : ((ImportItem.Rejected) item).line();
-                    if (itemLine != lastLine || !itemFile.equals(lastFile)) {
-                        linesRead++;
-                        ordinal = 0;
-                        lastFile = itemFile;
-                        lastLine = itemLine;
-                    }
                     if (item instanceof ImportItem.Parsed parsed) {
-                        part.add(rows.imported(parsed.event(), file, parsed.line(), ordinal++, parsed.rawRecord()));
+                        linesOfFileAhead = Math.max(linesOfFileAhead, parsed.line());
+                        part.add(rows.imported(parsed, content));
                         inBatch++;
                         if (inBatch >= batchSize) {
                             hand(true, false, null);
                         } else if (part.size() >= PART_SIZE) {
                             hand(false, false, null);
                         }
-                    } else {
-                        rejectedSoFar++;
-                        rejected.add((ImportItem.Rejected) item);
+                    } else if (item instanceof ImportItem.Rejected r) {
+                        linesOfFileAhead = Math.max(linesOfFileAhead, r.line());
+                        rejected.add(r);
+                    } else if (item instanceof ImportItem.FileRead read) {
+                        lines = lines.plus(read.lines());
+                        linesOfFileAhead = 0;
                     }
                 }
             }
+            content.checkUnchanged();
         }
 
         private void hand(boolean endsBatch, boolean last, RuntimeException failure) throws InterruptedException {
-            handOff.put(new Part(part, rejected, linesRead, rejectedSoFar, inBatch, endsBatch, last, failure));
+            handOff.put(new Part(part, rejected, lines, linesOfFileAhead, inBatch, endsBatch, last, failure));
             part = new ArrayList<>();
             rejected = new ArrayList<>();
             if (endsBatch) {

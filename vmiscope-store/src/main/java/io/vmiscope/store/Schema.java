@@ -88,7 +88,11 @@ final class Schema {
                         wall_seconds   DOUBLE  NOT NULL,
                         detail         JSON    NOT NULL,
                         PRIMARY KEY (experiment, run)
-                    )""")));
+                    )""")),
+            // Imported ids hash the file's content instead of its path; the duplicate check of an imported
+            // row reads the rows of the same content and lines (DuckDbEventStore.appendNew).
+            new Migration(6, "the content (SHA-256) of each imported event's file", List.of(
+                    "ALTER TABLE events ADD COLUMN source_sha256 VARCHAR")));
 
     /** The version this code writes and reads. */
     static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

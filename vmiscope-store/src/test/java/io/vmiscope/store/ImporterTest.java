@@ -1,8 +1,12 @@
 package io.vmiscope.store;
 
 import io.vmiscope.events.EventJson;
+import io.vmiscope.events.ProcessRef;
+import io.vmiscope.events.SyscallArgument;
+import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.store.imports.ImportFormat;
 import io.vmiscope.store.imports.ImportItem;
+import io.vmiscope.store.imports.LineCounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +40,9 @@ class ImporterTest {
             ImportSummary summary = new Importer(store, 10, listener(rejected, progress))
                     .run(ImportFormat.JSONL.reader(), List.of(file), "lab");
 
-            assertThat(summary).isEqualTo(new ImportSummary(26, 25, 0, 1));
+            assertThat(summary).isEqualTo(new ImportSummary(new LineCounts(26, 25, 0, 0, 1, 0, 0, 0), 0, 25, 0));
+            assertThat(summary.describe()).isEqualTo("26 lines read: 25 gave events, 0 folded into 0 snapshots,"
+                    + " 1 rejected, 0 blank; 25 events imported, 0 duplicates skipped");
             assertThat(rejected).singleElement().satisfies(r -> {
                 assertThat(r.line()).isEqualTo(11);
                 assertThat(r.file()).isEqualTo(file.toString());
@@ -56,17 +62,41 @@ class ImporterTest {
     }
 
     @Test
-    void sameFile_importedAgain_addsNothing_butAnotherCopyOfItDoes() throws IOException {
+    void aLogWithoutAnyTime_isImportedAtTimeZero_andTheSummarySaysSo() throws IOException {
+        Path file = Files.writeString(dir.resolve("untimed.log"), """
+                {"Plugin":"apimon","PID":9,"ProcessName":"p","Event":"dll_discovered","DllName":"a.dll"}
+                {"Plugin":"apimon","PID":9,"ProcessName":"p","Event":"dll_discovered","DllName":"b.dll"}
+                """);
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            ImportSummary summary = new Importer(store, 10, new Importer.Listener() { })
+                    .run(ImportFormat.DRAKVUF.reader(), List.of(file), "lab");
+
+            assertThat(summary.describe()).endsWith("2 events imported, 0 duplicates skipped;"
+                    + " 2 events have no time (stored at time 0): no record before them had one");
+        }
+    }
+
+    @Test
+    void liveIds_areWhatTheyWereBeforeImportedIdsTookTheFilesContent() {
+        SyscallEvent e = new SyscallEvent(START, "demo", "syscalls:openat", new ProcessRef(709, 709, 110, 0, "sh"),
+                "openat", 257, List.of(new SyscallArgument("filename", "PATH", 140737488346320L, "\"/tmp/f1\"", false,
+                false)), "3");
+
+        // computed with the store as it was before content identity (commit 1da8d1d)
+        assertThat(new EventRows().live(e).id()).isEqualTo("0795340a3824a0abcfd4b0662347963f");
+    }
+
+    @Test
+    void sameFile_importedAgain_addsNothing() throws IOException {
         Path file = jsonl("b.jsonl", 1_000, -1);
-        Path copy = Files.copy(file, dir.resolve("copy.jsonl"));
         try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
             Importer importer = new Importer(store, Importer.DEFAULT_BATCH_SIZE, new Importer.Listener() { });
             assertThat(importer.run(ImportFormat.JSONL.reader(), List.of(file), "lab").imported()).isEqualTo(1_000);
             ImportSummary again = importer.run(ImportFormat.JSONL.reader(), List.of(file), "lab");
-            assertThat(again).isEqualTo(new ImportSummary(1_000, 0, 1_000, 0));
-            assertThat(importer.run(ImportFormat.JSONL.reader(), List.of(copy), "lab").imported()).isEqualTo(1_000);
-            assertThat(store.count(EventFilter.ALL)).isEqualTo(2_000);
-            assertThat(store.stats()).isEqualTo(new StoreStats(3_000, 2_000, 1_000, 0));
+            assertThat(again).isEqualTo(new ImportSummary(new LineCounts(1_000, 1_000, 0, 0, 0, 0, 0, 0), 0, 0,
+                    1_000));
+            assertThat(store.count(EventFilter.ALL)).isEqualTo(1_000);
+            assertThat(store.stats()).isEqualTo(new StoreStats(2_000, 1_000, 1_000, 0));
         }
     }
 
@@ -79,7 +109,8 @@ class ImporterTest {
             ImportSummary summary = new Importer(store, batch, listener(new ArrayList<>(), progress))
                     .run(ImportFormat.JSONL.reader(), List.of(file), "lab");
 
-            assertThat(summary).isEqualTo(new ImportSummary(2L * batch + 5, 2L * batch + 5, 0, 0));
+            long n = 2L * batch + 5;
+            assertThat(summary).isEqualTo(new ImportSummary(new LineCounts(n, n, 0, 0, 0, 0, 0, 0), 0, n, 0));
             assertThat(progress).extracting(ImportSummary::committed)
                     .containsExactly((long) batch, 2L * batch, 2L * batch + 5);
             assertThat(progress).extracting(ImportSummary::linesRead)
@@ -89,32 +120,49 @@ class ImporterTest {
     }
 
     @Test
-    void unreadableFile_endsTheImport_keepingTheBatchesCommittedBefore() throws IOException {
+    void aMissingFileAmongSeveral_importsNothing_andNamesIt() throws IOException {
         Path file = jsonl("d.jsonl", 25, -1);
         Path missing = dir.resolve("missing.jsonl");
-        List<ImportSummary> progress = new ArrayList<>();
         try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
-            Importer importer = new Importer(store, 10, listener(new ArrayList<>(), progress));
+            Importer importer = new Importer(store, 10, new Importer.Listener() { });
 
             assertThatThrownBy(() -> importer.run(ImportFormat.JSONL.reader(), List.of(file, missing), "lab"))
                     .isInstanceOf(UncheckedIOException.class)
-                    .hasMessageContaining("missing.jsonl");
-            assertThat(progress).extracting(ImportSummary::committed).containsExactly(10L, 20L);
-            assertThat(store.count(EventFilter.ALL)).isEqualTo(20);
-            assertThat(importer.run(ImportFormat.JSONL.reader(), List.of(file), "lab"))
-                    .isEqualTo(new ImportSummary(25, 5, 20, 0));
+                    .hasMessage(missing + ": no such file");
+            assertThat(store.count(EventFilter.ALL)).isZero();
+        }
+    }
+
+    @Test
+    void aFileThatChangesWhileItIsImported_endsTheImport_keepingTheBatchesCommittedBefore() throws IOException {
+        // 20 batches of 10: the reading thread is held back by the hand-off queue (8 parts) until the first
+        // batch is committed, so it reaches the end of the file only after the file grew.
+        Path file = jsonl("growing.jsonl", 200, -1);
+        List<ImportSummary> progress = new ArrayList<>();
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            Importer importer = new Importer(store, 10, new Importer.Listener() {
+                @Override
+                public void committed(ImportSummary soFar) {
+                    if (progress.isEmpty()) {
+                        append(file, EventJson.toLine(SyntheticEvents.event("demo", START, 999)) + "\n");
+                    }
+                    progress.add(soFar);
+                }
+            });
+
+            assertThatThrownBy(() -> importer.run(ImportFormat.JSONL.reader(), List.of(file), "lab"))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageStartingWith(file + " changed while it was imported")
+                    .hasMessageContaining("source_sha256");
+            assertThat(store.count(EventFilter.ALL)).isEqualTo(progress.get(progress.size() - 1).committed())
+                    .isPositive();
         }
     }
 
     @Test
     void importBatch_showsNothingBeforeItsCommit_andSkipsIdsStagedOrStoredBefore() throws IOException {
         Path file = jsonl("e.jsonl", 6, -1);
-        EventRows rows = new EventRows();
-        List<EventRow> all = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file);
-        for (int i = 0; i < lines.size(); i++) {
-            all.add(rows.imported(SyntheticEvents.event("demo", START, i), file, i + 1, 0, lines.get(i)));
-        }
+        List<EventRow> all = rows(file, "demo");
         try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults());
              DuckDbEventStore.ImportBatch batch = store.importBatch()) {
             batch.stage(all.subList(0, 2));
@@ -135,12 +183,7 @@ class ImporterTest {
     void liveEvents_areStoredWhileAnImportTransactionIsOpen_andAClosedBatchDiscardsWhatItDidNotCommit()
             throws IOException {
         Path file = jsonl("e.jsonl", 4, -1);
-        EventRows rows = new EventRows();
-        List<String> lines = Files.readAllLines(file);
-        List<EventRow> imported = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            imported.add(rows.imported(SyntheticEvents.event("imported", START, i), file, i + 1, 0, lines.get(i)));
-        }
+        List<EventRow> imported = rows(file, "imported");
         try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
             try (DuckDbEventStore.ImportBatch batch = store.importBatch()) {
                 batch.stage(imported);
@@ -159,6 +202,27 @@ class ImporterTest {
                 assertThat(again.commit()).as("a new import after the closed one").isEqualTo(4);
             }
             assertThat(store.count(EventFilter.ALL)).isEqualTo(7);
+        }
+    }
+
+    /** Rows of the events of {@code file}'s lines, as the importer makes them. */
+    static List<EventRow> rows(Path file, String vm) throws IOException {
+        EventRows rows = new EventRows();
+        FileContent content = FileContent.of(file);
+        List<String> lines = Files.readAllLines(file);
+        List<EventRow> all = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            all.add(rows.imported(new ImportItem.Parsed(SyntheticEvents.event(vm, START, i), file.toString(), i + 1,
+                    0, lines.get(i), false), content));
+        }
+        return all;
+    }
+
+    private static void append(Path file, String text) {
+        try {
+            Files.writeString(file, text, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

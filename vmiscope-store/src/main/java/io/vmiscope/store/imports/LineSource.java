@@ -12,7 +12,10 @@ import java.nio.file.Path;
 /**
  * Reads a file line by line without ever holding more than {@code maxLineChars} of one line: the rest of
  * a longer line is skipped and the line is reported as too long. Bytes that are not UTF-8 become
- * U+FFFD. Lines end at {@code \n}; a trailing {@code \r} is dropped. Not thread-safe; close it.
+ * U+FFFD. A line ends at {@code \n}, {@code \r\n} or a lone {@code \r} (old Mac line ends), the end not
+ * being part of the line; a last line without an end is still a line, an empty file has none. A UTF-8 byte
+ * order mark at the start of the file is dropped. Every physical line is returned, blank ones included, so
+ * {@link #linesRead()} at the end is the file's number of lines. Not thread-safe; close it.
  */
 final class LineSource implements Closeable {
 
@@ -24,6 +27,8 @@ final class LineSource implements Closeable {
         }
     }
 
+    private static final char BOM = '\uFEFF';
+
     private final Reader in;
     private final int maxLineChars;
     private final char[] buffer = new char[16 * 1024];
@@ -31,6 +36,9 @@ final class LineSource implements Closeable {
     private int position;
     private int limit;
     private long lineNumber;
+    private boolean started;
+    /** The previous line ended at a {@code \r}: a {@code \n} right after it belongs to that end. */
+    private boolean afterCarriageReturn;
 
     LineSource(Path file, int maxLineChars) {
         try {
@@ -45,12 +53,21 @@ final class LineSource implements Closeable {
     Line next() {
         current.setLength(0);
         long length = 0;
+        boolean any = false;
         while (true) {
             if (position >= limit && !fill()) {
-                return length == 0 ? null : line(length);
+                return any ? line(length) : null;
             }
+            if (afterCarriageReturn) {
+                afterCarriageReturn = false;
+                if (buffer[position] == '\n') {
+                    position++;
+                    continue;
+                }
+            }
+            any = true;
             int start = position;
-            while (position < limit && buffer[position] != '\n') {
+            while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
                 position++;
             }
             int count = position - start;
@@ -61,10 +78,16 @@ final class LineSource implements Closeable {
             }
             length += count;
             if (position < limit) {
+                afterCarriageReturn = buffer[position] == '\r';
                 position++;
                 return line(length);
             }
         }
+    }
+
+    /** Lines returned so far: at the end of the file, its number of lines. */
+    long linesRead() {
+        return lineNumber;
     }
 
     private Line line(long length) {
@@ -72,11 +95,7 @@ final class LineSource implements Closeable {
         if (length > maxLineChars) {
             return new Line(lineNumber, "", length, true);
         }
-        int end = current.length();
-        if (end > 0 && current.charAt(end - 1) == '\r') {
-            end--;
-        }
-        return new Line(lineNumber, current.substring(0, end), length, false);
+        return new Line(lineNumber, current.toString(), length, false);
     }
 
     private boolean fill() {
@@ -87,6 +106,13 @@ final class LineSource implements Closeable {
             }
             position = 0;
             limit = n;
+            if (!started) {
+                started = true;
+                if (buffer[0] == BOM) {
+                    position = 1;
+                    return position < limit || fill();
+                }
+            }
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read line " + (lineNumber + 1) + ": " + e.getMessage(), e);

@@ -1,32 +1,39 @@
 package io.vmiscope.store.imports;
 
-import io.vmiscope.events.AnomalyEvent;
-import io.vmiscope.events.ControlEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventJson;
-import io.vmiscope.events.ExecEvent;
-import io.vmiscope.events.ExitEvent;
-import io.vmiscope.events.FileEvent;
-import io.vmiscope.events.ForkEvent;
-import io.vmiscope.events.ImportedEvent;
-import io.vmiscope.events.ModuleSnapshotEvent;
-import io.vmiscope.events.NetworkEvent;
-import io.vmiscope.events.ProcessSnapshotEvent;
-import io.vmiscope.events.SyscallEvent;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Reads vmiscope's own JSON lines (docs/events.md, {@code vmiscope monitor --out}) back into events with
- * {@link EventJson#parse(String)}. Each event is attributed to the {@code vm} given to {@link #read}; the
- * name the line carried stays in the raw record. Blank lines are skipped; lines longer than
- * {@link ImportLimits#maxLineChars()} and lines {@code EventJson.parse} refuses are rejected with their
- * number. Immutable and thread-safe; each stream is single-threaded.
+ * Reads vmiscope's own JSON lines back into events, in either of its two shapes:
+ * <ul>
+ *   <li>the event line of docs/events.md ({@code vmiscope monitor --out}): header keys, then the kind's fields;</li>
+ *   <li>the store's row ({@code vmiscope export --format jsonl}): the columns of the {@code events} table, the
+ *       kind's fields inside {@code fields} — recognised by {@code time_ns} and a {@code fields} object where the
+ *       event line has {@code time}.</li>
+ * </ul>
+ * A line may hold several records; each is one event ({@link EventJson#fromTree}). Each event is attributed to
+ * the {@code vm} given to {@link #read}; the name the record carried stays in its raw text. An event marked
+ * {@code "timeInferred": true} (an imported record whose time was inferred) keeps the mark.
+ *
+ * <p>Rejected with their number, as a whole: lines longer than {@link ImportLimits#maxLineChars()}, lines with
+ * anything that is not a complete JSON object, lines with a record {@code EventJson} refuses. Blank lines are
+ * counted as such. Immutable and thread-safe; each stream is single-threaded.
  */
 public final class VmiscopeJsonlReader implements LogReader {
 
+    private static final List<String> HEADER = List.of("vm", "action", "kind", "pid", "tid", "ppid", "uid", "process");
+    private static final String TIME_INFERRED = "timeInferred";
+
     private final ImportLimits limits;
+    private final JsonValues json;
 
     /** A reader with {@link ImportLimits#DEFAULTS}. */
     public VmiscopeJsonlReader() {
@@ -35,63 +42,92 @@ public final class VmiscopeJsonlReader implements LogReader {
 
     public VmiscopeJsonlReader(ImportLimits limits) {
         this.limits = limits;
+        this.json = new JsonValues(limits, false);
     }
 
     @Override
     public Stream<ImportItem> read(Path file, String vm) {
         String name = file.toString();
         LineSource lines = new LineSource(file, limits.maxLineChars());
+        LineTally tally = new LineTally();
         return ItemStreams.of(out -> {
             LineSource.Line line = lines.next();
             if (line == null) {
+                out.add(tally.finish(name, lines.linesRead()));
                 return false;
             }
             if (line.tooLong()) {
+                tally.rejected();
                 out.add(new ImportItem.Rejected(name, line.number(), "line longer than " + limits.maxLineChars()
                         + " characters (" + line.lengthChars() + ")"));
-            } else if (!line.blank()) {
+            } else if (line.blank()) {
+                tally.blank();
+            } else {
                 try {
-                    Event event = withVm(EventJson.parse(line.text()), vm);
-                    out.add(new ImportItem.Parsed(event, name, line.number(), line.text()));
-                } catch (IllegalArgumentException e) {
-                    out.add(new ImportItem.Rejected(name, line.number(), RecordException.oneLine(e.getMessage())));
+                    List<ImportItem.Parsed> parsed = parse(line, name, vm);
+                    tally.gaveEvents();
+                    out.addAll(parsed);
+                } catch (RecordException e) {
+                    tally.rejected();
+                    out.add(new ImportItem.Rejected(name, line.number(), e.getMessage()));
                 }
             }
             return true;
         }, lines);
     }
 
-    /** The same event, attributed to {@code vm}. */
-    private static Event withVm(Event e, String vm) {
-        if (e instanceof SyscallEvent s) {
-            return new SyscallEvent(s.timeNanos(), vm, s.action(), s.process(), s.name(), s.number(), s.arguments(),
-                    s.result(), s.abi());
-        } else if (e instanceof ExecEvent x) {
-            return new ExecEvent(x.timeNanos(), vm, x.action(), x.process(), x.path(), x.argv(), x.argvComplete());
-        } else if (e instanceof ForkEvent f) {
-            return new ForkEvent(f.timeNanos(), vm, f.action(), f.process(), f.childPid(), f.childTid(), f.thread());
-        } else if (e instanceof ExitEvent x) {
-            return new ExitEvent(x.timeNanos(), vm, x.action(), x.process(), x.exitCode(), x.signal(), x.thread());
-        } else if (e instanceof FileEvent f) {
-            return new FileEvent(f.timeNanos(), vm, f.action(), f.process(), f.operation(), f.path(), f.target(),
-                    f.detail(), f.syscall());
-        } else if (e instanceof NetworkEvent n) {
-            return new NetworkEvent(n.timeNanos(), vm, n.action(), n.process(), n.operation(), n.address(),
-                    n.fd(), n.syscall());
-        } else if (e instanceof ProcessSnapshotEvent p) {
-            return new ProcessSnapshotEvent(p.timeNanos(), vm, p.action(), p.process(), p.processes(),
-                    p.appeared(), p.disappeared(), p.complete(), p.paused());
-        } else if (e instanceof ModuleSnapshotEvent m) {
-            return new ModuleSnapshotEvent(m.timeNanos(), vm, m.action(), m.process(), m.modules(), m.appeared(),
-                    m.disappeared(), m.complete());
-        } else if (e instanceof AnomalyEvent a) {
-            return new AnomalyEvent(a.timeNanos(), vm, a.action(), a.process(), a.anomaly(), a.where(), a.detail());
-        } else if (e instanceof ControlEvent c) {
-            return new ControlEvent(c.timeNanos(), vm, c.action(), c.process(), c.change(), c.reason());
-        } else if (e instanceof ImportedEvent i) {
-            return new ImportedEvent(i.timeNanos(), vm, i.action(), i.process(), i.tool(), i.source(), i.method(),
-                    i.attributes());
+    /** Every record of the line as an event, or a {@link RecordException} for the whole line. */
+    private List<ImportItem.Parsed> parse(LineSource.Line line, String file, String vm) {
+        List<JsonValues.Value> records = json.objects(line.text());
+        List<ImportItem.Parsed> parsed = new ArrayList<>(records.size());
+        for (JsonValues.Value record : records) {
+            ObjectNode node = event((ObjectNode) record.node());
+            boolean inferred = timeInferred(node, record, records.size());
+            node.put("vm", vm);
+            Event event;
+            try {
+                event = EventJson.fromTree(node);
+            } catch (IllegalArgumentException e) {
+                throw new RecordException(where(record, records.size()) + e.getMessage());
+            }
+            parsed.add(new ImportItem.Parsed(event, file, line.number(), parsed.size(), record.text(line.text()),
+                    inferred));
         }
-        throw new IllegalStateException("an event kind without a copy rule: " + e.kind());
+        return parsed;
+    }
+
+    /** The record as an event line: a store row's columns and fields are put into that shape. */
+    private static ObjectNode event(ObjectNode record) {
+        JsonNode fields = record.get("fields");
+        if (record.has("time") || !record.has("time_ns") || fields == null || !fields.isObject()) {
+            return record;
+        }
+        ObjectNode event = record.objectNode();
+        for (Map.Entry<String, JsonNode> field : fields.properties()) {
+            event.set(field.getKey(), field.getValue());
+        }
+        event.set("time", record.get("time_ns"));
+        for (String key : HEADER) {
+            if (record.has(key)) {
+                event.set(key, record.get(key));
+            }
+        }
+        return event;
+    }
+
+    private static boolean timeInferred(ObjectNode event, JsonValues.Value record, int records) {
+        JsonNode mark = event.get(TIME_INFERRED);
+        if (mark == null) {
+            return false;
+        }
+        if (!mark.isBoolean()) {
+            throw new RecordException(where(record, records) + "field '" + TIME_INFERRED + "' is not a boolean");
+        }
+        return mark.booleanValue();
+    }
+
+    /** Names the record's column when the line holds several. */
+    private static String where(JsonValues.Value record, int records) {
+        return records > 1 ? "column " + record.column() + ": " : "";
     }
 }

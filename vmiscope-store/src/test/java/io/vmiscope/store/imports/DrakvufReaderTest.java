@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.vmiscope.store.imports.Fixtures.events;
+import static io.vmiscope.store.imports.Fixtures.itemsOfLines;
+import static io.vmiscope.store.imports.Fixtures.lineCounts;
 import static io.vmiscope.store.imports.Fixtures.parsed;
 import static io.vmiscope.store.imports.Fixtures.readAll;
 import static io.vmiscope.store.imports.Fixtures.rejected;
@@ -324,13 +326,14 @@ class DrakvufReaderTest {
                     9L, 11L);
             assertThat(rejected(items)).extracting(ImportItem.Rejected::reason).satisfiesExactly(
                     r -> assertThat(r).isEqualTo("neither a JSON object nor a DRAKVUF text record"),
-                    r -> assertThat(r).startsWith("not JSON:"),
+                    r -> assertThat(r).startsWith("column 46: not JSON: Unexpected end-of-input"),
                     r -> assertThat(r).isEqualTo("no Plugin field"),
                     r -> assertThat(r).isEqualTo("PID is not an integer"),
                     r -> assertThat(r).isEqualTo("TimeStamp is not <seconds>.<fraction>"),
                     r -> assertThat(r).isEqualTo("text line does not start with [PLUGIN]"),
                     r -> assertThat(r).isEqualTo("Plugin is not a plugin name"),
                     r -> assertThat(r).isEqualTo("line longer than 65536 characters (1048605)"));
+            assertThat(lineCounts(items)).isEqualTo(new LineCounts(12, 3, 0, 0, 8, 1, 0, 0));
             assertThat(rejected(items))
                     .allSatisfy(r -> assertThat(r.reason()).doesNotContain("\n").hasSizeLessThan(400));
         }
@@ -347,7 +350,7 @@ class DrakvufReaderTest {
                     """);
             DrakvufReader small = new DrakvufReader(new ImportLimits(100, 1000, 10, 8));
 
-            List<ImportItem> items = readAll(small, file);
+            List<ImportItem> items = itemsOfLines(readAll(small, file));
 
             assertThat(items).hasSize(3);
             assertThat(((ProcessSnapshotEvent) ((ImportItem.Parsed) items.get(0)).event()).appeared())

@@ -36,6 +36,20 @@ final class Fixtures {
                 .toList();
     }
 
+    /** The items before the file's {@link ImportItem.FileRead}, which must be the last. */
+    static List<ImportItem> itemsOfLines(List<ImportItem> items) {
+        if (items.isEmpty() || !(items.get(items.size() - 1) instanceof ImportItem.FileRead)) {
+            throw new AssertionError("the stream did not end with its line counts: " + items);
+        }
+        return items.subList(0, items.size() - 1);
+    }
+
+    /** What became of the file's lines, from its last item. */
+    static LineCounts lineCounts(List<ImportItem> items) {
+        itemsOfLines(items);
+        return ((ImportItem.FileRead) items.get(items.size() - 1)).lines();
+    }
+
     static List<Event> events(List<ImportItem> items) {
         return parsed(items).stream().map(ImportItem.Parsed::event).toList();
     }

@@ -41,7 +41,8 @@ class ImportReadersProperties {
             long maxLine = lines.stream().mapToLong(l -> l.lines().count() + 1).sum() + 1;
             for (ImportFormat format : ImportFormat.values()) {
                 try (Stream<ImportItem> items = format.reader().read(file, "fuzz")) {
-                    assertThat(items.toList()).allSatisfy(item -> {
+                    List<ImportItem> all = items.toList();
+                    assertThat(Fixtures.itemsOfLines(all)).allSatisfy(item -> {
                         long line = item instanceof ImportItem.Parsed p ? p.line()
                                 : ((ImportItem.Rejected) item).line();
                         assertThat(line).isBetween(1L, maxLine);
@@ -49,6 +50,7 @@ class ImportReadersProperties {
                             assertThat(r.reason()).isNotBlank().doesNotContain("\n");
                         }
                     });
+                    assertThat(Fixtures.lineCounts(all).lines()).isLessThanOrEqualTo(maxLine);
                 }
             }
         } finally {

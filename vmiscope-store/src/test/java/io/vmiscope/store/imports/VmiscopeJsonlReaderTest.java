@@ -8,10 +8,15 @@ import io.vmiscope.events.ProcessRef;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.events.SyscallEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.vmiscope.store.imports.Fixtures.events;
+import static io.vmiscope.store.imports.Fixtures.lineCounts;
 import static io.vmiscope.store.imports.Fixtures.parsed;
 import static io.vmiscope.store.imports.Fixtures.readAll;
 import static io.vmiscope.store.imports.Fixtures.rejected;
@@ -50,6 +55,39 @@ class VmiscopeJsonlReaderTest {
     void unknownKindsAndGarbage_areRejected_withTheirLineNumbers() {
         assertThat(rejected(items)).extracting(ImportItem.Rejected::line, ImportItem.Rejected::reason)
                 .containsExactly(tuple(5L, "unknown kind 'teleport'"), tuple(6L, rejected(items).get(1).reason()));
-        assertThat(rejected(items).get(1).reason()).startsWith("not JSON:");
+        assertThat(rejected(items).get(1).reason()).contains("not JSON:");
+    }
+
+    private static final String EXEC = "{\"time\":5,\"vm\":\"x\",\"action\":\"procevents\",\"kind\":\"exec\",\"pid\":2,"
+            + "\"tid\":2,\"ppid\":1,\"uid\":0,\"process\":\"sh\",\"path\":\"/bin/ls\",\"argv\":[\"ls\"],\"argvComplete\":true}";
+
+    @Test
+    void twoEventsOnALine_areBothRead_andTrailingGarbageRejectsItsLineWhole(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("e.jsonl"), "\uFEFF" + EXEC + EXEC.replace("\"time\":5", "\"time\":6")
+                + "\r" + EXEC + " }\r\n\n");
+
+        List<ImportItem> items = readAll(ImportFormat.JSONL.reader(), file);
+
+        assertThat(parsed(items)).extracting(ImportItem.Parsed::line, ImportItem.Parsed::ordinal, p -> p.event().timeNanos())
+                .containsExactly(tuple(1L, 0, 5L), tuple(1L, 1, 6L));
+        assertThat(rejected(items)).extracting(ImportItem.Rejected::line).containsExactly(2L);
+        assertThat(rejected(items).get(0).reason()).startsWith("column " + (EXEC.length() + 2) + ": not JSON:");
+        assertThat(lineCounts(items)).isEqualTo(new LineCounts(3, 1, 0, 0, 1, 1, 0, 0));
+    }
+
+    @Test
+    void theStoresRowShape_asExportWritesIt_isReadAsTheSameEvent(@TempDir Path dir) throws IOException {
+        String row = "{\"id\":\"0f\",\"time_ns\":5,\"vm\":\"x\",\"action\":\"procevents\",\"kind\":\"exec\",\"pid\":2,"
+                + "\"tid\":2,\"ppid\":1,\"uid\":0,\"process\":\"sh\",\"name\":\"/bin/ls\",\"fields\":{\"path\":\"/bin/ls\","
+                + "\"argv\":[\"ls\"],\"argvComplete\":true,\"timeInferred\":true},\"source\":\"/tmp/a.log\","
+                + "\"source_line\":3,\"original\":\"x\",\"source_sha256\":\"ab\"}";
+        Path file = Files.writeString(dir.resolve("export.jsonl"), row + "\n" + EXEC + "\n");
+
+        List<ImportItem> items = readAll(ImportFormat.JSONL.reader(), file);
+
+        assertThat(rejected(items)).isEmpty();
+        assertThat(events(items).get(0)).isEqualTo(events(items).get(1));
+        assertThat(parsed(items)).extracting(ImportItem.Parsed::timeInferred).containsExactly(true, false);
+        assertThat(parsed(items).get(0).rawRecord()).isEqualTo(row);
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 
+import static io.vmiscope.store.imports.Fixtures.itemsOfLines;
+import static io.vmiscope.store.imports.Fixtures.lineCounts;
 import static io.vmiscope.store.imports.Fixtures.parsed;
 import static io.vmiscope.store.imports.Fixtures.readAll;
 import static io.vmiscope.store.imports.Fixtures.rejected;
@@ -88,7 +90,9 @@ class VolatilityReaderTest {
 
         assertThat(rejected(items)).extracting(ImportItem.Rejected::line, ImportItem.Rejected::reason)
                 .containsExactly(tuple(3L, "PID is not an integer"), tuple(5L, rejected(items).get(1).reason()));
-        assertThat(rejected(items).get(1).reason()).startsWith("not JSON:");
+        assertThat(rejected(items).get(1).reason()).startsWith("column 105: not JSON: Unexpected end-of-input");
+        assertThat(lineCounts(items)).as("three rows folded into the snapshot, two lines rejected, one blank")
+                .isEqualTo(new LineCounts(6, 0, 3, 1, 2, 1, 1, 0));
         assertThat(s.processes()).extracting(ProcessSnapshotEvent.Entry::pid, ProcessSnapshotEvent.Entry::ppid)
                 .containsExactly(tuple(1, 0), tuple(245, 1), tuple(311, 310));
         assertThat(s.complete()).isFalse();
@@ -98,14 +102,15 @@ class VolatilityReaderTest {
     }
 
     @Test
-    void malformedJsonDocument_givesOneRejectionForTheFile_andNoSnapshot() {
+    void malformedJsonDocument_givesOneRejectionWhereItBreaks_forEveryLine_andNoSnapshot() {
         List<ImportItem> items = readAll(reader, Fixtures.path("malformed.json"));
 
         assertThat(parsed(items)).isEmpty();
         assertThat(rejected(items)).singleElement().satisfies(r -> {
-            assertThat(r.line()).isEqualTo(1);
-            assertThat(r.reason()).startsWith("not JSON:");
+            assertThat(r.line()).isEqualTo(3);
+            assertThat(r.reason()).startsWith("not a Volatility JSON document: column 20: not JSON: Unexpected end-of-input");
         });
+        assertThat(lineCounts(items)).isEqualTo(new LineCounts(3, 0, 0, 0, 3, 0, 0, 0));
     }
 
     @Test
@@ -138,8 +143,11 @@ class VolatilityReaderTest {
     void emptyFile_isRejected(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("empty.json"), "\n\n");
 
-        assertThat(readAll(reader, file)).containsExactly(new ImportItem.Rejected(file.toString(), 1,
+        List<ImportItem> items = readAll(reader, file);
+
+        assertThat(itemsOfLines(items)).containsExactly(new ImportItem.Rejected(file.toString(), 1,
                 "empty file: no Volatility output"));
+        assertThat(lineCounts(items)).isEqualTo(new LineCounts(2, 0, 0, 0, 0, 2, 0, 0));
     }
 
     @Test
@@ -147,5 +155,68 @@ class VolatilityReaderTest {
         Path file = Files.writeString(dir.resolve("none.json"), "[]");
 
         assertThat(snapshot(readAll(reader, file)).processes()).isEmpty();
+    }
+
+    @Test
+    void aJsonDocumentFollowedByASecondList_isRejectedWhole_namingWhereTheSecondStarts(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("pslist.json"), "[{\"PID\":1,\"PPID\":0,\"COMM\":\"init\"}]\n"
+                + "[{\"PID\":2,\"PPID\":1,\"COMM\":\"sh\"}]\n");
+
+        List<ImportItem> items = readAll(reader, file);
+
+        assertThat(parsed(items)).isEmpty();
+        assertThat(rejected(items)).extracting(ImportItem.Rejected::line, ImportItem.Rejected::reason).containsExactly(
+                tuple(2L, "not a Volatility JSON document: column 1: a list after the end of the list"));
+        assertThat(lineCounts(items)).isEqualTo(new LineCounts(2, 0, 0, 0, 2, 0, 0, 0));
+    }
+
+    @Test
+    void aJsonDocumentFollowedByGarbage_isRejectedWhole(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("pslist.json"), "[{\"PID\":1,\"PPID\":0,\"COMM\":\"init\"}] x");
+
+        assertThat(rejected(readAll(reader, file))).singleElement().satisfies(r -> assertThat(r.reason())
+                .startsWith("not a Volatility JSON document: column 36: not JSON: Unrecognized token 'x'"));
+    }
+
+    @Test
+    void aRowRejectedInADocument_isNamedOnTheLineItStarts_andOnlyThatLineCountsAsRejected(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("pslist.json"), "\uFEFF[\n  {\"PID\": 1, \"COMM\": \"init\"},\n"
+                + "  {\"COMM\": \"nopid\"},\n\n  {\"PID\": 2, \"COMM\": \"sh\"}\n]\n");
+
+        List<ImportItem> items = readAll(reader, file);
+
+        assertThat(rejected(items)).extracting(ImportItem.Rejected::line, ImportItem.Rejected::reason)
+                .containsExactly(tuple(3L, "row 2: row without PID"));
+        assertThat(snapshot(items).processes()).extracting(ProcessSnapshotEvent.Entry::pid).containsExactly(1, 2);
+        assertThat(lineCounts(items)).isEqualTo(new LineCounts(6, 0, 4, 1, 1, 1, 1, 0));
+    }
+
+    @Test
+    void jsonlLines_mayHoldSeveralRows_endAtACarriageReturn_andAreRejectedWholeForTrailingGarbage(
+            @TempDir Path dir) throws IOException {
+        String row = "{\"PID\": %d, \"PPID\": 1, \"COMM\": \"p%d\", \"CREATION TIME\": \"2024-05-01T10:00:0%dZ\"}";
+        Path file = Files.writeString(dir.resolve("pslist.jsonl"), row.formatted(1, 1, 1) + " "
+                + row.formatted(2, 2, 2) + "\r" + row.formatted(3, 3, 3) + "\r" + row.formatted(4, 4, 4) + " ]\r");
+
+        List<ImportItem> items = readAll(reader, file);
+
+        assertThat(snapshot(items).processes()).extracting(ProcessSnapshotEvent.Entry::pid).containsExactly(1, 2, 3);
+        assertThat(snapshot(items).complete()).isFalse();
+        assertThat(rejected(items)).extracting(ImportItem.Rejected::line).containsExactly(3L);
+        assertThat(parsed(items).get(0).timeInferred()).isFalse();
+        assertThat(lineCounts(items)).isEqualTo(new LineCounts(3, 0, 2, 1, 1, 0, 0, 0));
+    }
+
+    @Test
+    void jsonlLinesBeyondTheSnapshotLimit_areEachRejected_notDroppedInSilence(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("pslist.jsonl"), "{\"PID\":1}\n{\"PID\":2}\n{\"PID\":3}\n{\"PID\":4}\n");
+
+        List<ImportItem> items = readAll(new VolatilityReader(new ImportLimits(100, 1000, 2, 8)), file);
+
+        assertThat(snapshot(items).processes()).hasSize(2);
+        assertThat(rejected(items)).extracting(ImportItem.Rejected::line).containsExactly(3L, 4L);
+        assertThat(lineCounts(items)).isEqualTo(new LineCounts(4, 0, 2, 1, 2, 0, 1, 0));
     }
 }
