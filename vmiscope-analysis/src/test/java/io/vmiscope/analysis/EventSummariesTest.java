@@ -118,7 +118,7 @@ class EventSummariesTest {
         EventRow row = EventRow.of(new io.vmiscope.store.EventRow("id", 1, "demo", "syscalls:openat", "syscall", 709, 709,
                 110, 0, "sh", "openat", """
                 {"syscall":"openat","number":257,"args":[{"name":"dfd","type":"DIRFD","value":"AT_FDCWD","raw":-100},
-                 {"name":"filename","type":"PATH","value":"\\"/tmp/f1\\"","raw":1}],"result":"4"}""", "live", -1, null));
+                 {"name":"filename","type":"PATH","value":"\\"/tmp/f1\\"","raw":1}],"result":"4"}""", "live", -1, null, null));
         assertThat(row.label()).isEqualTo("openat");
         assertThat(row.summary()).isEqualTo("openat(AT_FDCWD, \"/tmp/f1\") = 4");
         assertThat(row.processName()).isEqualTo("sh");
