@@ -65,8 +65,11 @@ function render(keepZoom) {
   });
   container.dataset.lanes = String(lanes.length);
   container.style.height = `${Math.max(300, lanes.length * LANE_HEIGHT + CHROME_HEIGHT)}px`;
-  setText(info, `${fmtNum(t.processes)} processes with events · ${fmtTime(t.fromNanos)} – `
-    + `${fmtTime(bucketStart(t.buckets))} · buckets of ${fmtNum(t.bucketNanos / 1e6, 3)} ms`);
+  // a stored process list (Volatility) has snapshots but no process events: say where it is shown instead
+  setText(info, lanes.length === 0
+    ? `no process events at ${fmtTime(t.fromNanos)}: process lists (snapshots) are shown in the Tree view`
+    : `${fmtNum(t.processes)} processes with events · ${fmtTime(t.fromNanos)} – `
+      + `${fmtTime(bucketStart(t.buckets))} · buckets of ${fmtNum(t.bucketNanos / 1e6, 3)} ms`);
   chartOf(container, wire).resize();
   chart.setOption(option(t, lanes, data, max), keepZoom ? { replaceMerge: ['series', 'xAxis', 'yAxis'] } : { notMerge: true });
 }

@@ -160,6 +160,7 @@ class ImportedUiTest {
         assertThat(browser.await("#pp-title").getText()).isEqualTo("invoice.exe (pid 5268)");
         browser.screenshot(SCREENSHOTS.resolve("volatility-process.png"));
         open(ImportedServer.VOLATILITY_WINDOWS, "timeline");
+        browser.awaitText("#timeline-info", "process lists (snapshots) are shown in the Tree view");
         browser.screenshot(SCREENSHOTS.resolve("volatility-timeline.png"));
         open(ImportedServer.VOLATILITY_WINDOWS, "graph");
         assertThat(browser.await("#graph-list").getText()).contains("PING.EXE (pid 6188)", "cmd.exe (pid 6120)");
