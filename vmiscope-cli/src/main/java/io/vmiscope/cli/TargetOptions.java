@@ -16,6 +16,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -112,7 +113,7 @@ final class TargetOptions {
         }
         Session session = new Session(target.name(), driver, null, guard);
         // Ctrl-C or a kill must still resume the VM and remove breakpoints; close() is idempotent.
-        Runtime.getRuntime().addShutdownHook(new Thread(session::close, "vmiscope-detach"));
+        Runtime.getRuntime().addShutdownHook(new Thread(session::closeUnlessItsOwnerDoes, "vmiscope-detach"));
         try {
             return new Session(target.name(), driver, LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT), guard);
         } catch (RuntimeException e) {
@@ -123,6 +124,27 @@ final class TargetOptions {
 
     /** An attached VM; closing resumes the VM, removes every breakpoint, then dismisses the guard. */
     record Session(String name, GdbDriver driver, LinuxGuest linux, Guard guard) implements AutoCloseable {
+
+        /** How long the shutdown hook lets the command end its monitoring and detach by itself. */
+        private static final Duration OWNER_GRACE = Duration.ofSeconds(3);
+
+        /**
+         * The shutdown hook's part: on Ctrl-C or SIGTERM the command's own threads go on, end their monitoring
+         * and close the session; closing it under them first would break their last exchange with the stub.
+         * Only when they have not closed it within {@link #OWNER_GRACE} does the hook close it.
+         */
+        void closeUnlessItsOwnerDoes() {
+            long deadline = System.nanoTime() + OWNER_GRACE.toNanos();
+            try {
+                while (!driver.isClosed() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();   // close at once
+            }
+            close();
+        }
+
         @Override
         public void close() {
             try {

@@ -6,7 +6,9 @@ import io.vmiscope.store.StoreOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,5 +26,35 @@ class DemoCommandIT {
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
             assertThat(store.count(EventFilter.ALL.withKind("processes"))).isEqualTo(2);
         }
+    }
+
+    @Test
+    void sigterm_endsTheDemoCleanly_detachedFirst_thenTheVmStopped(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("demo.out");
+        Path err = dir.resolve("demo.err");
+        Process demo = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                System.getProperty("java.class.path"), "io.vmiscope.cli.Main", "demo", "--port", "0",
+                "--db", dir.resolve("demo.duckdb").toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!Files.readString(out).contains("the UI is at")) {
+                assertThat(demo.isAlive()).as("demo runs; stderr: %s", Files.readString(err)).isTrue();
+                assertThat(System.nanoTime()).as("UI within 3 min").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+
+            Thread.sleep(3_000); // monitoring under way, as when a user presses Ctrl-C
+            demo.destroy(); // SIGTERM, what a service manager sends and Ctrl-C leads to
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+
+        // the shutdown hooks (detach, stop QEMU) must not cut the command's own detaching short
+        assertThat(Files.readString(err)).contains("vmiscope: cost per action:")
+                .doesNotContain("closed while waiting", "connection to GDB stub", "cannot stop VM");
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
+                .contains("demo-" + demo.pid()))).as("no QEMU of the demo left").isEmpty();
     }
 }

@@ -82,7 +82,9 @@ class MonitorRobustnessIT {
         assertThat(monitor.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
         assertThat(jsonLines(out)).anyMatch(l -> l.contains("\"syscall\":\"openat\""));
-        assertThat(Files.readString(err)).contains("vmiscope: cost per action:");
+        assertThat(Files.readString(err)).contains("vmiscope: cost per action:")
+                .as("SIGTERM is a clean end: the detach hook waits for the monitor to close the session itself")
+                .doesNotContain("was closed while waiting", "connection to GDB stub");
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (System.nanoTime() < until) { // a breakpoint left on openat/execve would stop the VM here
             vm.console().run("cat /etc/passwd >/dev/null", Duration.ofSeconds(5)).orThrow();

@@ -774,6 +774,11 @@ public final class GdbDriver implements GuestConnection {
         state = RunState.RUNNING;
     }
 
+    /** Whether {@link #close} was called (it may still be detaching); any thread may ask. */
+    public boolean isClosed() {
+        return closeRequested;
+    }
+
     @Override
     public boolean isPaused() {
         lock.lock();

@@ -44,6 +44,8 @@ public final class QemuLauncher {
     /** sun_path is 108 bytes including the terminating NUL. */
     private static final int MAX_SOCKET_PATH_BYTES = 107;
     private static final Map<String, QemuVm> OWNED_HERE = new ConcurrentHashMap<>();
+    /** How long the shutdown hook waits for a VM's owner to stop it before stopping it itself. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(QemuLauncher::stopOwnedVms, "vmiscope-qemu-shutdown"));
@@ -195,8 +197,21 @@ public final class QemuLauncher {
                 + qemuLog + ")");
     }
 
-    /** The shutdown hook: stops every VM this JVM owns, each on its own even when another fails. */
+    /**
+     * The shutdown hook: stops every VM this JVM owns, each on its own even when another fails. It first
+     * gives the code that owns a VM {@link #SHUTDOWN_GRACE} to close it itself: on Ctrl-C or SIGTERM the
+     * JVM's other threads go on, and a monitor still detaching (resume, remove breakpoints) from a VM that
+     * this hook killed under it would end with a broken connection instead of a clean exit.
+     */
     private static void stopOwnedVms() {
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        try {
+            while (!OWNED_HERE.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // stop what is left at once
+        }
         for (QemuVm vm : List.copyOf(OWNED_HERE.values())) {
             try {
                 vm.stop();
