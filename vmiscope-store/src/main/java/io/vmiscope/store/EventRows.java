@@ -47,8 +47,13 @@ public final class EventRows {
     private final byte[] numberBytes = new byte[Long.BYTES];
 
     public EventRows() {
+        sha256 = newSha256();
+    }
+
+    /** A new SHA-256 digest: for event ids here, and for a file's content ({@link FileContent}). */
+    static MessageDigest newSha256() {
         try {
-            sha256 = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }
@@ -84,7 +89,7 @@ public final class EventRows {
         number(item.line());
         number(item.ordinal());
         text(item.rawRecord());
-        String fields = item.timeInferred() ? fieldsJson(event, true) : fieldsJson(event);
+        String fields = item.timeInferred() ? fieldsJsonWithTimeInferred(event) : fieldsJson(event);
         return row(event, fields, content.source(), item.line(), item.rawRecord(), content.sha256Hex());
     }
 
@@ -120,9 +125,9 @@ public final class EventRows {
     }
 
     /** The fields with the mark of an imported event whose record had no time of its own. */
-    private static String fieldsJson(Event event, boolean timeInferred) {
+    private static String fieldsJsonWithTimeInferred(Event event) {
         Map<String, Object> fields = new LinkedHashMap<>(event.fields());
-        fields.put(TIME_INFERRED, timeInferred);
+        fields.put(TIME_INFERRED, true);
         return json(event, fields);
     }
 

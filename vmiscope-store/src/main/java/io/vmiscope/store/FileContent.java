@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -35,12 +34,7 @@ record FileContent(Path path, String source, byte[] sha256, String sha256Hex, lo
      * @throws UncheckedIOException when it cannot be read
      */
     static FileContent of(Path file) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
+        MessageDigest digest = EventRows.newSha256();
         try {
             BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
             try (FileChannel channel = FileChannel.open(file)) {
