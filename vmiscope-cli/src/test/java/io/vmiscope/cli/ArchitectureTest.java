@@ -35,10 +35,11 @@ class ArchitectureTest {
             Map.entry("monitor", List.of("api", "events", "x86", "linux")),
             Map.entry("store", List.of("events")),
             Map.entry("analysis", List.of("events", "store")),
+            Map.entry("detect", List.of("events", "store")),
             Map.entry("overhead", List.of("api", "events", "store", "monitor")),
             Map.entry("web", List.of("events", "store", "analysis", "overhead")),
-            Map.entry("cli", List.of("api", "events", "gdb", "x86", "linux", "guest", "monitor", "store", "analysis", "overhead",
-                    "web")));
+            Map.entry("cli", List.of("api", "events", "gdb", "x86", "linux", "guest", "monitor", "store", "analysis", "detect",
+                    "overhead", "web")));
 
     private static JavaClasses classes;
 
