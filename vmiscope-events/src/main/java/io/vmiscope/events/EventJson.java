@@ -119,6 +119,9 @@ public final class EventJson {
             case "anomaly" -> new AnomalyEvent(time, vm, action, p, str(n, "anomaly"), str(n, "where"),
                     str(n, "detail"));
             case "control" -> new ControlEvent(time, vm, action, p, str(n, "change"), str(n, "reason"));
+            case "alert" -> new AlertEvent(time, vm, action, p, str(n, "rule_id"), str(n, "title"),
+                    AlertEvent.Level.of(str(n, "level")), list(n, "techniques", e -> text(e, "techniques")),
+                    list(n, "evidence", e -> text(e, "evidence")), str(n, "explanation"), str(n, "follow_up"));
             case "imported" -> new ImportedEvent(time, vm, action, p, str(n, "tool"), str(n, "source"),
                     str(n, "method"), attributes(n));
             default -> throw new IllegalArgumentException("unknown kind '" + OneLine.of(kind, MAX_REASON_CHARS) + "'");

@@ -44,7 +44,10 @@ class EventJsonParseTest {
                         List.of("dummy"), List.of("old"), false),
                 new AnomalyEvent(9, "v", "a", ProcessRef.NONE, "CYCLE", "task 0x1", "loops"),
                 new ControlEvent(10, "v", "a", ProcessRef.NONE, "started", "x"),
-                new ImportedEvent(11, "v", "drakvuf:regmon", SHELL, "drakvuf", "regmon", "NtSetValueKey", attributes));
+                new ImportedEvent(11, "v", "drakvuf:regmon", SHELL, "drakvuf", "regmon", "NtSetValueKey", attributes),
+                new AlertEvent(12, "v", "detect:sigma", SHELL, "5f1a-rule", "Shell spawned by a web server",
+                        AlertEvent.Level.HIGH, List.of("T1505.003", "T1059.004"), List.of("e1", "e2"),
+                        "httpd started /bin/sh", "syscalls:file for 60 s: ran"));
     }
 
     @ParameterizedTest

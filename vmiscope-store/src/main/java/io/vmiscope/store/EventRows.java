@@ -2,6 +2,7 @@ package io.vmiscope.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.AnomalyEvent;
 import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.Event;
@@ -116,6 +117,8 @@ public final class EventRows {
             return e.change();
         } else if (event instanceof ImportedEvent e) {
             return e.source();
+        } else if (event instanceof AlertEvent e) {
+            return e.ruleId();
         }
         return null;
     }
