@@ -121,6 +121,15 @@ final class ControlledAction {
         }
     }
 
+    /** Stops it for good: it leaves the controller. */
+    void end(long now, SharedActions monitor) {
+        if (runningSpec != null) {
+            monitor.stop(runningSpec);
+            onNanos += now - runningSinceNanos;
+            runningSpec = null;
+        }
+    }
+
     /** Nanoseconds it ran since the previous call. */
     long takeOnNanos(long now) {
         if (runningSpec != null) {

@@ -274,4 +274,78 @@ class BudgetControllerTest {
                     + "\\d+ degraded, 0 restored");
         });
     }
+
+    @Test
+    void anActionAddedWhileRunning_isDegradedLikeTheOthers_whenItDoesNotFit() {
+        // the session's defaults fit; a trace started later (from the browser) costs 20% against a 5% budget
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        control(List.of("syscalls:execve"), "5%", 0.0001, StopPenalty.NONE, WorkloadProbe.NONE);
+        run(Duration.ofSeconds(3));
+        Plan later = new Planner(new LinearPredictor(0.00001, 0.010), new TestCatalog(), ProcessLifetimes.UNKNOWN,
+                Duration.ofSeconds(4)).plan(List.of("syscalls:all"), rates(2000), 1, Budget.parse("5%"));
+
+        controller.add(later, StopPenalty.NONE, "started from the browser");
+        run(Duration.ofSeconds(30));
+
+        assertThat(controller.names()).containsExactly("syscalls:execve", "syscalls:all");
+        assertThat(decisions("planned")).extracting(ControlEvent::action).contains("syscalls:all");
+        assertThat(decisions("degraded")).extracting(ControlEvent::action).contains("syscalls:all");
+        assertThat(stoppedShareOver(Duration.ofSeconds(16))).isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    void aRemovedAction_stopsAndLeavesControl() {
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        control(List.of("syscalls:execve", "syscalls:openat"), "50%", 0.0001, StopPenalty.NONE, WorkloadProbe.NONE);
+        run(Duration.ofSeconds(2));
+
+        assertThat(controller.remove("syscalls:openat", "stopped from the browser")).isTrue();
+        assertThat(controller.remove("syscalls:openat", "again")).isFalse();
+        run(Duration.ofSeconds(2));
+
+        assertThat(controller.names()).containsExactly("syscalls:execve");
+        assertThat(vm.running()).containsExactly("syscalls:execve");
+        assertThat(decisions("stopped")).singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("stopped from the browser"));
+    }
+
+    @Test
+    void theEstimate_isALowerBound_onStoppedTimeAlone_andSaysSo() {
+        vm = new SimulatedVm(rates(2000), 0.00001, 0.010);
+        control(List.of("syscalls:all"), "50%", 0.00001, StopPenalty.NONE, WorkloadProbe.NONE);
+        assertThat(controller.estimate()).isEmpty();
+
+        run(Duration.ofSeconds(3));
+
+        assertThat(controller.estimate()).hasValueSatisfying(e -> {
+            assertThat(e.lowerBound()).isTrue();
+            assertThat(e.slowdown()).isCloseTo(0.02 / 0.98, within(0.005));
+            assertThat(e.basis()).startsWith("VM-stopped time only (no model fitted for these actions, no probe)");
+        });
+    }
+
+    @Test
+    void theEstimate_withAPenaltyAndAProbe_isNoLowerBound_andNamesBoth() {
+        vm = new SimulatedVm(rates(2000), 0.00001, 0.010);
+        WorkloadProbe probe = new WorkloadProbe() {
+            public OptionalDouble slowdownSinceLastCall() {
+                return OptionalDouble.of(0.30);
+            }
+
+            public String describe() {
+                return "guest CPUs idle 60% unmonitored, 46% now";
+            }
+        };
+        control(List.of("syscalls:all"), "500%", 0.00001, site -> 0.00005, probe);
+
+        run(Duration.ofSeconds(4));
+
+        assertThat(controller.estimate()).hasValueSatisfying(e -> {
+            assertThat(e.lowerBound()).isFalse();
+            assertThat(e.basis()).isEqualTo("VM-stopped time + the model's per-stop cost + probe: guest CPUs idle "
+                    + "60% unmonitored, 46% now");
+            // 2000 stops/s × (10 µs + 50 µs) = 12% lost: 13.6% slowdown; the probe's 30% is larger
+            assertThat(e.slowdown()).isCloseTo(0.30, within(0.01));
+        });
+    }
 }
