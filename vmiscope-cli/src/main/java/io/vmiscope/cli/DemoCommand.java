@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
         LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"));
-        ui.run(session, db, event -> {
+        ui.run(session.target(), db, event -> {
             if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot())) {
                 printTree(name, snapshot, uiUrl.get());
                 if (count > 0 && ++snapshots[0] >= count) {

@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.monitor.ActionSpecs;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventJson;
 import io.vmiscope.events.EventSink;
@@ -10,6 +11,12 @@ import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.workload.ServiceProbe;
+import io.vmiscope.session.BudgetPlanning;
+import io.vmiscope.session.Session;
+import io.vmiscope.session.SessionSinks;
+import io.vmiscope.session.Target;
+import io.vmiscope.store.DuckDbEventStore;
+import io.vmiscope.store.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +27,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -100,19 +108,28 @@ final class MonitorCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--probe-url feeds the budget controller: give --budget too");
         }
         ProcessFilter filter = new ProcessFilter(pids, names);
-        MonitoringRun.Settings settings = new MonitoringRun.Settings(limit, db, dropWhenFull);
         TargetOptions.Resolved resolved = target.resolve();
         // timed before attaching: an attached debugger holds the VM until the monitor runs
         try (ServiceProbe service = probeUrl == null ? null : ServiceProbe.start(probeUrl, PROBE_BASELINE);
              TargetOptions.Session session = TargetOptions.attach(resolved)) {
+            Target vm = session.target();
             Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), filter, returns);
+            Optional<DuckDbEventStore> store = Optional.ofNullable(db).map(file -> DuckDbEventStore.open(file,
+                    StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
+            SessionSinks sinks = new SessionSinks().add(sink());
+            store.ifPresent(sinks::addOwnedElsewhere);
             if (maxSlowdown == null) {
-                MonitoringRun.run(session, actions.stream().map(build).toList(), sink(), settings, m -> { });
+                Session.run(vm, actions.stream().map(build).toList(), sinks, store, limit, m -> { }, MonitorCommand::log);
             } else {
-                runWithin(maxSlowdown, session, build, settings, service);
+                runWithin(maxSlowdown, vm, build, sinks, store, limit, service);
             }
         }
         return 0;
+    }
+
+    /** A line for people, on standard error: standard output carries the events. */
+    static void log(String line) {
+        System.err.println("vmiscope: " + line);
     }
 
     /**
@@ -122,20 +139,20 @@ final class MonitorCommand implements Callable<Integer> {
      *
      * @param service the probed service, or null for none
      */
-    private void runWithin(Budget maxSlowdown, TargetOptions.Session session, Function<String, Action> build,
-                           MonitoringRun.Settings settings, ServiceProbe service) throws IOException {
+    private void runWithin(Budget maxSlowdown, Target vm, Function<String, Action> build, SessionSinks sinks,
+                           Optional<DuckDbEventStore> store, Duration limit, ServiceProbe service) {
         if (service != null) {
-            System.err.println("vmiscope: " + service.describe());
+            log(service.describe());
         }
         WorkloadProbe probe = service == null ? WorkloadProbe.NONE : service;
-        BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, actions, maxSlowdown, model, System.err);
-        MonitoringRun.run(session, (monitor, sink, store) -> {
-            BudgetController controller = new BudgetController(session.name(), planned.plan(),
+        BudgetPlanning.Planned planned = BudgetPlanning.plan(vm, build, actions, maxSlowdown, model, MonitorCommand::log);
+        Session.run(vm, (monitor, sink) -> {
+            BudgetController controller = new BudgetController(vm.name(), planned.plan(),
                     new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, sink,
                     BudgetController.Settings.DEFAULTS, System::nanoTime);
             controller.start();
             return controller::close;
-        }, sink(), settings);
+        }, sinks, store, limit, MonitorCommand::log);
     }
 
     private EventSink sink() throws IOException {

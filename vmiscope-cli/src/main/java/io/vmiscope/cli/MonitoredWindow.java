@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.monitor.ActionSpecs;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;

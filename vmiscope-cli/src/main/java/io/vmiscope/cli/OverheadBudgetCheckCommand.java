@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.monitor.ActionSpecs;
 import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.Event;
 import io.vmiscope.monitor.Action;
@@ -13,13 +14,13 @@ import io.vmiscope.overhead.budget.Variant;
 import io.vmiscope.overhead.workload.ProgressProbe;
 import io.vmiscope.overhead.workload.Rate;
 import io.vmiscope.overhead.workload.Workload;
+import io.vmiscope.session.BudgetPlanning;
 import io.vmiscope.overhead.workload.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,8 +147,8 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
             Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false);
             Budgeted under;
             try {
-                BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, budget, model,
-                        new PrintStream(OutputStream.nullOutputStream()));
+                BudgetPlanning.Planned planned = BudgetPlanning.plan(session.target(), build, specs, budget, model,
+                        line -> { });
                 under = budgeted(guest, workload, planned, probe, load, measured, showDecisions);
             } catch (IllegalArgumentException nothingFits) {
                 // monitor --budget would refuse to start: nothing runs, nothing of the request is covered

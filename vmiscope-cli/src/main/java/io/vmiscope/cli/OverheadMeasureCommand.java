@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.monitor.ActionSpecs;
 import io.vmiscope.cli.bench.StoreProgress;
 import io.vmiscope.overhead.experiment.Design;
 import io.vmiscope.overhead.experiment.ExperimentRunner;

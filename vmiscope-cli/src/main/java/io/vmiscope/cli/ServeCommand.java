@@ -5,7 +5,7 @@ import io.vmiscope.analysis.VmActivity;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
 import io.vmiscope.web.WebServer;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.LiveVms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

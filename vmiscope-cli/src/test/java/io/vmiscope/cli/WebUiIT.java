@@ -68,7 +68,7 @@ class WebUiIT {
         CompletableFuture<WebServer> listening = new CompletableFuture<>();
         runner = new Thread(() -> {
             try {
-                ui.run(session, db, event -> { }, listening::complete);
+                ui.run(session.target(), db, event -> { }, listening::complete);
             } catch (RuntimeException e) {
                 listening.completeExceptionally(e);
             }

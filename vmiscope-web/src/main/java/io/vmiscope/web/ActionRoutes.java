@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.live.ActionPreview;
-import io.vmiscope.web.live.ActionStatus;
-import io.vmiscope.web.live.ActionTemplate;
-import io.vmiscope.web.live.LiveVm;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.ActionPreview;
+import io.vmiscope.session.live.ActionStatus;
+import io.vmiscope.session.live.ActionTemplate;
+import io.vmiscope.session.live.LiveVm;
+import io.vmiscope.session.live.LiveVms;
 
 import java.time.Duration;
 import java.util.List;

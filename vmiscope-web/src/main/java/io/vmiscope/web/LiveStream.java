@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.sse.SseClient;
 import io.vmiscope.analysis.Analysis;
 import io.vmiscope.events.Event;
+import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.EventRows;
@@ -68,7 +69,10 @@ final class LiveStream implements AutoCloseable {
         refresher.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** Where the monitor's live events go, beside the store (which stores them itself). */
+    /**
+     * Where the monitor's live events go, beside the store (which stores them itself). A control event also
+     * tells the browsers following its VM that its actions changed, with the decision and its reason.
+     */
     EventSink sink() {
         return this::publish;
     }
@@ -93,6 +97,10 @@ final class LiveStream implements AutoCloseable {
     }
 
     private void publish(Event event) {
+        if (event instanceof ControlEvent c) {
+            control(c.vm(), c.action(), c.change(), c.reason());
+            actionsChanged(c.vm());
+        }
         changed.add(event.vm());
         if (!queue.offer(event)) {
             dropped.incrementAndGet();

@@ -5,11 +5,13 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.vmiscope.analysis.Analysis;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.live.ActionStatus;
-import io.vmiscope.web.live.LiveVm;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.ActionStatus;
+import io.vmiscope.session.live.LiveVm;
+import io.vmiscope.session.live.SlowdownEstimate;
+import io.vmiscope.session.live.LiveVms;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Measured cost per action, the budget of a live VM and what-if predictions. */
 final class OverheadRoutes {
@@ -38,20 +40,22 @@ final class OverheadRoutes {
         routes.get("/api/overhead/model", ctx -> ctx.json(whatIf.info()));
     }
 
-    record OverheadView(String vm, boolean live, List<ActionStatus> actions, Double slowdown, Double budget,
-                        WorkloadWhatIf.ModelInfo model) {
+    record OverheadView(String vm, boolean live, List<ActionStatus> actions, Double slowdown, String slowdownBasis,
+                        Boolean slowdownLowerBound, Double budget, WorkloadWhatIf.ModelInfo model) {
     }
 
     private OverheadView overhead(String vm) {
         var running = live.find(vm);
         if (running.isPresent()) {
             LiveVm v = running.get();
-            return new OverheadView(vm, true, v.actions(), v.slowdown().isPresent() ? v.slowdown().getAsDouble() : null,
+            Optional<SlowdownEstimate> estimate = v.slowdown();
+            return new OverheadView(vm, true, v.actions(), estimate.map(SlowdownEstimate::slowdown).orElse(null),
+                    estimate.map(SlowdownEstimate::basis).orElse(null), estimate.map(SlowdownEstimate::lowerBound).orElse(null),
                     v.budget().map(Budget::maxSlowdown).orElse(null), whatIf.info());
         }
         List<ActionStatus> stored = analysis.costs(vm).stream().map(c -> new ActionStatus(c.action(), false, c.hits(),
                 c.events(), c.periodicRuns(), c.stoppedNanos(), null, c.stoppedMedianNanos(), c.stoppedP99Nanos())).toList();
-        return new OverheadView(vm, false, stored, null, null, whatIf.info());
+        return new OverheadView(vm, false, stored, null, null, null, null, whatIf.info());
     }
 
     private void budget(Context ctx) {

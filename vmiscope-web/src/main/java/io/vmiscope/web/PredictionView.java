@@ -2,7 +2,7 @@ package io.vmiscope.web;
 
 import io.vmiscope.overhead.Prediction;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.live.LivePrediction;
+import io.vmiscope.session.live.LivePrediction;
 
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,7 @@ import io.vmiscope.analysis.Analysis;
 import io.vmiscope.analysis.AnalysisException;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.LiveVms;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -8,7 +8,7 @@ import io.vmiscope.overhead.model.ModelFile;
 import io.vmiscope.overhead.model.OverheadModel;
 import io.vmiscope.overhead.model.WorkloadRates;
 import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.web.live.LivePrediction;
+import io.vmiscope.session.live.LivePrediction;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

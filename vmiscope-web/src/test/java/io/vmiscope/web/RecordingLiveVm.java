@@ -2,18 +2,18 @@ package io.vmiscope.web;
 
 import io.vmiscope.overhead.Prediction;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.live.ActionPreview;
-import io.vmiscope.web.live.ActionStatus;
-import io.vmiscope.web.live.ActionTemplate;
-import io.vmiscope.web.live.LivePrediction;
-import io.vmiscope.web.live.LiveVm;
+import io.vmiscope.session.live.ActionPreview;
+import io.vmiscope.session.live.ActionStatus;
+import io.vmiscope.session.live.ActionTemplate;
+import io.vmiscope.session.live.LivePrediction;
+import io.vmiscope.session.live.LiveVm;
+import io.vmiscope.session.live.SlowdownEstimate;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /** A live VM for the route tests: predicts 2% per action, records starts and stops (the real one is tested in the CLI). */
 final class RecordingLiveVm implements LiveVm {
@@ -39,8 +39,8 @@ final class RecordingLiveVm implements LiveVm {
     }
 
     @Override
-    public OptionalDouble slowdown() {
-        return OptionalDouble.of(0.01);
+    public Optional<SlowdownEstimate> slowdown() {
+        return Optional.of(new SlowdownEstimate(0.01, "VM-stopped time only (no model fitted for these actions, no probe)", true));
     }
 
     @Override

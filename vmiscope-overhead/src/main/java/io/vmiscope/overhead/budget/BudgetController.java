@@ -116,7 +116,7 @@ public final class BudgetController implements AutoCloseable {
     }
 
     private final String vm;
-    private final Budget budget;
+    private volatile Budget budget;
     private final Plan plan;
     private final List<ControlledAction> actions = new ArrayList<>();
     private final SharedActions monitor;
@@ -278,26 +278,36 @@ public final class BudgetController implements AutoCloseable {
      * @throws IllegalArgumentException when one of them is already under control
      */
     public synchronized void add(Plan plan, StopPenalty penalty, String reason) {
-        long now = clock.getAsLong();
         Plan.Option start = plan.best().orElse(null);
         for (int i = 0; i < plan.ladders().size(); i++) {
             Ladder ladder = plan.ladders().get(i);
-            String name = ladder.request().profile().id();
-            if (actions.stream().anyMatch(a -> a.name().equals(name))) {
-                throw new IllegalArgumentException("action '" + name + "' is already running");
-            }
-            int step = start == null ? 0 : ladder.indexOf(start.levels().get(i));
-            ControlledAction a = new ControlledAction(ladder, step, settings.restoreAfterIntervals());
-            actions.add(a);
-            penalties.add(penalty);
-            a.begin(now, monitor);
-            probeReadings.clear(); // they describe the VM without it
-            Variant chosen = a.level().variant();
-            record(now, a.name(), step == 0 ? "planned" : "degraded", reason + ": predicted at "
-                    + Plan.range(ladder.level(0).average()) + (step == 0 ? "" : ", over budget " + budget + "; starts "
-                    + chosen.label() + changeOf(chosen) + ", keeping " + Percent.of(chosen.coverage())
-                    + " of the requested events"));
+            add(ladder, start == null ? 0 : ladder.indexOf(start.levels().get(i)), penalty, reason);
         }
+    }
+
+    /**
+     * Adds one requested action while the loop runs, starting at {@code step} of its ladder.
+     *
+     * @throws IllegalArgumentException when it is already under control, or the step is not on its ladder
+     */
+    public synchronized void add(Ladder ladder, int step, StopPenalty penalty, String reason) {
+        String name = ladder.request().profile().id();
+        if (actions.stream().anyMatch(a -> a.name().equals(name))) {
+            throw new IllegalArgumentException("action '" + name + "' is already running");
+        }
+        if (step < 0 || step > ladder.bottom()) {
+            throw new IllegalArgumentException("step " + step + " is not on the ladder of " + name);
+        }
+        long now = clock.getAsLong();
+        ControlledAction a = new ControlledAction(ladder, step, settings.restoreAfterIntervals());
+        actions.add(a);
+        penalties.add(penalty);
+        a.begin(now, monitor);
+        probeReadings.clear(); // they describe the VM without it
+        Variant chosen = a.level().variant();
+        record(now, name, step == 0 ? "planned" : "degraded", reason + ": predicted at "
+                + Plan.range(ladder.level(0).average()) + (step == 0 ? "" : "; starts " + chosen.label()
+                + changeOf(chosen) + ", keeping " + Percent.of(chosen.coverage()) + " of the requested events"));
     }
 
     /**
@@ -322,6 +332,16 @@ public final class BudgetController implements AutoCloseable {
     /** The names (the requested actions' ids) of the actions under control, in the order they came. */
     public synchronized List<String> names() {
         return actions.stream().map(ControlledAction::name).toList();
+    }
+
+    /** The budget it keeps the VM in. */
+    public Budget budget() {
+        return budget;
+    }
+
+    /** A new budget, from the next interval on. */
+    public void budget(Budget budget) {
+        this.budget = budget;
     }
 
     /** The latest estimate of the VM's slowdown; empty before the first interval. */

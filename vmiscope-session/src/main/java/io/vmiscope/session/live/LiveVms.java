@@ -1,4 +1,4 @@
-package io.vmiscope.web.live;
+package io.vmiscope.session.live;
 
 import java.util.List;
 import java.util.Optional;

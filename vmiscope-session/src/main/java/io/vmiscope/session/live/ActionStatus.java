@@ -1,4 +1,4 @@
-package io.vmiscope.web.live;
+package io.vmiscope.session.live;
 
 /**
  * An action's measured cost so far ({@code RunningAction} of openapi.yaml).

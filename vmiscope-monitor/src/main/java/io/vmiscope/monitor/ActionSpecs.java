@@ -1,17 +1,11 @@
-package io.vmiscope.cli;
+package io.vmiscope.monitor;
 
 import io.vmiscope.linux.LinuxGuest;
-import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.FileEventsAction;
-import io.vmiscope.monitor.NetworkEventsAction;
-import io.vmiscope.monitor.SyscallTraceAction;
-import io.vmiscope.monitor.ProcessEventsAction;
-import io.vmiscope.monitor.ProcessFilter;
-import io.vmiscope.monitor.SnapshotAction;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,18 +14,19 @@ import java.util.regex.Pattern;
  * {@code syscalls:file,network}, {@code procevents}, {@code files}, {@code network}, {@code pslist:5s},
  * {@code modules:30s}.
  */
-final class ActionSpecs {
+public final class ActionSpecs {
 
-    static final String HELP = "syscalls:NAMES|GROUPS (e.g. syscalls:openat,execve or syscalls:file,network) | "
+    public static final String HELP = "syscalls:NAMES|GROUPS (e.g. syscalls:openat,execve or syscalls:file,network) | "
             + "procevents | files[:WATCHED,PATHS] | network | pslist:PERIOD[:unpaused] | modules:PERIOD   "
             + "(PERIOD like 500ms, 5s, 1m; files:/etc,/tmp also reports writes under those paths)";
 
+    private static final Pattern FILTERED = Pattern.compile("(.+)\\[pid=(\\d{1,9})]");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
     private ActionSpecs() {
     }
 
-    static Action parse(String spec, LinuxGuest linux, ProcessFilter filter, boolean returnValues) {
+    public static Action parse(String spec, LinuxGuest linux, ProcessFilter filter, boolean returnValues) {
         String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
         String argument = spec.contains(":") ? spec.substring(spec.indexOf(':') + 1) : "";
         return switch (name.toLowerCase(Locale.ROOT)) {
@@ -54,6 +49,15 @@ final class ActionSpecs {
         };
     }
 
+    /** The spec of {@code monitor --action} plus an optional {@code [pid=N]}: how the UI names actions. */
+    public static Action build(String spec, LinuxGuest linux) {
+        Matcher m = FILTERED.matcher(spec);
+        if (m.matches()) {
+            return parse(m.group(1), linux, new ProcessFilter(Set.of(Integer.parseInt(m.group(2))), Set.of()), false);
+        }
+        return parse(spec, linux, ProcessFilter.ALL, false);
+    }
+
     /** An action's period: {@code 500ms}, {@code 5s}, {@code 2m}; at least 100 ms. */
     static Duration period(String spec, String text) {
         return duration("action '" + spec + "'", text);
@@ -64,7 +68,7 @@ final class ActionSpecs {
      *
      * @param what names it in the message, e.g. {@code --window}
      */
-    static Duration duration(String what, String text) {
+    public static Duration duration(String what, String text) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
             throw new IllegalArgumentException(what + " needs a duration like 500ms, 5s or 1m, not '" + text + "'");

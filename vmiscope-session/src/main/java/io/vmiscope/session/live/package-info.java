@@ -3,4 +3,4 @@
  * budget, predictions for what-if questions, and on-demand actions with a cost preview. The CLI implements
  * these over a running monitor; the web routes only call them.
  */
-package io.vmiscope.web.live;
+package io.vmiscope.session.live;

@@ -1,4 +1,4 @@
-package io.vmiscope.cli;
+package io.vmiscope.session;
 
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExitEvent;
@@ -29,10 +29,10 @@ import java.util.Map;
  * stopped time over its hook hits — return stops (with {@code --returns}) included, as each hit brings
  * its return along.
  */
-final class HookRateProbe {
+public final class HookRateProbe {
 
     /** How long the pass counts: long enough for busy hooks, short enough to wait for. */
-    static final Duration WINDOW = Duration.ofSeconds(2);
+    public static final Duration WINDOW = Duration.ofSeconds(2);
 
     /**
      * What the pass measured.
@@ -46,7 +46,7 @@ final class HookRateProbe {
      * @param stoppedSeconds how long the VM was stopped in it
      * @param counted        the actions that ran in it
      */
-    record Result(HookRates rates, Map<String, Double> secondsPerStop, Map<String, Double> secondsPerRun,
+    public record Result(HookRates rates, Map<String, Double> secondsPerStop, Map<String, Double> secondsPerRun,
                   ProcessLifetimes lifetimes, double seconds, double stoppedSeconds, List<ActionProfile> counted) {
 
         /** Most the rates are raised by: beyond, the predictor explains no counted pass. */
@@ -62,7 +62,7 @@ final class HookRateProbe {
          * {@value #LARGEST_CORRECTION}×. The counted rates themselves when the predictor cannot predict
          * the counted actions.
          */
-        HookRates unmonitored(SlowdownPredictor predictor, int vcpus) {
+        public HookRates unmonitored(SlowdownPredictor predictor, int vcpus) {
             if (rates.stopsPerOp().isEmpty()) {
                 return rates;
             }
@@ -93,13 +93,13 @@ final class HookRateProbe {
     }
 
     /** Runs {@code actions} for {@code window}; returns with their breakpoints removed and the VM running. */
-    static Result measure(TargetOptions.Session session, List<Action> actions, Duration window) {
+    public static Result measure(Target target, List<Action> actions, Duration window) {
         List<Event> processEvents = new ArrayList<>();
-        Monitor monitor = new Monitor(session.driver(), session.linux(), event -> {
+        Monitor monitor = new Monitor(target.connection(), target.linux(), event -> {
             if (event instanceof ForkEvent || event instanceof ExitEvent) {
                 processEvents.add(event);
             }
-        }, Monitor.Options.named(session.name()));
+        }, Monitor.Options.named(target.name()));
         actions.forEach(monitor::start);
         long start = System.nanoTime();
         monitor.run(window);
@@ -132,7 +132,7 @@ final class HookRateProbe {
         Map<String, Double> secondsPerStop = new HashMap<>();
         stopCosts.forEach((site, list) -> secondsPerStop.put(site,
                 list.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
-        return new Result(new HookRates(session.name(), 1.0, perSecond), secondsPerStop, secondsPerRun,
+        return new Result(new HookRates(target.name(), 1.0, perSecond), secondsPerStop, secondsPerRun,
                 lifetimes(processEvents, endEpochNanos), seconds, stopped, counted);
     }
 

@@ -1,4 +1,4 @@
-package io.vmiscope.cli;
+package io.vmiscope.session;
 
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;

@@ -1,4 +1,4 @@
-package io.vmiscope.web.live;
+package io.vmiscope.session.live;
 
 import io.vmiscope.overhead.Prediction;
 

@@ -1,11 +1,10 @@
-package io.vmiscope.web.live;
+package io.vmiscope.session.live;
 
 import io.vmiscope.overhead.budget.Budget;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * One VM under live monitoring, as the UI controls it. Every method may be called from any request thread
@@ -21,8 +20,8 @@ public interface LiveVm {
     /** Every action started in this session, running or stopped, with its cost so far. */
     List<ActionStatus> actions();
 
-    /** The VM-stopped fraction over the last few seconds, the controller's measure of slowdown. */
-    OptionalDouble slowdown();
+    /** The budget controller's estimate of the VM's slowdown now, with its basis; empty before its first. */
+    Optional<SlowdownEstimate> slowdown();
 
     Optional<Budget> budget();
 
