@@ -1,10 +1,10 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.events.ControlEvent;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.overhead.ActionProfile;

@@ -1,11 +1,10 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
-import io.vmiscope.store.CostRecord;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
 
@@ -94,7 +93,7 @@ final class MonitoringRun {
                     err.println("  " + cost.describe());
                 }
                 if (store != null) {
-                    store.recordCosts(session.name(), monitor.costs().stream().map(MonitoringRun::costRecord).toList());
+                    store.recordCosts(session.name(), monitor.costs());
                 }
             }
             try {
@@ -112,13 +111,6 @@ final class MonitoringRun {
                 reported.countDown();
             }
         }
-    }
-
-    /** The cost summary as the store keeps it. */
-    static CostRecord costRecord(CostSummary c) {
-        return new CostRecord(c.action(), c.hits(), c.hitsWithEvents(), c.hitsFiltered(), c.hitsFailed(), c.events(),
-                c.returnHits(), c.periodicRuns(), c.stoppedNanos(), c.stoppedMedianNanos(), c.stoppedP99Nanos(),
-                c.roundTripsPerStop(), c.bytesPerStop(), c.handlerNanosPerStop());
     }
 
     /**

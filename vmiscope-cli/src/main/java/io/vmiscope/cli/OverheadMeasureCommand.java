@@ -3,6 +3,7 @@ package io.vmiscope.cli;
 import io.vmiscope.cli.bench.StoreProgress;
 import io.vmiscope.overhead.experiment.Design;
 import io.vmiscope.overhead.experiment.ExperimentRunner;
+import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.overhead.experiment.PlannedRun;
 import io.vmiscope.overhead.experiment.Window;
 import io.vmiscope.overhead.workload.Workloads;
@@ -113,7 +114,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(onCtrlC);
             ExperimentRunner.Outcome outcome;
             try {
-                outcome = new ExperimentRunner(store, testbed, new Printed(), System::nanoTime).run(experiment, design);
+                outcome = new ExperimentRunner(new ExperimentStore(store), testbed, new Printed(), System::nanoTime).run(experiment, design);
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(onCtrlC);

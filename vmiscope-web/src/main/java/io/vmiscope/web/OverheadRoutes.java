@@ -3,8 +3,8 @@ package io.vmiscope.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.vmiscope.analysis.Analysis;
 import io.vmiscope.overhead.budget.Budget;
+import io.vmiscope.store.EventReader;
 import io.vmiscope.web.live.ActionStatus;
 import io.vmiscope.web.live.LiveVm;
 import io.vmiscope.web.live.LiveVms;
@@ -17,14 +17,14 @@ final class OverheadRoutes {
     /** The most actions one what-if may combine. */
     static final int MAX_ACTIONS = 12;
 
-    private final Analysis analysis;
+    private final EventReader store;
     private final LiveVms live;
     private final VmRoutes vms;
     private final WorkloadWhatIf whatIf;
     private final LiveStream stream;
 
-    OverheadRoutes(Analysis analysis, LiveVms live, VmRoutes vms, WorkloadWhatIf whatIf, LiveStream stream) {
-        this.analysis = analysis;
+    OverheadRoutes(EventReader store, LiveVms live, VmRoutes vms, WorkloadWhatIf whatIf, LiveStream stream) {
+        this.store = store;
         this.live = live;
         this.vms = vms;
         this.whatIf = whatIf;
@@ -49,7 +49,7 @@ final class OverheadRoutes {
             return new OverheadView(vm, true, v.actions(), v.slowdown().isPresent() ? v.slowdown().getAsDouble() : null,
                     v.budget().map(Budget::maxSlowdown).orElse(null), whatIf.info());
         }
-        List<ActionStatus> stored = analysis.costs(vm).stream().map(c -> new ActionStatus(c.action(), false, c.hits(),
+        List<ActionStatus> stored = store.costs(vm).stream().map(c -> new ActionStatus(c.action(), false, c.hits(),
                 c.events(), c.periodicRuns(), c.stoppedNanos(), null, c.stoppedMedianNanos(), c.stoppedP99Nanos())).toList();
         return new OverheadView(vm, false, stored, null, null, whatIf.info());
     }
