@@ -5,6 +5,7 @@ import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.overhead.experiment.Observations;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -18,13 +19,12 @@ class ExperimentData {
             description = "the measured experiment (default: ${DEFAULT-VALUE})")
     String experiment;
 
-    @Option(names = "--db", defaultValue = "vmiscope-data/vmiscope.duckdb", paramLabel = "PATH",
-            description = "the store holding it (default: ${DEFAULT-VALUE})")
-    Path db;
+    @Mixin
+    DbOption db;
 
     /** The experiment's monitored runs against their baselines; fails with one line when there are none. */
     List<Observation> observations() {
-        return observations(db, experiment);
+        return observations(db.path(), experiment);
     }
 
     /** Experiment {@code experiment}'s monitored runs in {@code db} against their baselines. */

@@ -73,9 +73,8 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             description = "the experiment's name in the store; the same name and options resume it (default: ${DEFAULT-VALUE})")
     String experiment;
 
-    @Option(names = "--db", defaultValue = "vmiscope-data/vmiscope.duckdb", paramLabel = "PATH",
-            description = "the store (default: ${DEFAULT-VALUE})")
-    Path db;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--dry-run", description = "print the plan's size and estimated duration, and stop")
     boolean dryRun;
@@ -90,7 +89,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
         if (dryRun) {
             return 0;
         }
-        return run(db, experiment, design, boot).complete() ? 0 : 1;
+        return run(db.path(), experiment, design, boot).complete() ? 0 : 1;
     }
 
     /** Prints the design's size and estimated duration. */

@@ -60,9 +60,6 @@ import java.util.function.BiConsumer;
  */
 public final class DuckDbEventStore implements EventSink, EventReader, StoreConnections {
 
-    /** Where the CLI keeps the store unless told otherwise. */
-    public static final Path DEFAULT_FILE = Path.of("vmiscope-data", "vmiscope.duckdb");
-
     private static final String COLUMNS =
             "id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, name, fields, source, source_line, original,"
                     + " source_sha256";
