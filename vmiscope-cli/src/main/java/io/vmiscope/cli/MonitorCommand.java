@@ -72,7 +72,8 @@ final class MonitorCommand implements Callable<Integer> {
     boolean returns;
 
     @Option(names = "--db", paramLabel = "PATH", description = "also keep the events, and at the end the costs, in "
-            + "this DuckDB store (e.g. vmiscope-data/vmiscope.duckdb; see docs/store.md)")
+            + "this DuckDB store (none unless given; the other commands' default is " + DbOption.DEFAULT
+            + "; see docs/store.md)")
     Path db;
 
     @Option(names = "--db-drop-when-full", description = "with --db: when the store falls behind, drop events "

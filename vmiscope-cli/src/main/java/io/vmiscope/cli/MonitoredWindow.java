@@ -1,8 +1,8 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.monitor.ActionSpecs;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.overhead.ActionProfile;

@@ -4,6 +4,7 @@ import io.vmiscope.monitor.ActionSpecs;
 import io.vmiscope.cli.bench.StoreProgress;
 import io.vmiscope.overhead.experiment.Design;
 import io.vmiscope.overhead.experiment.ExperimentRunner;
+import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.overhead.experiment.PlannedRun;
 import io.vmiscope.overhead.experiment.Window;
 import io.vmiscope.overhead.workload.Workloads;
@@ -73,9 +74,8 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             description = "the experiment's name in the store; the same name and options resume it (default: ${DEFAULT-VALUE})")
     String experiment;
 
-    @Option(names = "--db", defaultValue = "vmiscope-data/vmiscope.duckdb", paramLabel = "PATH",
-            description = "the store (default: ${DEFAULT-VALUE})")
-    Path db;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--dry-run", description = "print the plan's size and estimated duration, and stop")
     boolean dryRun;
@@ -90,7 +90,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
         if (dryRun) {
             return 0;
         }
-        return run(db, experiment, design, boot).complete() ? 0 : 1;
+        return run(db.path(), experiment, design, boot).complete() ? 0 : 1;
     }
 
     /** Prints the design's size and estimated duration. */
@@ -114,7 +114,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(onCtrlC);
             ExperimentRunner.Outcome outcome;
             try {
-                outcome = new ExperimentRunner(store, testbed, new Printed(), System::nanoTime).run(experiment, design);
+                outcome = new ExperimentRunner(new ExperimentStore(store), testbed, new Printed(), System::nanoTime).run(experiment, design);
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(onCtrlC);

@@ -1,13 +1,13 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.cli.bench.GdbTraceBaseline;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.cli.bench.TraceBenchmark;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
-import io.vmiscope.monitor.CostSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,7 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.events.ControlEvent;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.ExitEvent;
@@ -19,7 +20,6 @@ import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
 import io.vmiscope.linux.walk.WalkLimits;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.FileEventsAction;
 import io.vmiscope.monitor.NetworkEventsAction;
 import io.vmiscope.monitor.SyscallTraceAction;

@@ -1,6 +1,7 @@
 package io.vmiscope.monitor;
 
 import io.vmiscope.api.Gva;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExitEvent;
 import io.vmiscope.events.ForkEvent;

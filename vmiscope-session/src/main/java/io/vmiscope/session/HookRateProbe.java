@@ -1,10 +1,10 @@
 package io.vmiscope.session;
 
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExitEvent;
 import io.vmiscope.events.ForkEvent;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;

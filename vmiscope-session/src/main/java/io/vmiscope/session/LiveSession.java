@@ -5,7 +5,7 @@ import io.vmiscope.events.EventSink;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.ActionSpecs;
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.monitor.CpuTimeAction;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.budget.Budget;

@@ -1,10 +1,9 @@
 package io.vmiscope.session;
 
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
-import io.vmiscope.store.CostRecord;
 import io.vmiscope.store.DuckDbEventStore;
 
 import java.time.Duration;
@@ -100,7 +99,7 @@ public final class Session {
                 for (CostSummary cost : monitor.costs()) {
                     log.accept("  " + cost.describe());
                 }
-                store.ifPresent(s -> s.recordCosts(target.name(), monitor.costs().stream().map(Session::costRecord).toList()));
+                store.ifPresent(s -> s.recordCosts(target.name(), monitor.costs()));
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);
@@ -117,12 +116,5 @@ public final class Session {
                 reported.countDown();
             }
         }
-    }
-
-    /** The cost summary as the store keeps it. */
-    public static CostRecord costRecord(CostSummary c) {
-        return new CostRecord(c.action(), c.hits(), c.hitsWithEvents(), c.hitsFiltered(), c.hitsFailed(), c.events(),
-                c.returnHits(), c.periodicRuns(), c.stoppedNanos(), c.stoppedMedianNanos(), c.stoppedP99Nanos(),
-                c.roundTripsPerStop(), c.bytesPerStop(), c.handlerNanosPerStop());
     }
 }

@@ -3,12 +3,12 @@ package io.vmiscope.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.vmiscope.analysis.Analysis;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.session.live.ActionStatus;
 import io.vmiscope.session.live.LiveVm;
-import io.vmiscope.session.live.SlowdownEstimate;
 import io.vmiscope.session.live.LiveVms;
+import io.vmiscope.session.live.SlowdownEstimate;
+import io.vmiscope.store.EventReader;
 
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +19,14 @@ final class OverheadRoutes {
     /** The most actions one what-if may combine. */
     static final int MAX_ACTIONS = 12;
 
-    private final Analysis analysis;
+    private final EventReader store;
     private final LiveVms live;
     private final VmRoutes vms;
     private final WorkloadWhatIf whatIf;
     private final LiveStream stream;
 
-    OverheadRoutes(Analysis analysis, LiveVms live, VmRoutes vms, WorkloadWhatIf whatIf, LiveStream stream) {
-        this.analysis = analysis;
+    OverheadRoutes(EventReader store, LiveVms live, VmRoutes vms, WorkloadWhatIf whatIf, LiveStream stream) {
+        this.store = store;
         this.live = live;
         this.vms = vms;
         this.whatIf = whatIf;
@@ -53,7 +53,7 @@ final class OverheadRoutes {
                     estimate.map(SlowdownEstimate::basis).orElse(null), estimate.map(SlowdownEstimate::lowerBound).orElse(null),
                     v.budget().map(Budget::maxSlowdown).orElse(null), whatIf.info());
         }
-        List<ActionStatus> stored = analysis.costs(vm).stream().map(c -> new ActionStatus(c.action(), false, c.hits(),
+        List<ActionStatus> stored = store.costs(vm).stream().map(c -> new ActionStatus(c.action(), false, c.hits(),
                 c.events(), c.periodicRuns(), c.stoppedNanos(), null, c.stoppedMedianNanos(), c.stoppedP99Nanos())).toList();
         return new OverheadView(vm, false, stored, null, null, null, null, whatIf.info());
     }

@@ -3,11 +3,11 @@ package io.vmiscope.web;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.Observation;
+import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.overhead.experiment.Observations;
 import io.vmiscope.overhead.model.ModelFile;
 import io.vmiscope.overhead.model.OverheadModel;
 import io.vmiscope.overhead.model.WorkloadRates;
-import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.session.live.LivePrediction;
 
 import java.nio.file.Files;
@@ -43,11 +43,11 @@ final class WorkloadWhatIf {
     }
 
     /** Reads the model (when the file exists) and every experiment in the store. */
-    static WorkloadWhatIf load(DuckDbEventStore store, Path modelFile) {
+    static WorkloadWhatIf load(ExperimentStore experiments, Path modelFile) {
         Optional<OverheadModel> model = modelFile != null && Files.isRegularFile(modelFile)
                 ? Optional.of(ModelFile.read(modelFile)) : Optional.empty();
         List<Observation> observations = new ArrayList<>();
-        store.experiments().forEach(e -> observations.addAll(Observations.of(store.experimentRuns(e))));
+        experiments.names().forEach(e -> observations.addAll(Observations.of(experiments.runs(e))));
         Map<String, ActionProfile> profiles = new LinkedHashMap<>();
         observations.forEach(o -> o.actions().forEach(a -> profiles.putIfAbsent(a.id(), a)));
         return new WorkloadWhatIf(modelFile, model, WorkloadRates.pooled(observations), profiles);

@@ -1,7 +1,7 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.vmiscope.overhead.budget;
 
 import io.vmiscope.events.ControlEvent;
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.overhead.HookRates;
 import org.junit.jupiter.api.Test;
 

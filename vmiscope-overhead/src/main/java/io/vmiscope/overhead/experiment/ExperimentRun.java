@@ -1,10 +1,10 @@
-package io.vmiscope.store;
+package io.vmiscope.overhead.experiment;
 
 import java.util.Objects;
 
 /**
  * One run of an overhead experiment, as stored in {@code experiment_runs}: a workload measured with
- * a combination of actions (or none: a baseline). The store keeps the columns an analyst filters on
+ * a combination of actions (or none: a baseline). {@link ExperimentStore} keeps the columns an analyst filters on
  * and the run's full detail as JSON written by the overhead module.
  *
  * @param experiment   the experiment's name

@@ -1,8 +1,10 @@
-package io.vmiscope.monitor;
+package io.vmiscope.events;
 
 /**
- * What an action has cost the monitored VM so far. Hits always add up:
- * {@code hits == hitsWithEvents + hitsFiltered + hitsFailed}.
+ * What an introspection action has cost the monitored VM: the monitor's running summary, and one row of the
+ * store's {@code costs} table (docs/store.md). It sits beside the events because it travels the same way — from
+ * the monitor that measures it to the store that keeps it — and so both sides share this one type. Hits always add
+ * up: {@code hits == hitsWithEvents + hitsFiltered + hitsFailed}.
  *
  * @param action               the action's id
  * @param hits                 hook hits (stops at the action's hooks)
