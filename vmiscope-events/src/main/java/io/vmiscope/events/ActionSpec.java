@@ -72,6 +72,11 @@ public sealed interface ActionSpec {
             }
         }
 
+        /** The same trace, of the processes it keeps, for other syscalls. */
+        public Syscalls only(List<String> otherNames) {
+            return new Syscalls(otherNames, processes);
+        }
+
         /** Whether it traces every syscall (through the common entry). */
         public boolean all() {
             return names.contains("all");
