@@ -1,5 +1,7 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.SlowdownPredictor;
@@ -16,6 +18,7 @@ import io.vmiscope.overhead.model.OverheadModel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +32,7 @@ import java.util.function.Function;
 final class BudgetPlanning {
 
     /** A process snapshot probed beside process events: their snapshot variants then have a measured walk time. */
-    private static final String PROCESS_SNAPSHOT_PROBE = "pslist:1s";
+    private static final ActionSpec PROCESS_SNAPSHOT_PROBE = new ActionSpec.ProcessList(Duration.ofSeconds(1), true);
 
     /** What the controller needs to run a plan. */
     record Planned(Plan plan, BuiltActions built, StopPenalty penalty) {
@@ -42,7 +45,7 @@ final class BudgetPlanning {
      * @param err where the counting pass and the plan are described, one line each
      * @throws IllegalArgumentException when nothing of the request fits the budget
      */
-    static Planned plan(TargetOptions.Session session, Function<String, Action> build, List<String> specs,
+    static Planned plan(TargetOptions.Session session, Function<ActionSpec, Action> build, List<ActionSpec> specs,
                         Budget budget, Path modelFile, PrintStream err) {
         err.println("vmiscope: counting hook rates for " + HookRateProbe.WINDOW.toSeconds() + " s (events not reported)");
         HookRateProbe.Result probe = HookRateProbe.measure(session, probeSpecs(specs).stream().map(build).toList(),
@@ -67,9 +70,9 @@ final class BudgetPlanning {
         return new Planned(plan, built, StopPenalty.implied(plan.ladders(), rates, probe.secondsPerStop()));
     }
 
-    private static List<String> probeSpecs(List<String> specs) {
-        List<String> probed = new ArrayList<>(specs);
-        if (specs.contains("procevents") && !specs.contains(PROCESS_SNAPSHOT_PROBE)) {
+    private static List<ActionSpec> probeSpecs(List<ActionSpec> specs) {
+        List<ActionSpec> probed = new ArrayList<>(specs);
+        if (specs.contains(new ActionSpec.ProcessEvents(ProcessFilter.ALL)) && !specs.contains(PROCESS_SNAPSHOT_PROBE)) {
             probed.add(PROCESS_SNAPSHOT_PROBE);
         }
         return probed;

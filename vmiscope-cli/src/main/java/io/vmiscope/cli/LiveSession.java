@@ -1,12 +1,12 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.Event;
-import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
-import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.SlowdownPredictor;
@@ -27,12 +27,14 @@ import io.vmiscope.web.live.LiveVm;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -44,8 +46,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A VM monitored live as the UI controls it: the running monitor's actions and costs, a budget, cost
@@ -53,8 +54,8 @@ import java.util.regex.Pattern;
  * counting pass at start) and time-boxed or one-shot actions. Hook rates start from the counting pass and
  * follow what the running actions see, once a second.
  *
- * <p>Action specs are {@code monitor --action} specs, optionally for some processes: {@code SPEC[pid=N]},
- * the form the action's own id takes.
+ * <p>Actions are named by their {@link ActionSpec}, optionally restricted to one process (the trace-process
+ * template), whose text is the action's id.
  */
 final class LiveSession implements LiveVm, AutoCloseable {
 
@@ -66,10 +67,9 @@ final class LiveSession implements LiveVm, AutoCloseable {
             new ActionTemplate("network", "Trace network activity of every process", false));
 
     /** What a one-shot template starts: a snapshot whose period is long enough that it is stopped after its first run. */
-    private static final String ONCE_PERIOD = "10m";
+    private static final Duration ONCE_PERIOD = Duration.ofMinutes(10);
     /** How long the measured slowdown averages over. */
     private static final int WINDOW_SECONDS = 5;
-    private static final Pattern FILTERED = Pattern.compile("(.+)\\[pid=(\\d{1,9})]");
 
     private final String name;
     private final Monitor monitor;
@@ -84,6 +84,8 @@ final class LiveSession implements LiveVm, AutoCloseable {
     private final Deque<String> onDemand = new ConcurrentLinkedDeque<>();
     private final Map<String, Double> rates = new ConcurrentHashMap<>();
     private final Map<String, Long> started = new ConcurrentHashMap<>();
+    /** The spec of every action started, by id. */
+    private final Map<String, ActionSpec> specs = new ConcurrentHashMap<>();
     private final Set<String> oneShots = ConcurrentHashMap.newKeySet();
     private final Map<String, ScheduledFuture<?>> dutyCycles = new ConcurrentHashMap<>();
     private final Deque<long[]> samples = new ArrayDeque<>();
@@ -121,8 +123,9 @@ final class LiveSession implements LiveVm, AutoCloseable {
     }
 
     /** The actions for the templates, for the counting pass at start. */
-    static List<String> probedSpecs() {
-        return List.of("syscalls:file,network,process", "network", "procevents", "pslist:1s", "modules:1s");
+    static List<ActionSpec> probedSpecs() {
+        return Stream.of("syscalls:file,network,process", "network", "procevents", "pslist:1s", "modules:1s")
+                .map(ActionSpec::parse).toList();
     }
 
     /**
@@ -144,8 +147,10 @@ final class LiveSession implements LiveVm, AutoCloseable {
     }
 
     /** Records an action started by the command itself (its default actions). */
-    void started(String spec) {
-        started.put(built.action(spec).id(), System.nanoTime());
+    void started(ActionSpec spec) {
+        String id = built.action(spec).id();
+        specs.put(id, spec);
+        started.put(id, System.nanoTime());
     }
 
     @Override
@@ -200,13 +205,13 @@ final class LiveSession implements LiveVm, AutoCloseable {
         if (t.perProcess() && pid == null) {
             throw new IllegalArgumentException("'" + template + "' needs the pid of a process");
         }
-        String spec = switch (template) {
-            case "trace-process" -> "syscalls:file,network,process[pid=" + pid + "]";
-            case "pslist-now" -> "pslist:" + ONCE_PERIOD;
-            case "modules-now" -> "modules:" + ONCE_PERIOD;
-            default -> "network";
+        ActionSpec spec = switch (template) {
+            case "trace-process" -> new ActionSpec.Syscalls(List.of("file", "network", "process"), ProcessFilter.pid(pid));
+            case "pslist-now" -> new ActionSpec.ProcessList(ONCE_PERIOD, true);
+            case "modules-now" -> new ActionSpec.ModuleList(ONCE_PERIOD);
+            default -> new ActionSpec.NetworkEvents(ProcessFilter.ALL);
         };
-        List<String> running = List.copyOf(running());
+        List<ActionSpec> running = specsOf(running());
         LivePrediction together = predict(concat(running, spec));
         double used = running.isEmpty() ? 0 : predict(running).prediction().slowdown();
         Budget current = budget;
@@ -217,7 +222,7 @@ final class LiveSession implements LiveVm, AutoCloseable {
         if (t.perProcess()) {
             notes.add(Plan.PROCESS_FILTER_NOTE);
         }
-        if (spec.startsWith("pslist:") || spec.startsWith("modules:")) {
+        if (oneShot(spec)) {
             notes.add("one snapshot: stopped after its first run");
         }
         List<ActionPreview.Variant> variants = new ArrayList<>();
@@ -231,10 +236,9 @@ final class LiveSession implements LiveVm, AutoCloseable {
                 if (!v.runs()) {
                     continue;
                 }
-                String variantSpec = pid == null || v.spec().contains("[") ? v.spec() : v.spec() + "[pid=" + pid + "]";
                 boolean boxed = !v.duty().off().isZero();
-                variants.add(new ActionPreview.Variant(variantSpec, v.label(), option.coverage(),
-                        new LivePrediction(concat(running, variantSpec), option.prediction(), basis + "; plus running actions"),
+                variants.add(new ActionPreview.Variant(v.spec(), v.label(), option.coverage(),
+                        new LivePrediction(concat(running, v.spec()), option.prediction(), basis + "; plus running actions"),
                         boxed ? v.duty().on().toMillis() : null, boxed ? v.duty().off().toMillis() : null));
             }
         }
@@ -242,19 +246,20 @@ final class LiveSession implements LiveVm, AutoCloseable {
     }
 
     @Override
-    public LivePrediction predict(List<String> specs) {
-        List<ActionProfile> profiles = specs.stream().map(built::profile).toList();
-        return new LivePrediction(specs, predictor.predict(profiles, hookRates(), vcpus), basis);
+    public LivePrediction predict(List<ActionSpec> predicted) {
+        List<ActionProfile> profiles = predicted.stream().map(built::profile).toList();
+        return new LivePrediction(predicted, predictor.predict(profiles, hookRates(), vcpus), basis);
     }
 
     @Override
-    public String start(String spec, Duration on, Duration off) {
+    public String start(ActionSpec spec, Duration on, Duration off) {
         if (!monitoring) {
             throw new IllegalArgumentException("the monitor of " + name + " has ended");
         }
         Action action = built.action(spec);
         String id = action.id();
-        if (spec.endsWith(":" + ONCE_PERIOD) && (spec.startsWith("pslist:") || spec.startsWith("modules:"))) {
+        specs.put(id, spec);
+        if (oneShot(spec)) {
             oneShots.add(id);
         }
         started.putIfAbsent(id, System.nanoTime());
@@ -290,13 +295,10 @@ final class LiveSession implements LiveVm, AutoCloseable {
         clock.shutdownNow();
     }
 
-    /** The spec of {@code monitor --action} plus an optional {@code [pid=N]}: how the UI names actions. */
-    static Action build(String spec, LinuxGuest linux) {
-        Matcher m = FILTERED.matcher(spec);
-        if (m.matches()) {
-            return ActionSpecs.parse(m.group(1), linux, new ProcessFilter(Set.of(Integer.parseInt(m.group(2))), Set.of()), false);
-        }
-        return ActionSpecs.parse(spec, linux, ProcessFilter.ALL, false);
+    /** Whether starting {@code spec} takes one snapshot: what the one-shot templates start. */
+    private static boolean oneShot(ActionSpec spec) {
+        return spec.equals(new ActionSpec.ProcessList(ONCE_PERIOD, true))
+                || spec.equals(new ActionSpec.ModuleList(ONCE_PERIOD));
     }
 
     /** Once a second: stopped time so far, and each hooked site's rate over the last second. */
@@ -313,13 +315,7 @@ final class LiveSession implements LiveVm, AutoCloseable {
             if (previous != null) {
                 double progress = Math.max(0.1, (now - previous[0] - (stopped - previous[1])) / 1e9);
                 Set<String> hooked = new LinkedHashSet<>();
-                monitor.running().forEach(id -> {
-                    try {
-                        hooked.addAll(built.profile(id).sites());
-                    } catch (IllegalArgumentException e) {
-                        // an id that is no spec (a filter by name): its sites keep the counting pass's rates
-                    }
-                });
+                specsOf(monitor.running()).forEach(spec -> hooked.addAll(built.profile(spec).sites()));
                 for (String site : hooked) {
                     long delta = stops.getOrDefault(site, 0L) - lastStops.getOrDefault(site, 0L);
                     rates.put(site, delta / progress);
@@ -350,12 +346,17 @@ final class LiveSession implements LiveVm, AutoCloseable {
         return running;
     }
 
+    /** The specs the actions with these ids were started from (every action here is started from one). */
+    private List<ActionSpec> specsOf(Collection<String> ids) {
+        return ids.stream().map(specs::get).filter(Objects::nonNull).toList();
+    }
+
     private HookRates hookRates() {
         return new HookRates(name, 1.0, Map.copyOf(rates));
     }
 
-    private static List<String> concat(List<String> a, String b) {
-        List<String> all = new ArrayList<>(a);
+    private static List<ActionSpec> concat(List<ActionSpec> a, ActionSpec b) {
+        List<ActionSpec> all = new ArrayList<>(a);
         all.add(b);
         return all;
     }

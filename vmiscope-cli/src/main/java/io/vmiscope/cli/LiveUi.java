@@ -1,8 +1,10 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.analysis.Analysis;
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.EventSink;
+import io.vmiscope.monitor.Actions;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BuiltActions;
@@ -31,11 +33,11 @@ final class LiveUi {
     private final ServerSettings settings;
     private final Path modelFile;
     private final Budget budget;
-    private final List<String> defaultActions;
+    private final List<ActionSpec> defaultActions;
     private final AtomicReference<Monitor> monitor = new AtomicReference<>();
     private volatile boolean endRequested;
 
-    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<String> defaultActions) {
+    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<ActionSpec> defaultActions) {
         this.settings = settings;
         this.modelFile = modelFile;
         this.budget = budget;
@@ -49,7 +51,7 @@ final class LiveUi {
      * @param started told once the UI listens
      */
     void run(TargetOptions.Session session, Path db, EventSink output, Consumer<WebServer> started) {
-        BuiltActions built = new BuiltActions(spec -> LiveSession.build(spec, session.linux()));
+        BuiltActions built = new BuiltActions(spec -> Actions.build(spec, session.linux(), false));
         System.err.println("vmiscope: counting hook rates for " + HookRateProbe.WINDOW.toSeconds()
                 + " s, for the cost previews of on-demand actions");
         HookRateProbe.Result probe = HookRateProbe.measure(session,
@@ -78,7 +80,7 @@ final class LiveUi {
                     });
             live.set(liveSession);
             server.set(WebServer.start(settings, store.get(), analysis, () -> List.of(liveSession), modelFile));
-            for (String spec : defaultActions) {
+            for (ActionSpec spec : defaultActions) {
                 m.start(built.action(spec));
                 liveSession.started(spec);
             }

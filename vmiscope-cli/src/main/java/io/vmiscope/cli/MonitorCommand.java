@@ -1,10 +1,13 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.Durations;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventJson;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.events.ProcessFilter;
+import io.vmiscope.monitor.Actions;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
@@ -28,7 +31,7 @@ import java.util.function.Function;
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = {"Run introspection actions against a live VM and stream their events until Ctrl-C or "
                 + "--duration ends, then print what each action cost the VM.",
-                "", "Actions: " + ActionSpecs.HELP, "",
+                "", "Actions: " + ActionSpec.HELP, "",
                 "Examples:", "  vmiscope monitor --vm demo --action syscalls:file,network --action procevents --action pslist:5s",
                 "  vmiscope monitor --vm demo --action syscalls:openat --process httpd --returns",
                 "  vmiscope monitor --vm demo --action procevents --duration 60s --out events.jsonl",
@@ -94,22 +97,23 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.duration("--duration", duration);
+        Duration limit = duration == null ? Duration.ofDays(3650) : Durations.parse("--duration", duration);
         Budget maxSlowdown = budget == null ? null : Budget.parse(budget);
         if (probeUrl != null && maxSlowdown == null) {
             throw new IllegalArgumentException("--probe-url feeds the budget controller: give --budget too");
         }
         ProcessFilter filter = new ProcessFilter(pids, names);
+        List<ActionSpec> specs = actions.stream().map(text -> ActionSpec.parse(text).restrictedTo(filter)).toList();
         MonitoringRun.Settings settings = new MonitoringRun.Settings(limit, db, dropWhenFull);
         TargetOptions.Resolved resolved = target.resolve();
         // timed before attaching: an attached debugger holds the VM until the monitor runs
         try (ServiceProbe service = probeUrl == null ? null : ServiceProbe.start(probeUrl, PROBE_BASELINE);
              TargetOptions.Session session = TargetOptions.attach(resolved)) {
-            Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), filter, returns);
+            Function<ActionSpec, Action> build = spec -> Actions.build(spec, session.linux(), returns);
             if (maxSlowdown == null) {
-                MonitoringRun.run(session, actions.stream().map(build).toList(), sink(), settings, m -> { });
+                MonitoringRun.run(session, specs.stream().map(build).toList(), sink(), settings, m -> { });
             } else {
-                runWithin(maxSlowdown, session, build, settings, service);
+                runWithin(maxSlowdown, session, specs, build, settings, service);
             }
         }
         return 0;
@@ -122,13 +126,14 @@ final class MonitorCommand implements Callable<Integer> {
      *
      * @param service the probed service, or null for none
      */
-    private void runWithin(Budget maxSlowdown, TargetOptions.Session session, Function<String, Action> build,
+    private void runWithin(Budget maxSlowdown, TargetOptions.Session session, List<ActionSpec> specs,
+                           Function<ActionSpec, Action> build,
                            MonitoringRun.Settings settings, ServiceProbe service) throws IOException {
         if (service != null) {
             System.err.println("vmiscope: " + service.describe());
         }
         WorkloadProbe probe = service == null ? WorkloadProbe.NONE : service;
-        BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, actions, maxSlowdown, model, System.err);
+        BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, maxSlowdown, model, System.err);
         MonitoringRun.run(session, (monitor, sink, store) -> {
             BudgetController controller = new BudgetController(session.name(), planned.plan(),
                     new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, sink,
