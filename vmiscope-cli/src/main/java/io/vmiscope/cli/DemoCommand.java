@@ -1,5 +1,7 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
@@ -74,9 +76,10 @@ final class DemoCommand implements Callable<Integer> {
     private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
-        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"));
+        LiveUi ui = new LiveUi(settings, web.model(), vmBudget,
+                List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL)));
         ui.run(session.target(), db.path(), event -> {
-            if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot())) {
+            if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot().toString())) {
                 printTree(name, snapshot, uiUrl.get());
                 if (count > 0 && ++snapshots[0] >= count) {
                     ui.end();
@@ -88,8 +91,8 @@ final class DemoCommand implements Callable<Integer> {
         });
     }
 
-    private String defaultSnapshot() {
-        return "pslist:" + intervalSeconds + "s";
+    private ActionSpec defaultSnapshot() {
+        return new ActionSpec.ProcessList(Duration.ofSeconds(intervalSeconds), true);
     }
 
     /** The tree, and below it the UI's address again: the trees scroll the first mention away. */

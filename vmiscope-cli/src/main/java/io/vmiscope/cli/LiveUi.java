@@ -1,7 +1,10 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.analysis.Analysis;
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.EventSink;
+import io.vmiscope.monitor.Actions;
+import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BuiltActions;
 import io.vmiscope.session.BudgetPlanning;
@@ -35,11 +38,11 @@ final class LiveUi {
     private final ServerSettings settings;
     private final Path modelFile;
     private final Budget budget;
-    private final List<String> defaultActions;
-    private volatile io.vmiscope.monitor.Monitor monitor;
+    private final List<ActionSpec> defaultActions;
+    private volatile Monitor monitor;
     private volatile boolean endRequested;
 
-    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<String> defaultActions) {
+    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<ActionSpec> defaultActions) {
         this.settings = settings;
         this.modelFile = modelFile;
         this.budget = budget;
@@ -53,10 +56,10 @@ final class LiveUi {
      * @param started told once the UI listens
      */
     void run(Target target, Path db, EventSink output, Consumer<WebServer> started) {
-        BuiltActions built = new BuiltActions(spec -> LiveSession.build(spec, target.linux()));
+        BuiltActions built = new BuiltActions(spec -> Actions.build(spec, target.linux(), false));
         MonitorCommand.log("counting hook rates for " + HookRateProbe.WINDOW.toSeconds()
                 + " s, for the cost previews of on-demand actions");
-        List<String> probed = new ArrayList<>(LiveSession.probedSpecs());
+        List<ActionSpec> probed = new ArrayList<>(LiveSession.probedSpecs());
         defaultActions.stream().filter(spec -> !probed.contains(spec)).forEach(probed::add);
         BudgetPlanning planning = BudgetPlanning.measure(target, built, probed, modelFile);
         MonitorCommand.log(planning.basis());
@@ -87,7 +90,7 @@ final class LiveUi {
     /** Ends the run at the monitor's next turn; any thread. */
     void end() {
         endRequested = true;
-        io.vmiscope.monitor.Monitor m = monitor;
+        Monitor m = monitor;
         if (m != null) {
             m.requestEnd();
         }

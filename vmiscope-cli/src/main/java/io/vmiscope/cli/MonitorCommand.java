@@ -1,11 +1,13 @@
 package io.vmiscope.cli;
 
-import io.vmiscope.monitor.ActionSpecs;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.Durations;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventJson;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.events.ProcessFilter;
+import io.vmiscope.monitor.Actions;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
@@ -36,7 +38,7 @@ import java.util.function.Function;
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = {"Run introspection actions against a live VM and stream their events until Ctrl-C or "
                 + "--duration ends, then print what each action cost the VM.",
-                "", "Actions: " + ActionSpecs.HELP, "",
+                "", "Actions: " + ActionSpec.HELP, "",
                 "Examples:", "  vmiscope monitor --vm demo --action syscalls:file,network --action procevents --action pslist:5s",
                 "  vmiscope monitor --vm demo --action syscalls:openat --process httpd --returns",
                 "  vmiscope monitor --vm demo --action procevents --duration 60s --out events.jsonl",
@@ -103,26 +105,27 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.duration("--duration", duration);
+        Duration limit = duration == null ? Duration.ofDays(3650) : Durations.parse("--duration", duration);
         Budget maxSlowdown = budget == null ? null : Budget.parse(budget);
         if (probeUrl != null && maxSlowdown == null) {
             throw new IllegalArgumentException("--probe-url feeds the budget controller: give --budget too");
         }
         ProcessFilter filter = new ProcessFilter(pids, names);
+        List<ActionSpec> specs = actions.stream().map(text -> ActionSpec.parse(text).restrictedTo(filter)).toList();
         TargetOptions.Resolved resolved = target.resolve();
         // timed before attaching: an attached debugger holds the VM until the monitor runs
         try (ServiceProbe service = probeUrl == null ? null : ServiceProbe.start(probeUrl, PROBE_BASELINE);
              TargetOptions.Session session = TargetOptions.attach(resolved)) {
             Target vm = session.target();
-            Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), filter, returns);
+            Function<ActionSpec, Action> build = spec -> Actions.build(spec, session.linux(), returns);
             Optional<DuckDbEventStore> store = Optional.ofNullable(db).map(file -> DuckDbEventStore.open(file,
                     StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
             SessionSinks sinks = new SessionSinks().add(sink());
             store.ifPresent(sinks::addOwnedElsewhere);
             if (maxSlowdown == null) {
-                Session.run(vm, actions.stream().map(build).toList(), sinks, store, limit, m -> { }, MonitorCommand::log);
+                Session.run(vm, specs.stream().map(build).toList(), sinks, store, limit, m -> { }, MonitorCommand::log);
             } else {
-                runWithin(maxSlowdown, vm, build, sinks, store, limit, service);
+                runWithin(maxSlowdown, vm, specs, build, sinks, store, limit, service);
             }
         }
         return 0;
@@ -140,13 +143,13 @@ final class MonitorCommand implements Callable<Integer> {
      *
      * @param service the probed service, or null for none
      */
-    private void runWithin(Budget maxSlowdown, Target vm, Function<String, Action> build, SessionSinks sinks,
-                           Optional<DuckDbEventStore> store, Duration limit, ServiceProbe service) {
+    private void runWithin(Budget maxSlowdown, Target vm, List<ActionSpec> specs, Function<ActionSpec, Action> build,
+                           SessionSinks sinks, Optional<DuckDbEventStore> store, Duration limit, ServiceProbe service) {
         if (service != null) {
             log(service.describe());
         }
         WorkloadProbe probe = service == null ? WorkloadProbe.NONE : service;
-        BudgetPlanning.Planned planned = BudgetPlanning.plan(vm, build, actions, maxSlowdown, model, MonitorCommand::log);
+        BudgetPlanning.Planned planned = BudgetPlanning.plan(vm, build, specs, maxSlowdown, model, MonitorCommand::log);
         Session.run(vm, (monitor, sink) -> {
             BudgetController controller = new BudgetController(vm.name(), planned.plan(),
                     new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, sink,

@@ -1,7 +1,7 @@
 package io.vmiscope.cli;
 
-import io.vmiscope.monitor.ActionSpecs;
 import io.vmiscope.cli.bench.StoreProgress;
+import io.vmiscope.events.Durations;
 import io.vmiscope.overhead.experiment.Design;
 import io.vmiscope.overhead.experiment.ExperimentRunner;
 import io.vmiscope.overhead.experiment.ExperimentStore;
@@ -140,8 +140,8 @@ final class OverheadMeasureCommand implements Callable<Integer> {
         List<String> names = workloads == null
                 ? Workloads.all().stream().map(io.vmiscope.overhead.workload.Workload::name).toList() : workloads;
         names.forEach(Workloads::byName); // an unknown name fails here, before anything boots
-        return new Design(all, names, repetitions, ActionSpecs.duration("--window", window),
-                ActionSpecs.duration("--warm-up", warmUp), baselineEvery, larger, seed, maxActions);
+        return new Design(all, names, repetitions, Durations.parse("--window", window),
+                Durations.parse("--warm-up", warmUp), baselineEvery, larger, seed, maxActions);
     }
 
     /** One line per run: where it is, what it measured, the time left. */

@@ -1,5 +1,7 @@
 package io.vmiscope.session;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
@@ -18,6 +20,7 @@ import io.vmiscope.overhead.model.OverheadModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +37,7 @@ import java.util.function.Function;
 public final class BudgetPlanning {
 
     /** A process snapshot probed beside process events: their snapshot variants then have a measured walk time. */
-    private static final String PROCESS_SNAPSHOT_PROBE = "pslist:1s";
+    private static final ActionSpec PROCESS_SNAPSHOT_PROBE = new ActionSpec.ProcessList(Duration.ofSeconds(1), true);
 
     /** What the controller needs to run a plan. */
     public record Planned(Plan plan, BuiltActions built, StopPenalty penalty) {
@@ -63,7 +66,7 @@ public final class BudgetPlanning {
      * Runs the counting pass over {@code probed} (plus a process snapshot beside process events) and loads the
      * model. Returns with the pass's breakpoints removed and the VM running.
      */
-    public static BudgetPlanning measure(Target target, BuiltActions built, List<String> probed, Path modelFile) {
+    public static BudgetPlanning measure(Target target, BuiltActions built, List<ActionSpec> probed, Path modelFile) {
         HookRateProbe.Result pass = HookRateProbe.measure(target, probeSpecs(probed).stream().map(built::action).toList(),
                 HookRateProbe.WINDOW);
         Optional<OverheadModel> model = Files.isRegularFile(modelFile) ? Optional.of(ModelFile.read(modelFile))
@@ -77,7 +80,7 @@ public final class BudgetPlanning {
      * @param log where the counting pass and the plan are described, one line each
      * @throws IllegalArgumentException when nothing of the request fits the budget
      */
-    public static Planned plan(Target target, Function<String, Action> build, List<String> specs, Budget budget,
+    public static Planned plan(Target target, Function<ActionSpec, Action> build, List<ActionSpec> specs, Budget budget,
                                Path modelFile, Consumer<String> log) {
         log.accept("counting hook rates for " + HookRateProbe.WINDOW.toSeconds() + " s (events not reported)");
         BudgetPlanning planning = measure(target, new BuiltActions(build), specs, modelFile);
@@ -92,7 +95,7 @@ public final class BudgetPlanning {
     }
 
     /** Plans {@code specs} under {@code budget} at the measured rates. */
-    public Plan plan(List<String> specs, Budget budget) {
+    public Plan plan(List<ActionSpec> specs, Budget budget) {
         return new Planner(predictor, built, pass.lifetimes(), DutyCycles.DEFAULT_PERIOD).plan(specs, rates, vcpus, budget);
     }
 
@@ -112,7 +115,7 @@ public final class BudgetPlanning {
     }
 
     /** The predicted slowdown of {@code specs} together. */
-    public Prediction predict(List<String> specs) {
+    public Prediction predict(List<ActionSpec> specs) {
         List<ActionProfile> profiles = specs.stream().map(built::profile).toList();
         return predictor.predict(profiles, rates, vcpus);
     }
@@ -131,9 +134,9 @@ public final class BudgetPlanning {
                 + "guest a re-translation they do not include (docs/overhead.md)";
     }
 
-    private static List<String> probeSpecs(List<String> specs) {
-        List<String> probed = new ArrayList<>(specs);
-        if (specs.contains("procevents") && !specs.contains(PROCESS_SNAPSHOT_PROBE)) {
+    private static List<ActionSpec> probeSpecs(List<ActionSpec> specs) {
+        List<ActionSpec> probed = new ArrayList<>(specs);
+        if (specs.contains(new ActionSpec.ProcessEvents(ProcessFilter.ALL)) && !specs.contains(PROCESS_SNAPSHOT_PROBE)) {
             probed.add(PROCESS_SNAPSHOT_PROBE);
         }
         return probed;

@@ -1,11 +1,10 @@
 package io.vmiscope.session;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventSink;
-import io.vmiscope.linux.LinuxGuest;
-import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.ActionSpecs;
-import io.vmiscope.events.CostSummary;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.monitor.CpuTimeAction;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.overhead.budget.Budget;
@@ -31,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A VM monitored live as the browser controls it, with one budget controller deciding for everything that
@@ -57,14 +57,14 @@ public final class LiveSession implements LiveVm {
             new ActionTemplate("network", "Trace network activity of every process", false));
 
     /** What a one-shot template starts: a snapshot whose period is long enough that it is stopped after its first run. */
-    private static final String ONCE_PERIOD = "10m";
+    private static final Duration ONCE_PERIOD = Duration.ofMinutes(10);
     /** Seconds of the guest's CPU accounting read before any action starts: the probe's baseline. */
     static final int BASELINE_SECONDS = 3;
     private static final Duration PROBE_PERIOD = Duration.ofSeconds(1);
 
     private final String name;
     private final BudgetPlanning planning;
-    private final List<String> defaults;
+    private final List<ActionSpec> defaults;
     private final Set<String> oneShots = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
     private final Consumer<String> log;
@@ -78,7 +78,7 @@ public final class LiveSession implements LiveVm {
      * @param defaults the actions the session starts with, under the budget
      * @param log      one line at a time for people
      */
-    public LiveSession(String name, BudgetPlanning planning, Budget budget, List<String> defaults, Consumer<String> log) {
+    public LiveSession(String name, BudgetPlanning planning, Budget budget, List<ActionSpec> defaults, Consumer<String> log) {
         this.name = name;
         this.planning = planning;
         this.budget = budget;
@@ -87,13 +87,9 @@ public final class LiveSession implements LiveVm {
     }
 
     /** The actions the counting pass should measure for the templates' previews. */
-    public static List<String> probedSpecs() {
-        return List.of("syscalls:file,network,process", "network", "procevents", "pslist:1s", "modules:1s");
-    }
-
-    /** The spec of {@code monitor --action} plus an optional {@code [pid=N]}: how the UI names actions. */
-    public static Action build(String spec, LinuxGuest linux) {
-        return ActionSpecs.build(spec, linux);
+    public static List<ActionSpec> probedSpecs() {
+        return Stream.of("syscalls:file,network,process", "network", "procevents", "pslist:1s", "modules:1s")
+                .map(ActionSpec::parse).toList();
     }
 
     /** What this session needs to see of the events: one-shot snapshots are stopped after their first. */
@@ -208,13 +204,13 @@ public final class LiveSession implements LiveVm {
         if (t.perProcess() && pid == null) {
             throw new IllegalArgumentException("'" + template + "' needs the pid of a process");
         }
-        String spec = switch (template) {
-            case "trace-process" -> "syscalls:file,network,process[pid=" + pid + "]";
-            case "pslist-now" -> "pslist:" + ONCE_PERIOD;
-            case "modules-now" -> "modules:" + ONCE_PERIOD;
-            default -> "network";
+        ActionSpec spec = switch (template) {
+            case "trace-process" -> new ActionSpec.Syscalls(List.of("file", "network", "process"), ProcessFilter.pid(pid));
+            case "pslist-now" -> new ActionSpec.ProcessList(ONCE_PERIOD, true);
+            case "modules-now" -> new ActionSpec.ModuleList(ONCE_PERIOD);
+            default -> new ActionSpec.NetworkEvents(ProcessFilter.ALL);
         };
-        List<String> running = runningSpecs();
+        List<ActionSpec> running = runningSpecs();
         LivePrediction together = predict(concat(running, spec));
         double used = running.isEmpty() ? 0 : planning.predict(running).slowdown();
         Budget current = budget;
@@ -225,7 +221,7 @@ public final class LiveSession implements LiveVm {
         if (t.perProcess()) {
             notes.add(Plan.PROCESS_FILTER_NOTE);
         }
-        if (template.endsWith("-now")) {
+        if (oneShot(spec)) {
             notes.add("one snapshot: stopped after its first run");
         }
         List<ActionPreview.Variant> variants = new ArrayList<>();
@@ -248,7 +244,7 @@ public final class LiveSession implements LiveVm {
     }
 
     @Override
-    public LivePrediction predict(List<String> specs) {
+    public LivePrediction predict(List<ActionSpec> specs) {
         return new LivePrediction(specs, planning.predict(specs), planning.basis());
     }
 
@@ -257,7 +253,7 @@ public final class LiveSession implements LiveVm {
      * controller once it is measured over the budget.
      */
     @Override
-    public String start(String spec, Duration on, Duration off) {
+    public String start(ActionSpec spec, Duration on, Duration off) {
         BudgetController c = controller;
         if (!monitoring || c == null) {
             throw new IllegalArgumentException(monitoring ? "the monitor of " + name + " is still starting"
@@ -266,7 +262,7 @@ public final class LiveSession implements LiveVm {
         Ladder ladder = planning.plan(List.of(spec), budget).ladders().get(0);
         int step = on == null ? 0 : dutyStep(ladder, on, off);
         String id = ladder.request().profile().id();
-        if (spec.endsWith(":" + ONCE_PERIOD)) {
+        if (oneShot(spec)) {
             oneShots.add(id);
         }
         startedAt.putIfAbsent(id, System.nanoTime());
@@ -299,14 +295,18 @@ public final class LiveSession implements LiveVm {
                 + " ms off for " + ladder.request().spec() + "; use a variant from the preview");
     }
 
+    private static boolean oneShot(ActionSpec spec) {
+        return spec.equals(new ActionSpec.ProcessList(ONCE_PERIOD, true)) || spec.equals(new ActionSpec.ModuleList(ONCE_PERIOD));
+    }
+
     /** The specs of what the controller runs now. */
-    private List<String> runningSpecs() {
+    private List<ActionSpec> runningSpecs() {
         BudgetController c = controller;
         return c == null ? List.of() : c.current().stream().filter(Variant::runs).map(Variant::spec).toList();
     }
 
-    private static List<String> concat(List<String> list, String more) {
-        List<String> all = new ArrayList<>(list);
+    private static List<ActionSpec> concat(List<ActionSpec> list, ActionSpec more) {
+        List<ActionSpec> all = new ArrayList<>(list);
         all.add(more);
         return all;
     }

@@ -1,5 +1,6 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -73,7 +74,7 @@ final class OverheadRoutes {
 
     private void predict(Context ctx) {
         JsonNode body = Bodies.json(ctx);
-        List<String> specs = Bodies.strings(body, "actions", MAX_ACTIONS);
+        List<ActionSpec> specs = Bodies.specs(body, "actions", MAX_ACTIONS);
         if (specs.isEmpty()) {
             throw ApiException.badRequest("'actions' needs at least one action spec");
         }

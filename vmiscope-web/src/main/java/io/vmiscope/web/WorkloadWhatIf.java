@@ -1,5 +1,6 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.Observation;
@@ -59,7 +60,7 @@ final class WorkloadWhatIf {
                 model.isPresent() ? List.copyOf(rates.keySet()) : List.of());
     }
 
-    LivePrediction predict(List<String> specs, String workload) {
+    LivePrediction predict(List<ActionSpec> specs, String workload) {
         OverheadModel m = model.orElseThrow(() -> ApiException.badRequest(
                 "no overhead model here: run 'vmiscope overhead calibrate' (or measure and fit) first"));
         HookRates workloadRates = rates.get(workload);
@@ -68,10 +69,11 @@ final class WorkloadWhatIf {
                     + String.join(", ", rates.keySet()) + ")");
         }
         List<ActionProfile> chosen = new ArrayList<>();
-        for (String spec : specs) {
-            ActionProfile profile = profiles.get(spec);
-            if (profile == null || !m.knownActions().contains(spec)) {
-                throw ApiException.badRequest("the model was not fitted on action '" + Params.cap(spec) + "' (it knows: "
+        for (ActionSpec spec : specs) {
+            String id = spec.toString();
+            ActionProfile profile = profiles.get(id);
+            if (profile == null || !m.knownActions().contains(id)) {
+                throw ApiException.badRequest("the model was not fitted on action '" + Params.cap(id) + "' (it knows: "
                         + String.join(", ", m.knownActions()) + ")");
             }
             chosen.add(profile);

@@ -1,5 +1,6 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.CostSummary;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.Monitor;
@@ -19,7 +20,7 @@ public final class MonitorAdapter implements MonitorControl {
     }
 
     @Override
-    public String start(String spec) {
+    public String start(ActionSpec spec) {
         Action action = actions.action(spec);
         monitor.start(action);
         return action.id();

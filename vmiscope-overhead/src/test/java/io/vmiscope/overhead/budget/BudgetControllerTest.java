@@ -1,5 +1,6 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.CostSummary;
 import io.vmiscope.overhead.HookRates;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.OptionalDouble;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +36,7 @@ class BudgetControllerTest {
     private void control(List<String> specs, String budget, double modelSecondsPerStop, StopPenalty penalty,
                          WorkloadProbe probe) {
         Plan plan = new Planner(new LinearPredictor(modelSecondsPerStop, 0.010), new TestCatalog(),
-                ProcessLifetimes.UNKNOWN, Duration.ofSeconds(4)).plan(specs, rates(2000), 1, Budget.parse(budget));
+                ProcessLifetimes.UNKNOWN, Duration.ofSeconds(4)).plan(specs.stream().map(TestCatalog::spec).toList(), rates(2000), 1, Budget.parse(budget));
         controller = new BudgetController("vm", plan, vm, penalty, probe, e -> {
             events.add((ControlEvent) e);
             decisionTimes.add(now);
@@ -165,7 +167,7 @@ class BudgetControllerTest {
         vm = new SimulatedVm(rates(2000), 0.00001, 0.010);
         String[] running = {null};
         MonitorControl watched = new MonitorControl() {
-            public String start(String spec) {
+            public String start(ActionSpec spec) {
                 running[0] = vm.start(spec);
                 return running[0];
             }
@@ -184,7 +186,7 @@ class BudgetControllerTest {
             }
         };
         Plan plan = new Planner(new LinearPredictor(0.00001, 0.010), new TestCatalog(), ProcessLifetimes.UNKNOWN,
-                Duration.ofSeconds(4)).plan(List.of("syscalls:all"), rates(2000), 1, Budget.parse("5%"));
+                Duration.ofSeconds(4)).plan(Stream.of("syscalls:all").map(TestCatalog::spec).toList(), rates(2000), 1, Budget.parse("5%"));
         double[] onShare = {0};
         controller = new BudgetController("vm", plan, watched, StopPenalty.NONE, () -> {
             double loss = 0.95 * Math.min(1, onShare[0]);
@@ -214,18 +216,18 @@ class BudgetControllerTest {
         vm = new SimulatedVm(rates(2000), 0.001, 0.010);
         Plan plan = new Planner(new LinearPredictor(0.0012, 0.010), new TestCatalog(),
                 new ProcessLifetimes(List.of(0.5, 2.0, 6.0), List.of()), Duration.ofSeconds(4))
-                .plan(List.of("procevents", "pslist:1s"), rates(2000), 1, Budget.parse("15%"));
+                .plan(Stream.of("procevents", "pslist:1s").map(TestCatalog::spec).toList(), rates(2000), 1, Budget.parse("15%"));
         controller = new BudgetController("vm", plan, vm, StopPenalty.NONE, WorkloadProbe.NONE,
                 e -> events.add((ControlEvent) e), BudgetController.Settings.DEFAULTS, () -> now);
         controller.begin(now);
-        assertThat(controller.current()).extracting(Variant::spec).containsExactly("pslist:1s", "pslist:1s");
+        assertThat(controller.current()).extracting(v -> v.spec().toString()).containsExactly("pslist:1s", "pslist:1s");
         assertThat(vm.log()).as("started once, not replaced by its second user").containsExactly("start pslist:1s");
 
         run(Duration.ofSeconds(30));
 
         assertThat(decisions("restored")).as("%s", events).singleElement()
                 .satisfies(e -> assertThat(e.action()).isEqualTo("procevents"));
-        assertThat(controller.current()).extracting(Variant::spec).containsExactly("procevents", "pslist:1s");
+        assertThat(controller.current()).extracting(v -> v.spec().toString()).containsExactly("procevents", "pslist:1s");
         assertThat(vm.running()).containsExactlyInAnyOrder("procevents", "pslist:1s");
     }
 
@@ -282,7 +284,7 @@ class BudgetControllerTest {
         control(List.of("syscalls:execve"), "5%", 0.0001, StopPenalty.NONE, WorkloadProbe.NONE);
         run(Duration.ofSeconds(3));
         Plan later = new Planner(new LinearPredictor(0.00001, 0.010), new TestCatalog(), ProcessLifetimes.UNKNOWN,
-                Duration.ofSeconds(4)).plan(List.of("syscalls:all"), rates(2000), 1, Budget.parse("5%"));
+                Duration.ofSeconds(4)).plan(List.of(ActionSpec.parse("syscalls:all")), rates(2000), 1, Budget.parse("5%"));
 
         controller.add(later, StopPenalty.NONE, "started from the browser");
         run(Duration.ofSeconds(30));

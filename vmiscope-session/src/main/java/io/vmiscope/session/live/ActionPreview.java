@@ -1,5 +1,6 @@
 package io.vmiscope.session.live;
 
+import io.vmiscope.events.ActionSpec;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ import java.util.List;
  * @param notes     one-line remarks, e.g. why a pid filter does not make it cheaper
  * @param variants  cheaper ways that fit, best first
  */
-public record ActionPreview(String template, String spec, String label, LivePrediction requested, double budget,
+public record ActionPreview(String template, ActionSpec spec, String label, LivePrediction requested, double budget,
                             boolean fits, List<String> notes, List<Variant> variants) {
 
     public ActionPreview {
@@ -29,7 +30,7 @@ public record ActionPreview(String template, String spec, String label, LivePred
      * @param onMillis  for a time-boxed variant, how long it runs in each period; {@code null} when continuous
      * @param offMillis for a time-boxed variant, how long it pauses in each period; {@code null} when continuous
      */
-    public record Variant(String spec, String label, double coverage, LivePrediction prediction, Long onMillis,
+    public record Variant(ActionSpec spec, String label, double coverage, LivePrediction prediction, Long onMillis,
                           Long offMillis) {
     }
 }

@@ -1,5 +1,6 @@
 package io.vmiscope.session.live;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.Prediction;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * @param prediction the slowdown with its interval and each action's share
  * @param basis      one line: which model, which rates
  */
-public record LivePrediction(List<String> specs, Prediction prediction, String basis) {
+public record LivePrediction(List<ActionSpec> specs, Prediction prediction, String basis) {
 
     public LivePrediction {
         specs = List.copyOf(specs);

@@ -1,5 +1,6 @@
 package io.vmiscope.session.live;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.budget.Budget;
 
 import java.time.Duration;
@@ -34,15 +35,15 @@ public interface LiveVm {
     ActionPreview preview(String template, Integer pid);
 
     /** What-if: the predicted slowdown of these action specs under the VM's measured rates. */
-    LivePrediction predict(List<String> specs);
+    LivePrediction predict(List<ActionSpec> specs);
 
     /**
-     * Starts an action by spec, continuously or time-boxed; returns its id.
+     * Starts an action, continuously or time-boxed; returns its id (the spec's text).
      *
      * @param on  how long it runs in each period of a duty cycle, or {@code null} for continuously
      * @param off how long it pauses in each period, or {@code null} for continuously
      */
-    String start(String spec, Duration on, Duration off);
+    String start(ActionSpec spec, Duration on, Duration off);
 
     /** Stops a running action. */
     void stop(String actionId);
