@@ -20,9 +20,14 @@ public final class Syscalls {
 
     /** The number a model uses for a live or imported syscall event. */
     public static int of(SyscallEvent event) {
-        if (event.number() < 0 || event.number() > MAX_NUMBER) {
-            return BY_NAME_BASE + (event.name().hashCode() & MAX_NUMBER);
+        return of(event.number(), event.abi(), event.name());
+    }
+
+    /** The number a model uses for a syscall of this number ({@code -1} when unknown), entry path and name. */
+    static int of(int number, String abi, String name) {
+        if (number < 0 || number > MAX_NUMBER) {
+            return BY_NAME_BASE + (String.valueOf(name).hashCode() & MAX_NUMBER);
         }
-        return "ia32".equals(event.abi()) ? IA32_BASE + event.number() : event.number();
+        return "ia32".equals(abi) ? IA32_BASE + number : number;
     }
 }
