@@ -57,7 +57,7 @@ public enum TraceFormat {
             return List.of(path);
         }
         if (!Files.isDirectory(path)) {
-            throw new TraceFileException(path.toString(), 0, "no such file or folder");
+            throw new TraceFileException(path.toString(), "no such file or folder", null);
         }
         try (Stream<Path> walk = Files.walk(path)) {
             return walk.filter(Files::isRegularFile).sorted().toList();
