@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
  * and prints trace-level ROC figures (docs/detection.md).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluate an anomaly method on a data set: AUC, detection rate at 5% false alarms, false "
-                + "alarms at 90% detection, AUC per attack family.",
+        description = {"Evaluate an anomaly method on a data set: AUC, detection rate at 5%% false alarms, false "
+                + "alarms at 90%% detection, AUC per attack family.",
                 "Without --normal, the training traces are cross-validated (--folds): each is scored by a model "
                         + "trained on the others, which also measures the false alarms of the --far threshold."})
 final class DetectEvaluateCommand implements Callable<Integer> {
