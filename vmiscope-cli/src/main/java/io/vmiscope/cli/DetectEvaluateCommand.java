@@ -92,7 +92,10 @@ final class DetectEvaluateCommand implements Callable<Integer> {
         f.put("dr_at_far_5", roc.map(r -> r.detectionAtFalseAlarms(0.05)).orElse(null));
         f.put("far_at_dr_90", roc.map(r -> r.falseAlarmsAtDetection(0.90)).orElse(null));
         f.put("families", e.familyAucs());
-        f.put("traces", Map.of("normal", e.normalCount(), "attack", e.attackCount()));
+        Map<String, Long> traces = new LinkedHashMap<>();
+        traces.put("normal", e.normalCount());
+        traces.put("attack", e.attackCount());
+        f.put("traces", traces);
         f.put("method", options.method);
         f.put("window", options.window);
         f.put("frame", options.frame);

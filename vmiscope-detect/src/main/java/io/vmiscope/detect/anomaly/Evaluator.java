@@ -40,7 +40,7 @@ public record Evaluator(TraceFormat format, Trainer trainer, int folds) {
         List<Evaluation.ScoredTrace> scored = new ArrayList<>();
         List<Evaluation.FoldFalseAlarms> folded = new ArrayList<>();
         Trainer plain = new Trainer(trainer.settings(), trainer.maxSequences(), 0, 0);
-        AnomalyModel full = plain.train("evaluation", training, progress);
+        AnomalyModel full = normal.isEmpty() && attack.isEmpty() ? null : plain.train("evaluation", training, progress);
         if (normal.isEmpty()) {
             for (int fold = 0; fold < folds; fold++) {
                 folded.add(crossValidate(training, fold, scored, progress));

@@ -19,26 +19,20 @@ final class FrameScore {
         ring = frame == 0 ? null : new double[frame];
     }
 
-    /**
-     * Adds the next call's score.
-     *
-     * @return true when this call completed a frame whose mean is the highest so far
-     */
-    boolean add(double callScore) {
+    /** Adds the next call's score. */
+    void add(double callScore) {
         if (ring == null) {
             sum += callScore;
             calls++;
-            return false;
+            return;
         }
         int slot = (int) (calls % ring.length);
         sum += callScore - ring[slot];
         ring[slot] = callScore;
         calls++;
-        if (calls >= ring.length && sum / ring.length > highest) {
-            highest = sum / ring.length;
-            return true;
+        if (calls >= ring.length) {
+            highest = Math.max(highest, sum / ring.length);
         }
-        return false;
     }
 
     /** The mean over the last full frame (or over every call so far, before the first frame is full). */
