@@ -44,13 +44,18 @@ final class AdfaTraces {
 
     /** A syscall number token, checked: {@code file:line: reason} when it is not one. */
     static int number(String token, String file, long line) {
-        if (token.length() > 9 || !token.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new TraceFileException(file, line, "'" + OneLine.of(token, 40) + "' is not a syscall number");
-        }
-        int value = Integer.parseInt(token);
+        int value = unsigned(token, file, line, "a syscall number");
         if (value > Syscalls.MAX_NUMBER) {
             throw new TraceFileException(file, line, "syscall number " + value + " is above " + Syscalls.MAX_NUMBER);
         }
         return value;
+    }
+
+    /** A token of at most 9 decimal digits, as an int: {@code file:line: 'x' is not WHAT} when it is not one. */
+    static int unsigned(String token, String file, long line, String what) {
+        if (token.isEmpty() || token.length() > 9 || !token.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new TraceFileException(file, line, "'" + OneLine.of(token, 40) + "' is not " + what);
+        }
+        return Integer.parseInt(token);
     }
 }

@@ -65,29 +65,25 @@ public record Evaluator(TraceFormat format, Trainer trainer, int folds) {
 
     private Evaluation.FoldFalseAlarms crossValidate(TraceSource training, int fold, List<Evaluation.ScoredTrace> out,
                                                      Consumer<Trace> progress) {
-        TraceSource others = each -> {
-            int[] index = {0};
-            training.forEach(t -> {
-                if (index[0]++ % folds != fold) {
-                    each.accept(t);
-                }
-            });
-        };
-        TraceSource mine = each -> {
-            int[] index = {0};
-            training.forEach(t -> {
-                if (index[0]++ % folds == fold) {
-                    each.accept(t);
-                }
-            });
-        };
-        AnomalyModel model = trainer.train("fold " + fold, others, progress);
+        AnomalyModel model = trainer.train("fold " + fold, part(training, fold, false), progress);
         List<Evaluation.ScoredTrace> scores = new ArrayList<>();
-        score(model, mine, false, "", scores, progress);
+        score(model, part(training, fold, true), false, "", scores, progress);
         long above = scores.stream().filter(s -> model.isAnomalous(s.score())).count();
         out.addAll(scores);
         return new Evaluation.FoldFalseAlarms(model.threshold().farTarget(), model.threshold().score(), scores.size(),
                 scores.isEmpty() ? 0 : (double) above / scores.size());
+    }
+
+    /** The traces of {@code fold} ({@code inFold}) or of every other fold. */
+    private TraceSource part(TraceSource training, int fold, boolean inFold) {
+        return each -> {
+            int[] index = {0};
+            training.forEach(t -> {
+                if ((index[0]++ % folds == fold) == inFold) {
+                    each.accept(t);
+                }
+            });
+        };
     }
 
     private static void score(AnomalyModel model, TraceSource source, boolean attack, String family,

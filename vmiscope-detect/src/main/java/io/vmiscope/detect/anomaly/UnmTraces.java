@@ -71,16 +71,9 @@ final class UnmTraces {
                 throw new TraceFileException(name, lineNumber,
                         "expected 'pid syscall', got '" + OneLine.of(trimmed, 40) + "'");
             }
-            int pid = pid(parts[0], name, lineNumber);
+            int pid = AdfaTraces.unsigned(parts[0], name, lineNumber, "a pid");
             byPid.computeIfAbsent(pid, p -> IntStream.builder()).add(AdfaTraces.number(parts[1], name, lineNumber));
         }
         byPid.forEach((pid, calls) -> each.accept(new Trace(program, name + "#" + pid, calls.build().toArray())));
-    }
-
-    private static int pid(String token, String file, long line) {
-        if (token.length() > 9 || !token.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new TraceFileException(file, line, "'" + OneLine.of(token, 40) + "' is not a pid");
-        }
-        return Integer.parseInt(token);
     }
 }
