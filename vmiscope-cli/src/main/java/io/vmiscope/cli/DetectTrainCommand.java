@@ -96,7 +96,7 @@ final class DetectTrainCommand implements Callable<Integer> {
             throw new NoSuchFileException("no store at " + db);
         }
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults());
-             Connection reader = store.openReader()) {
+             Connection reader = store.openConnection()) {
             StoreTraces traces = new StoreTraces(reader, vm, from == null ? null : QueryCommand.time(from),
                     to == null ? null : QueryCommand.time(to));
             return options.trainer().train(modelName, traces, progress);
