@@ -215,7 +215,7 @@ class WebUiIT {
 
     @Test
     @Order(5)
-    void anOnDemandAction_thatKeepsTheVmOverItsBudget_isStopped_andTheBrowsersAreTold() throws Exception {
+    void anOnDemandAction_thatKeepsTheVmOverItsBudget_isDegradedByTheController_andTheBrowsersAreTold() throws Exception {
         String loop = vm.console().run("sh -c 'while :; do cat /proc/version >/dev/null; done' >/dev/null 2>&1 </dev/null"
                 + " & echo $!", Duration.ofSeconds(10)).output().strip();
         HttpClient http = HttpClient.newHttpClient();
@@ -228,15 +228,25 @@ class WebUiIT {
             send(http, HttpRequest.newBuilder(URI.create(vmPath + "/actions")).header("X-Vmiscope-Csrf", csrf)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"spec\": \"syscalls:all\"}")));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-            boolean stopped = false;
-            while (!stopped && System.nanoTime() < deadline) {
+            JsonNode degraded = null;
+            while (degraded == null && System.nanoTime() < deadline) {
                 sleep(1000);
-                JsonNode running = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath + "/actions")))).get("running");
-                stopped = running.findValuesAsText("id").stream().noneMatch(id -> id.equals("syscalls:all"));
+                for (JsonNode e : JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath
+                        + "/events?kind=control&name=degraded&limit=500")))).get("items")) {
+                    if (e.get("action").asText().equals("syscalls:all")) {
+                        degraded = e;
+                    }
+                }
             }
-            assertThat(stopped).as("syscalls:all stopped by the budget guard").isTrue();
+            assertThat(degraded).as("syscalls:all degraded by the session's budget controller").isNotNull();
+            assertThat(degraded.get("fields").get("reason").asText()).contains("> budget 2.0%");
+            JsonNode overhead = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath + "/overhead"))));
+            assertThat(overhead.get("slowdownBasis").asText()).as("the estimate says what it rests on")
+                    .startsWith("VM-stopped time");
         } finally {
             vm.console().run("kill " + loop, Duration.ofSeconds(10));
+            send(http, HttpRequest.newBuilder(URI.create(vmPath + "/actions/" + URLEncoder.encode("syscalls:all",
+                    StandardCharsets.UTF_8))).header("X-Vmiscope-Csrf", csrf).DELETE());
             setBudget(0.10);
         }
     }

@@ -104,9 +104,9 @@ public final class BudgetPlanning {
         return penalty(plan.ladders());
     }
 
-    /** The same for some ladders of requested actions. */
+    /** The same for some ladders of requested actions; none without a fitted model (nothing implies one). */
     public StopPenalty penalty(List<Ladder> ladders) {
-        return StopPenalty.implied(ladders, rates, pass.secondsPerStop());
+        return model.isEmpty() ? StopPenalty.NONE : StopPenalty.implied(ladders, rates, pass.secondsPerStop());
     }
 
     /** The VM's vCPU count the predictions are for. */
