@@ -72,12 +72,11 @@ final class LiveUi {
                 .addOwnedElsewhere(server.liveEvents()).addOwnedElsewhere(session.sink());
         Session.run(target, (m, sink) -> {
             monitor = m;
-            Session.Beside beside = session.begin(m, sink);
+            Session.Beside beside = session.begin(m, sink, () -> started.accept(server));
             live.add(session);
             if (endRequested) {
                 m.requestEnd();
             }
-            started.accept(server);
             return () -> {
                 beside.close();
                 live.remove(session);

@@ -82,7 +82,7 @@ class SlowdownEstimateIT {
     @Test
     void theEstimateOfABrowserStartedTrace_isWithin30PercentOfTheClientsSlowdown_andTheControllerActsOnIt()
             throws Exception {
-        double unmonitored = rateOver(Duration.ofSeconds(15));
+        double unmonitored = rateOver(Duration.ofSeconds(20));
         startTheUi();
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + server.port();
@@ -97,7 +97,7 @@ class SlowdownEstimateIT {
         String basis = "";
         long before = requests.get();
         long start = System.nanoTime();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 30; i++) {
             sleep(Duration.ofSeconds(1));
             JsonNode overhead = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath + "/overhead"))));
             estimates.add(overhead.get("slowdown").asDouble());

@@ -23,6 +23,7 @@ import io.vmiscope.session.live.SlowdownEstimate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,8 +107,10 @@ public final class LiveSession implements LiveVm {
     /**
      * The session's starter: the probe first, then — once its baseline is read — the default actions under
      * the budget controller. Runs the controller until the returned handle is closed.
+     *
+     * @param ready run once the default actions run (the browser may start more from then on)
      */
-    public Session.Beside begin(Monitor monitor, EventSink sink) {
+    public Session.Beside begin(Monitor monitor, EventSink sink, Runnable ready) {
         this.monitor = monitor;
         this.monitoring = true;
         GuestCpuProbe probe = new GuestCpuProbe(planning.vcpus(),
@@ -132,6 +135,7 @@ public final class LiveSession implements LiveVm {
                 defaults.forEach(spec -> startedAt.put(planning.built().action(spec).id(), System.nanoTime()));
                 c.start();
                 controller = c;
+                ready.run();
             }
         }, "vmiscope-live-start");
         starter.setDaemon(true);
@@ -159,7 +163,11 @@ public final class LiveSession implements LiveVm {
         if (m == null) {
             return List.of();
         }
-        Set<String> running = m.running();
+        Set<String> running = new HashSet<>(m.running());
+        BudgetController control = controller;
+        if (control != null) {
+            running.addAll(control.names()); // under control: it runs, or waits in its duty cycle's off time
+        }
         long now = System.nanoTime();
         List<ActionStatus> all = new ArrayList<>();
         for (CostSummary c : m.costs()) {

@@ -303,7 +303,7 @@ public final class BudgetController implements AutoCloseable {
         actions.add(a);
         penalties.add(penalty);
         a.begin(now, monitor);
-        probeReadings.clear(); // they describe the VM without it
+        forgetProbe(); // it describes the VM without it
         Variant chosen = a.level().variant();
         record(now, name, step == 0 ? "planned" : "degraded", reason + ": predicted at "
                 + Plan.range(ladder.level(0).average()) + (step == 0 ? "" : "; starts " + chosen.label()
@@ -321,7 +321,7 @@ public final class BudgetController implements AutoCloseable {
                 long now = clock.getAsLong();
                 a.end(now, monitor);
                 actions.remove(a);
-                probeReadings.clear();
+                forgetProbe();
                 record(now, name, "stopped", reason);
                 return true;
             }
@@ -421,6 +421,12 @@ public final class BudgetController implements AutoCloseable {
         return estimate;
     }
 
+    /** After a move: what the probe saw describes the actions as they were. */
+    private void forgetProbe() {
+        probeReadings.clear();
+        probe.restart();
+    }
+
     /** The probe's mean loss since the last move. */
     private double probedLoss() {
         return probeReadings.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -468,7 +474,7 @@ public final class BudgetController implements AutoCloseable {
         }
         Variant from = a.level().variant();
         a.moveTo(fittingStep(a), now, monitor);
-        probeReadings.clear(); // they describe the step before
+        forgetProbe(); // it describes the step before
         Variant to = a.level().variant();
         degrades++;
         record(now, a.name(), "degraded", "estimated slowdown " + Percent.of(estimate) + " > budget " + budget + ": "
@@ -495,7 +501,7 @@ public final class BudgetController implements AutoCloseable {
     private void restore(long now, ControlledAction a, double estimate, double after) {
         Variant from = a.level().variant();
         a.moveTo(a.step() - 1, now, monitor);
-        probeReadings.clear(); // they describe the step before
+        forgetProbe(); // it describes the step before
         a.restoredAt(intervals);
         quietIntervals = 0;
         restores++;

@@ -16,6 +16,13 @@ public interface WorkloadProbe {
     /** The workload's slowdown since the previous call (0.10: 10% slower), when there is a reading. */
     OptionalDouble slowdownSinceLastCall();
 
+    /**
+     * The controller changed what runs: readings from now on should describe only what runs now. Probes that
+     * read each call's interval alone need not do anything.
+     */
+    default void restart() {
+    }
+
     /** What it measures, one line for people, e.g. {@code "GET /health latency against 4.1 ms unmonitored"}. */
     default String describe() {
         return "the workload's own progress";
