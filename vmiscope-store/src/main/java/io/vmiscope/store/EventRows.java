@@ -60,11 +60,23 @@ public final class EventRows {
         }
     }
 
-    /** A row for an event from live introspection. */
+    /**
+     * A row for an event from live introspection. An alert's id hashes only its vm, rule and evidence ids: the
+     * same detection raised again (a re-run over the same events, a follow-up that changed its text) is the same
+     * alert, stored once.
+     */
     public EventRow live(Event event) {
         String fields = fieldsJson(event);
         ProcessRef p = event.process();
         sha256.reset();
+        if (event instanceof AlertEvent alert) {
+            text(event.vm());
+            text(event.kind());
+            text(alert.ruleId());
+            number(alert.evidence().size());
+            alert.evidence().forEach(this::text);
+            return row(event, fields, EventRow.LIVE, -1, null, null);
+        }
         text(event.vm());
         number(event.timeNanos());
         text(event.action());
