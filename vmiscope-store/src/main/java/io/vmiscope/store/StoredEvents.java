@@ -26,13 +26,20 @@ public final class StoredEvents {
         void visit(String id, Event event);
     }
 
-    private static final int PAGE_ROWS = 20_000;
+    private static final int PAGE_ROWS = 100_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DuckDbEventStore store;
+    private final int pageRows;
 
     public StoredEvents(DuckDbEventStore store) {
+        this(store, PAGE_ROWS);
+    }
+
+    /** A reader with pages of {@code pageRows} rows (tests cross page boundaries with small ones). */
+    StoredEvents(DuckDbEventStore store, int pageRows) {
         this.store = store;
+        this.pageRows = pageRows;
     }
 
     /**
@@ -45,7 +52,7 @@ public final class StoredEvents {
         String where = filter.whereClause();
         String sql = "SELECT id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, fields FROM events"
                 + (where.isEmpty() ? " WHERE " : where + " AND ") + "(time_ns > ? OR (time_ns = ? AND id > ?)) ORDER BY time_ns, id LIMIT "
-                + PAGE_ROWS;
+                + pageRows;
         List<Object> parameters = filter.parameters();
         long visited = 0;
         long lastTime = Long.MIN_VALUE;
@@ -69,7 +76,7 @@ public final class StoredEvents {
                     }
                 }
                 visited += rows;
-                if (rows < PAGE_ROWS) {
+                if (rows < pageRows) {
                     return visited;
                 }
             }

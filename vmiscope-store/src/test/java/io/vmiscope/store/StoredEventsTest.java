@@ -20,8 +20,8 @@ class StoredEventsTest {
     Path dir;
 
     @Test
-    void storedEvents_comeBackEqual_oldestFirst_withTheirIds_acrossPages() {
-        int n = 25_000;
+    void storedEvents_comeBackEqual_oldestFirst_withTheirIds_acrossPageBoundaries() {
+        int n = 2_500;
         List<Event> written = new ArrayList<>();
         try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
             for (int i = n - 1; i >= 0; i--) {
@@ -33,7 +33,7 @@ class StoredEventsTest {
             store.flush();
             List<String> ids = new ArrayList<>();
             List<Event> read = new ArrayList<>();
-            long visited = new StoredEvents(store).forEach(EventFilter.ALL.withVm("demo"), (id, e) -> {
+            long visited = new StoredEvents(store, 1_000).forEach(EventFilter.ALL.withVm("demo"), (id, e) -> {
                 ids.add(id);
                 read.add(e);
             });
@@ -43,6 +43,20 @@ class StoredEventsTest {
             EventRows rows = new EventRows();
             assertThat(ids.get(7)).isEqualTo(rows.live(read.get(7)).id());
             assertThat(ids).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void eventsOfOneInstant_spanningPages_areEachReadOnce() {
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            for (int i = 0; i < 2_500; i++) {
+                store.accept(new io.vmiscope.events.ExecEvent(START, "demo", "procevents",
+                        new ProcessRef(i, i, 1, 0, "sh"), "/bin/p" + i, List.of("p"), true));
+            }
+            store.flush();
+            List<String> ids = new ArrayList<>();
+            new StoredEvents(store, 1_000).forEach(EventFilter.ALL, (id, e) -> ids.add(id));
+            assertThat(ids).hasSize(2_500).doesNotHaveDuplicates().isSorted();
         }
     }
 
