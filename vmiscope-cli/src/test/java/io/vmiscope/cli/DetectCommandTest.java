@@ -11,10 +11,7 @@ import io.vmiscope.store.EventFilter;
 import io.vmiscope.store.StoreOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,19 +29,6 @@ class DetectCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static List<JsonNode> lines(String out) throws Exception {
         List<JsonNode> nodes = new ArrayList<>();
@@ -67,9 +51,9 @@ class DetectCommandTest {
         try (var files = Files.list(WIN10)) {
             files.sorted().forEach(f -> importArgs.add(f.toString()));
         }
-        assertThat(run(importArgs.toArray(String[]::new)).exit()).isZero();
+        assertThat(CliRun.of(importArgs.toArray(String[]::new)).exit()).isZero();
 
-        Run first = run("detect", "--db", db.toString(), "--vm", "win10", "--json");
+        CliRun first = CliRun.of("detect", "--db", db.toString(), "--vm", "win10", "--json");
         assertThat(first.exit()).as(first.err()).isZero();
         List<JsonNode> alerts = lines(first.out());
         assertThat(alerts).anySatisfy(a -> {
@@ -85,7 +69,7 @@ class DetectCommandTest {
         assertThat(stored).isEqualTo(alerts.size());
         assertThat(first.err()).contains(alerts.size() + " new");
 
-        Run second = run("detect", "--db", db.toString(), "--vm", "win10", "--json");
+        CliRun second = CliRun.of("detect", "--db", db.toString(), "--vm", "win10", "--json");
         assertThat(lines(second.out())).isEqualTo(alerts);
         assertThat(second.err()).contains("(0 new, " + alerts.size() + " stored before)");
         assertThat(alerts(db)).isEqualTo(stored);
@@ -113,7 +97,7 @@ class DetectCommandTest {
     void detect_overAStoredLiveRun_raisesWebShellAndReverseShellAlerts_once() throws Exception {
         Path db = dir.resolve("live.duckdb");
         storeLiveRun(db);
-        Run first = run("detect", "--db", db.toString(), "--vm", "demo", "--json");
+        CliRun first = CliRun.of("detect", "--db", db.toString(), "--vm", "demo", "--json");
         assertThat(first.exit()).as(first.err()).isZero();
         // oldest event first; the alerts of one event in the rules' load order
         assertThat(lines(first.out())).extracting(a -> a.get("title").asText()).containsExactly(
@@ -124,26 +108,26 @@ class DetectCommandTest {
         assertThat(lines(first.out()).get(2).get("evidence")).hasSize(2);
         assertThat(alerts(db)).isEqualTo(4);
 
-        Run again = run("detect", "--db", db.toString(), "--vm", "demo");
+        CliRun again = CliRun.of("detect", "--db", db.toString(), "--vm", "demo");
         assertThat(again.out().lines()).hasSize(4).allMatch(l -> l.contains("[")).anyMatch(l -> l.contains(" HIGH "));
         assertThat(again.err()).contains("(0 new, 4 stored before)");
         assertThat(alerts(db)).isEqualTo(4);
 
-        Run window = run("detect", "--db", db.toString(), "--vm", "demo", "--json", "--to",
+        CliRun window = CliRun.of("detect", "--db", db.toString(), "--vm", "demo", "--json", "--to",
                 Long.toString(T0 + 3_000_000_000L));
         assertThat(window.out()).isEmpty();
     }
 
     @Test
     void rulesCheck_loadsTheDefaultRuleset_andReportsBadFilesOnOneLineEach() throws Exception {
-        Run defaults = run("rules", "check");
+        CliRun defaults = CliRun.of("rules", "check");
         assertThat(defaults.exit()).isZero();
         assertThat(defaults.out()).isEqualTo("27 rules loaded, 0 unsupported\n");
 
         Files.writeString(dir.resolve("bad.yml"), "title: [unclosed\n");
         Files.writeString(dir.resolve("mac.yml"), "title: mac\nid: m1\nlogsource: {product: macos, category: "
                 + "process_creation}\ndetection: {s: {Image: x}, condition: s}\n");
-        Run checked = run("rules", "check", dir.toString());
+        CliRun checked = CliRun.of("rules", "check", dir.toString());
         assertThat(checked.exit()).isEqualTo(1);
         assertThat(checked.out().lines()).containsExactly(
                 "unsupported: " + dir.resolve("mac.yml") + ":1 m1 'mac': logsource macos/process_creation is not "
@@ -160,7 +144,7 @@ class DetectCommandTest {
         Path rules = Files.createDirectory(dir.resolve("rules"));
         Files.writeString(rules.resolve("re.yml"), "title: x\nlogsource: {product: linux, category: process_creation}\n"
                 + "detection:\n  s:\n    CommandLine|re: '(('\n  condition: s\n");
-        Run r = run("detect", "--db", db.toString(), "--vm", "demo", "--rules", rules.toString());
+        CliRun r = CliRun.of("detect", "--db", db.toString(), "--vm", "demo", "--rules", rules.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().lines().toList()).last().asString().startsWith("vmiscope: " + rules.resolve("re.yml")
                 + ":5: invalid regular expression '((': ");

@@ -74,18 +74,7 @@ final class ConditionParser {
             at++;
             parts.add(not());
         }
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
-        EventMatcher[] all = parts.toArray(EventMatcher[]::new);
-        return e -> {
-            for (EventMatcher m : all) {
-                if (!m.matches(e)) {
-                    return false;
-                }
-            }
-            return true;
-        };
+        return parts.size() == 1 ? parts.get(0) : allOf(parts);
     }
 
     private EventMatcher not() {
@@ -137,15 +126,7 @@ final class ConditionParser {
         }
         String q = quantifier.toLowerCase(Locale.ROOT);
         if (q.equals("all")) {
-            EventMatcher[] all = chosen.toArray(EventMatcher[]::new);
-            return e -> {
-                for (EventMatcher m : all) {
-                    if (!m.matches(e)) {
-                        return false;
-                    }
-                }
-                return true;
-            };
+            return allOf(chosen);
         }
         int needed;
         try {
@@ -171,6 +152,20 @@ final class ConditionParser {
         };
     }
 
+    /** Every part matches (evaluated in order, stopping at the first that does not). */
+    static EventMatcher allOf(List<? extends EventMatcher> parts) {
+        EventMatcher[] all = parts.toArray(EventMatcher[]::new);
+        return e -> {
+            for (EventMatcher m : all) {
+                if (!m.matches(e)) {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
+    /** Some part matches (evaluated in order, stopping at the first that does). */
     static EventMatcher anyOf(List<? extends EventMatcher> parts) {
         EventMatcher[] any = parts.toArray(EventMatcher[]::new);
         return e -> {

@@ -69,17 +69,6 @@ final class Selections {
             SigmaField.named(name).ifPresent(used::add);
             all.add(FieldMatchers.field(spec, scalars(value, spec), provided, logsource, line(value)));
         }
-        if (all.size() == 1) {
-            return all.get(0);
-        }
-        EventMatcher[] tests = all.toArray(EventMatcher[]::new);
-        return e -> {
-            for (EventMatcher t : tests) {
-                if (!t.matches(e)) {
-                    return false;
-                }
-            }
-            return true;
-        };
+        return all.size() == 1 ? all.get(0) : ConditionParser.allOf(all);
     }
 }
