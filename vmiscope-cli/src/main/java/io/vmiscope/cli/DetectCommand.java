@@ -8,7 +8,8 @@ import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.EventFilter;
-import io.vmiscope.store.EventRows;
+import io.vmiscope.store.EventColumns;
+import io.vmiscope.store.EventIds;
 import io.vmiscope.store.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +22,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,13 +31,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code vmiscope detect}: Sigma rules over a VM's stored events (imported logs, earlier live runs); alerts are
- * printed and stored, once. Detection sub-commands (model training and evaluation) hang below it.
+ * printed and stored, once. The anomaly models' sub-commands (training and evaluation) hang below it.
  */
-@Command(name = "detect", mixinStandardHelpOptions = true,
+@Command(name = "detect", mixinStandardHelpOptions = true, subcommands = {DetectTrainCommand.class,
+        DetectEvaluateCommand.class},
         description = {"Run Sigma rules — vmiscope's default ruleset and the directories of --rules — over the "
                 + "stored events of a VM, oldest first, print each alert and store it in the same file. An alert's id "
                 + "derives from its VM, rule and evidence events: running again stores nothing twice.",
-                "Unsupported rules are listed on stderr; a malformed rule file stops with file:line: reason.", "",
+                "Unsupported rules are listed on stderr; a malformed rule file stops with file:line: reason.",
+                "Sub-commands train and evaluate syscall-sequence anomaly models (docs/detection.md).", "",
                 "TIME is nanoseconds since the epoch, seconds with a fraction (1700001001.5) or an ISO-8601 "
                         + "instant (2025-11-26T10:00:00Z).", "", "Examples:",
                 "  vmiscope detect --db vmiscope-data/vmiscope.duckdb --vm demo",
@@ -52,8 +54,8 @@ final class DetectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--db", paramLabel = "PATH", description = "the store (default: ${DEFAULT-VALUE})")
-    Path db = DuckDbEventStore.DEFAULT_FILE;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--vm", paramLabel = "NAME", description = "the VM whose events are checked")
     String vm;
@@ -76,20 +78,19 @@ final class DetectCommand implements Callable<Integer> {
         if (vm == null) {
             throw new IllegalArgumentException("--vm NAME is required (or name a detect sub-command; see --help)");
         }
-        if (!Files.isRegularFile(db)) {
-            throw new NoSuchFileException("no store at " + db);
+        if (!Files.isRegularFile(db.path())) {
+            throw new NoSuchFileException("no store at " + db.path());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RuleSet rules = ruleOptions.load(err);
         EventFilter filter = EventFilter.ALL.withVm(vm).between(from == null ? null : QueryCommand.time(from),
                 to == null ? null : QueryCommand.time(to));
-        EventRows ids = new EventRows();
+        EventIds ids = new EventIds();
         BatchDetection.Result result;
-        try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
-            result = BatchDetection.run(store, filter, new SigmaDetector(rules), alert -> {
-                out.println(json ? jsonLine(alert, ids.live(alert).id()) : line(alert));
-            });
+        try (DuckDbEventStore store = DuckDbEventStore.open(db.path(), StoreOptions.defaults())) {
+            result = BatchDetection.run(store, store, filter, new SigmaDetector(rules), alert -> out.println(json
+                    ? jsonLine(alert, ids.live(alert, EventColumns.fieldsJson(alert))) : line(alert)));
         }
         out.flush();
         err.printf("vmiscope: %,d events of %s read, %d rules, %,d alerts (%,d new, %,d stored before)%n",

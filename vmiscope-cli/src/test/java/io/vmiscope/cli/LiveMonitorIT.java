@@ -1,6 +1,8 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.events.ControlEvent;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.ExitEvent;
@@ -19,13 +21,12 @@ import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
 import io.vmiscope.linux.walk.WalkLimits;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.FileEventsAction;
 import io.vmiscope.monitor.NetworkEventsAction;
 import io.vmiscope.monitor.SyscallTraceAction;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessEventsAction;
-import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.monitor.SnapshotAction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +90,10 @@ class LiveMonitorIT {
         }
         driver.close();
         assertThat(vm.qmp().isRunning()).as("the VM runs after the session").isTrue();
+    }
+
+    private static ActionSpec.Syscalls syscalls(String names, ProcessFilter processes) {
+        return new ActionSpec.Syscalls(List.of(names.split(",")), processes);
     }
 
     private void runInBackground(Action... actions) {
@@ -218,7 +223,7 @@ class LiveMonitorIT {
 
     @Test
     void syscallTracing_decodesArguments_andReturnValuesWithErrnoNames() {
-        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat", ProcessFilter.ALL, true);
+        SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls("openat", ProcessFilter.ALL), true);
         runInBackground(trace);
 
         vm.console().run("cat /no/such/file; true").orThrow();
@@ -233,7 +238,7 @@ class LiveMonitorIT {
 
     @Test
     void tracingAllSyscalls_usesOneBreakpointOnTheCommonEntry_andSeesManyKinds() {
-        SyscallTraceAction all = new SyscallTraceAction(linux, "all", ProcessFilter.ALL, false);
+        SyscallTraceAction all = new SyscallTraceAction(linux, syscalls("all", ProcessFilter.ALL), false);
         assertThat(all.hooks()).singleElement().satisfies(h -> assertThat(h.symbol()).isEqualTo("do_syscall_64"));
         runInBackground(all);
 
@@ -260,7 +265,7 @@ class LiveMonitorIT {
 
     @Test
     void stoppingSyscallTracingAtRunTime_removesItsBreakpoints_soNoFurtherHitsHappen() {
-        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat,execve", ProcessFilter.ALL, false);
+        SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls("openat,execve", ProcessFilter.ALL), false);
         runInBackground(trace, new SnapshotAction(SnapshotAction.Kind.PROCESSES, Duration.ofSeconds(60)));
         vm.console().run("cat /etc/passwd >/dev/null").orThrow();
         awaitEvent(SyscallEvent.class, e -> true);
@@ -278,7 +283,7 @@ class LiveMonitorIT {
         int shell = Integer.parseInt(vm.console().run(
                 "sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 1; done' >/dev/null 2>&1 </dev/null & echo $!")
                 .orThrow().output().strip());
-        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat,execve,clone", new ProcessFilter(Set.of(shell), Set.of()),
+        SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls("openat,execve,clone", ProcessFilter.pid(shell)),
                 false);
         try {
             runInBackground(trace);

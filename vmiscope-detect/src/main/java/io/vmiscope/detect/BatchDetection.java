@@ -1,10 +1,9 @@
 package io.vmiscope.detect;
 
 import io.vmiscope.events.AlertEvent;
-import io.vmiscope.store.DuckDbEventStore;
+import io.vmiscope.events.EventSink;
 import io.vmiscope.store.EventFilter;
-import io.vmiscope.store.StoreStats;
-import io.vmiscope.store.StoredEvents;
+import io.vmiscope.store.EventReader;
 
 import java.util.function.Consumer;
 
@@ -27,21 +26,24 @@ public final class BatchDetection {
     }
 
     /**
-     * Runs {@code detector} over the events of {@code filter} in {@code store} and stores its alerts.
+     * Runs {@code detector} over the events of {@code filter} that {@code reader} gives back, hands each alert to
+     * {@code each} and stores it through {@code sink} (the same store).
      *
      * @param each sees every alert as it is raised (to print it)
      */
-    public static Result run(DuckDbEventStore store, EventFilter filter, Detector detector, Consumer<AlertEvent> each) {
-        StoreStats before = store.stats();
-        long[] alerts = {0};
+    public static Result run(EventReader reader, EventSink sink, EventFilter filter, Detector detector,
+                             Consumer<AlertEvent> each) {
+        EventFilter alerts = filter.withKind("alert");
+        long before = reader.count(alerts);
+        long[] raised = {0};
         Consumer<AlertEvent> raise = alert -> {
-            alerts[0]++;
+            raised[0]++;
             each.accept(alert);
-            store.accept(alert);
+            sink.accept(alert);
         };
-        long read = new StoredEvents(store).forEach(filter, (id, event) -> detector.accept(id, event).forEach(raise));
+        long read = reader.forEach(filter, (id, event) -> detector.accept(id, event).forEach(raise));
         detector.finish().forEach(raise);
-        store.flush();
-        return new Result(read, alerts[0], store.stats().stored() - before.stored());
+        reader.flush();
+        return new Result(read, raised[0], reader.count(alerts) - before);
     }
 }

@@ -45,10 +45,10 @@ public final class AlertMarks {
     /** Notes longer than this are cut: a note is a line of text, not a document. */
     public static final int MAX_NOTE_CHARS = 1_000;
 
-    private final DuckDbEventStore store;
+    private final StoreConnections store;
     private final Clock clock;
 
-    public AlertMarks(DuckDbEventStore store, Clock clock) {
+    public AlertMarks(StoreConnections store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
@@ -57,7 +57,7 @@ public final class AlertMarks {
     public Marked set(String alertId, Mark mark, String note) {
         String text = note == null ? "" : note.length() > MAX_NOTE_CHARS ? note.substring(0, MAX_NOTE_CHARS) : note;
         long now = clock.millis() * 1_000_000L;
-        try (Connection c = store.openReader(); PreparedStatement upsert = c.prepareStatement(
+        try (Connection c = store.openConnection(); PreparedStatement upsert = c.prepareStatement(
                 "INSERT OR REPLACE INTO alert_marks (alert_id, mark, time_ns, note) VALUES (?, ?, ?, ?)")) {
             upsert.setString(1, alertId);
             upsert.setString(2, mark.label());
@@ -73,7 +73,7 @@ public final class AlertMarks {
 
     /** The current mark of {@code alertId}, if any. */
     public Optional<Marked> of(String alertId) {
-        try (Connection c = store.openReader(); PreparedStatement q = c.prepareStatement(
+        try (Connection c = store.openConnection(); PreparedStatement q = c.prepareStatement(
                 "SELECT mark, time_ns, note FROM alert_marks WHERE alert_id = ?")) {
             q.setString(1, alertId);
             try (ResultSet r = q.executeQuery()) {

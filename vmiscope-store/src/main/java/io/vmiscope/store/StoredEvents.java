@@ -1,108 +1,97 @@
 package io.vmiscope.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventJson;
-import io.vmiscope.events.OneLine;
+import io.vmiscope.store.imports.StoredRowJson;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
- * Reads stored events back as {@link Event}s with their ids, oldest first (by time, then id), page by page — so
- * a batch over millions of events holds one page in memory. The {@code fields} column and the header columns
- * give the event back as {@link EventJson} reads it. Runs beside ingestion, on a connection of its own.
+ * Stored events read back as {@link Event}s, in time order (ties by id), page by page: each page is the next
+ * {@link #PAGE} rows after the last one handed over (keyset pagination on {@code (time_ns, id)}), so the Java heap
+ * holds one page at most whatever the window, and the time bound lets DuckDB skip the row groups before the cursor
+ * by their min-max statistics. Stateless; see {@link EventReader#forEach}.
  */
-public final class StoredEvents {
+final class StoredEvents {
 
-    /** Sees each event with the id it is stored under. */
-    @FunctionalInterface
-    public interface Visitor {
-        void visit(String id, Event event);
-    }
+    /** Rows read per query. */
+    static final int PAGE = 4096;
 
-    private static final int PAGE_ROWS = 100_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, "
+            + "CAST(fields AS VARCHAR)";
 
-    private final DuckDbEventStore store;
-    private final int pageRows;
-
-    public StoredEvents(DuckDbEventStore store) {
-        this(store, PAGE_ROWS);
+    private StoredEvents() {
     }
 
-    /** A reader with pages of {@code pageRows} rows (tests cross page boundaries with small ones). */
-    StoredEvents(DuckDbEventStore store, int pageRows) {
-        this.store = store;
-        this.pageRows = pageRows;
-    }
-
-    /**
-     * Visits every stored event that passes {@code filter}, oldest first.
-     *
-     * @return how many were visited
-     * @throws StoreException when the store cannot be read or a stored row is not an event (a damaged file)
-     */
-    public long forEach(EventFilter filter, Visitor visitor) {
+    /** Hands every event of {@code filter} to {@code handler}; see {@link EventReader#forEach}. */
+    static long forEach(Connection connection, EventFilter filter, BiConsumer<String, Event> handler)
+            throws SQLException {
         String where = filter.whereClause();
-        String sql = "SELECT id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, fields FROM events"
-                + (where.isEmpty() ? " WHERE " : where + " AND ") + "(time_ns > ? OR (time_ns = ? AND id > ?)) ORDER BY time_ns, id LIMIT "
-                + pageRows;
-        List<Object> parameters = filter.parameters();
-        long visited = 0;
-        long lastTime = Long.MIN_VALUE;
-        String lastId = "";
-        try (Connection c = store.openReader(); PreparedStatement q = c.prepareStatement(sql)) {
+        String first = "SELECT " + COLUMNS + " FROM events" + where + " ORDER BY time_ns, id LIMIT " + PAGE;
+        String next = "SELECT " + COLUMNS + " FROM events" + (where.isEmpty() ? " WHERE " : where + " AND ")
+                + "time_ns >= ? AND (time_ns > ? OR id > ?) ORDER BY time_ns, id LIMIT " + PAGE;
+        long handed = 0;
+        Long cursorTime = null;
+        String cursorId = null;
+        try (PreparedStatement firstPage = connection.prepareStatement(first);
+             PreparedStatement nextPage = connection.prepareStatement(next)) {
             while (true) {
-                int i = 0;
-                for (Object p : parameters) {
-                    q.setObject(++i, p);
+                PreparedStatement q = cursorTime == null ? firstPage : nextPage;
+                List<Object> values = new ArrayList<>(filter.parameters());
+                if (cursorTime != null) {
+                    values.addAll(List.of(cursorTime, cursorTime, cursorId));
                 }
-                q.setLong(++i, lastTime);
-                q.setLong(++i, lastTime);
-                q.setString(++i, lastId);
+                for (int i = 0; i < values.size(); i++) {
+                    q.setObject(i + 1, values.get(i));
+                }
                 int rows = 0;
                 try (ResultSet r = q.executeQuery()) {
                     while (r.next()) {
                         rows++;
-                        lastId = r.getString(1);
-                        lastTime = r.getLong(2);
-                        visitor.visit(lastId, event(r));
+                        cursorId = r.getString(1);
+                        cursorTime = r.getLong(2);
+                        handler.accept(cursorId, event(r));
                     }
                 }
-                visited += rows;
-                if (rows < pageRows) {
-                    return visited;
+                handed += rows;
+                if (rows < PAGE) {
+                    return handed;
                 }
             }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read events from " + store.file() + ": " + OneLine.of(e.getMessage(), 200),
-                    e);
         }
     }
 
+    /** The row under {@code r}'s cursor as the event it was stored from. */
     private static Event event(ResultSet r) throws SQLException {
+        String id = r.getString(1);
+        ObjectNode row = JSON.createObjectNode();
+        row.put("time_ns", r.getLong(2));
+        row.put("vm", r.getString(3));
+        row.put("action", r.getString(4));
+        row.put("kind", r.getString(5));
+        row.put("pid", r.getInt(6));
+        row.put("tid", r.getInt(7));
+        row.put("ppid", r.getInt(8));
+        row.put("uid", r.getLong(9));
+        row.put("process", r.getString(10));
         try {
             JsonNode fields = JSON.readTree(r.getString(11));
-            ObjectNode n = fields.isObject() ? (ObjectNode) fields : JSON.createObjectNode();
-            n.put("time", r.getLong(2));
-            n.put("vm", r.getString(3));
-            n.put("action", r.getString(4));
-            n.put("kind", r.getString(5));
-            n.put("pid", r.getInt(6));
-            n.put("tid", r.getInt(7));
-            n.put("ppid", r.getInt(8));
-            n.put("uid", r.getLong(9));
-            n.put("process", r.getString(10));
-            return EventJson.fromTree(n);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw new StoreException("stored event " + r.getString(1) + " is not readable: "
-                    + OneLine.of(e.getMessage(), 200), e);
+            row.set("fields", fields);
+            return EventJson.fromTree(StoredRowJson.eventLine(row));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new StoreException("stored event " + id + " cannot be read back: "
+                    + DuckDbEventStore.firstLine(e.getMessage()), e);
         }
     }
 }
