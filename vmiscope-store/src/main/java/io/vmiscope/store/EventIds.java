@@ -1,5 +1,6 @@
 package io.vmiscope.store;
 
+import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.store.imports.ImportItem;
@@ -17,6 +18,9 @@ import java.util.HexFormat;
  * <ul>
  *   <li>live events: vm, time, action, kind, the process (pid, tid, ppid, uid, name) and the fields as JSON in
  *       their stable order — the same event offered twice is stored once;</li>
+ *   <li>alerts: only the vm, the rule id and the evidence ids — the same detection raised again (a re-run of
+ *       batch detection, a follow-up that changed its text) is one alert; its time is its last evidence's, which
+ *       the writer's duplicate check relies on;</li>
  *   <li>imported events: the vm, the SHA-256 of the whole file's content, the line, the event's position among the
  *       events of that line (one DRAKVUF line can give a fork and an exec, or hold two records) and the raw record —
  *       importing the same content again, under any name or time, adds nothing, while two different files that
@@ -50,6 +54,14 @@ public final class EventIds {
     public String live(Event event, String fieldsJson) {
         ProcessRef p = event.process();
         sha256.reset();
+        if (event instanceof AlertEvent alert) {
+            text(event.vm());
+            text(event.kind());
+            text(alert.ruleId());
+            number(alert.evidence().size());
+            alert.evidence().forEach(this::text);
+            return digest();
+        }
         text(event.vm());
         number(event.timeNanos());
         text(event.action());

@@ -92,7 +92,16 @@ final class Schema {
             // Imported ids hash the file's content instead of its path; the duplicate check of an imported
             // row reads the rows of the same content and lines (DuckDbEventStore.appendNew).
             new Migration(6, "the content (SHA-256) of each imported event's file", List.of(
-                    "ALTER TABLE events ADD COLUMN source_sha256 VARCHAR")));
+                    "ALTER TABLE events ADD COLUMN source_sha256 VARCHAR")),
+            // Alerts are events of kind 'alert'; what people decided about one is kept beside it, keyed by its
+            // content-derived id, so a re-run of detection (same id) keeps the mark.
+            new Migration(7, "marks people set on alerts", List.of("""
+                    CREATE TABLE alert_marks (
+                        alert_id VARCHAR PRIMARY KEY,
+                        mark     VARCHAR NOT NULL,
+                        time_ns  BIGINT  NOT NULL,
+                        note     VARCHAR NOT NULL
+                    )""")));
 
     /** The version this code writes and reads. */
     static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
