@@ -45,7 +45,8 @@ final class DetectTrainCommand implements Callable<Integer> {
     @Option(names = "--train", paramLabel = "PATH", description = "normal trace files or folders (repeatable)")
     List<Path> train = List.of();
 
-    @Option(names = "--db", paramLabel = "PATH", description = "a store with a normal run's syscall events")
+    @Option(names = "--db", paramLabel = "PATH", description = "train from this store's syscall events of a normal "
+            + "run instead of a data set (none unless given; the usual store is " + DbOption.DEFAULT + ")")
     Path db;
 
     @Option(names = "--vm", paramLabel = "NAME", description = "the VM whose stored syscalls to train on")
