@@ -1,31 +1,23 @@
 package io.vmiscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.events.ActionSpec;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.ServerSettings;
-import io.vmiscope.web.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,15 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowdownEstimateIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration THINK = Duration.ofMillis(100);
 
     private QemuVm vm;
-    private TargetOptions.Session session;
-    private LiveUi ui;
-    private Thread runner;
-    private WebServer server;
-    private ServerSettings settings;
+    private LiveDemo demo;
     private Thread client;
     private final AtomicLong requests = new AtomicLong();
 
@@ -67,15 +54,10 @@ class SlowdownEstimateIT {
         if (client != null) {
             client.interrupt();
         }
-        if (ui != null) {
-            ui.end();
-            runner.join(TimeUnit.SECONDS.toMillis(30));
-        }
-        if (session != null) {
-            session.close();
+        if (demo != null) {
+            demo.close();
         }
         if (vm != null) {
-            assertThat(vm.qmp().isRunning()).as("the VM runs when the UI has ended").isTrue();
             vm.stop();
         }
     }
@@ -84,14 +66,12 @@ class SlowdownEstimateIT {
     void theEstimateOfABrowserStartedTrace_isWithin30PercentOfTheClientsSlowdown_andTheControllerActsOnIt()
             throws Exception {
         double unmonitored = rateOver(Duration.ofSeconds(20));
-        startTheUi();
-        HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + server.port();
-        String vmPath = base + "/api/vms/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8);
-        String csrf = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(base + "/api/session")))).get("csrf").asText();
-        awaitEstimate(http, vmPath);
-        send(http, HttpRequest.newBuilder(URI.create(vmPath + "/actions")).header("X-Vmiscope-Csrf", csrf)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"spec\": \"syscalls:file\"}")));
+        // no budget to speak of while measuring: the estimate is checked, not the controller (that comes after)
+        demo = LiveDemo.start(vm, Budget.MOST, List.of(ActionSpec.parse("pslist:5s"), ActionSpec.parse("procevents")),
+                Optional.empty());
+        String vmPath = demo.vmPath();
+        awaitEstimate(vmPath);
+        demo.write(vmPath + "/actions", "POST", "{\"spec\": \"syscalls:file\"}");
         sleep(Duration.ofSeconds(10));
 
         List<Double> estimates = new ArrayList<>();
@@ -100,7 +80,7 @@ class SlowdownEstimateIT {
         long start = System.nanoTime();
         for (int i = 0; i < 30; i++) {
             sleep(Duration.ofSeconds(1));
-            JsonNode overhead = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath + "/overhead"))));
+            JsonNode overhead = demo.json(vmPath + "/overhead");
             estimates.add(overhead.get("slowdown").asDouble());
             basis = overhead.get("slowdownBasis").asText();
         }
@@ -116,44 +96,23 @@ class SlowdownEstimateIT {
         assertThat(basis).contains("probe: guest CPUs idle");
         assertThat(Math.abs(estimated - measured) / measured).as("relative error of the estimate").isLessThanOrEqualTo(0.30);
 
-        send(http, HttpRequest.newBuilder(URI.create(vmPath + "/budget")).header("X-Vmiscope-Csrf", csrf)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"maxSlowdown\": " + measured / 4 + "}")));
+        demo.budget(measured / 4);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         boolean degraded = false;
         while (!degraded && System.nanoTime() < deadline) {
             sleep(Duration.ofSeconds(1));
-            for (JsonNode e : JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath
-                    + "/events?kind=control&name=degraded&limit=500")))).get("items")) {
+            for (JsonNode e : demo.json(vmPath + "/events?kind=control&name=degraded&limit=500").get("items")) {
                 degraded |= e.get("action").asText().equals("syscalls:file");
             }
         }
         assertThat(degraded).as("syscalls:file degraded once the budget is a quarter of its slowdown").isTrue();
     }
 
-    private void startTheUi() throws Exception {
-        session = TargetOptions.attach(TargetOptions.Resolved.of(vm, TestGuests.image().kernel()));
-        Path db = Files.createTempDirectory("estimate").resolve("live.duckdb");
-        settings = ServerSettings.withToken("127.0.0.1", 0);
-        // no budget to speak of while measuring: the estimate is checked, not the controller (that comes after)
-        ui = new LiveUi(settings, db.resolveSibling("no-model.json"), Budget.MOST,
-                List.of(ActionSpec.parse("pslist:5s"), ActionSpec.parse("procevents")), Optional.empty());
-        CompletableFuture<WebServer> listening = new CompletableFuture<>();
-        runner = new Thread(() -> {
-            try {
-                ui.run(session.target(), db, event -> { }, listening::complete);
-            } catch (RuntimeException e) {
-                listening.completeExceptionally(e);
-            }
-        }, "estimate-monitor");
-        runner.start();
-        server = listening.get(2, TimeUnit.MINUTES);
-    }
-
     /** Waits until the controller has its first estimate (the probe's baseline, then the defaults' first interval). */
-    private void awaitEstimate(HttpClient http, String vmPath) throws Exception {
+    private void awaitEstimate(String vmPath) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            if (!JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath + "/overhead")))).get("slowdown").isNull()) {
+            if (!demo.json(vmPath + "/overhead").get("slowdown").isNull()) {
                 sleep(Duration.ofSeconds(5));
                 return;
             }
@@ -186,13 +145,6 @@ class SlowdownEstimateIT {
                 sleep(THINK); // a refused or timed-out request: try again, uncounted
             }
         }
-    }
-
-    private String send(HttpClient http, HttpRequest.Builder request) throws Exception {
-        request.header("Authorization", "Bearer " + settings.token().orElseThrow());
-        HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        return answer.body();
     }
 
     private static void sleep(Duration d) {

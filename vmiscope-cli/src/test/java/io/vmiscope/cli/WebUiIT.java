@@ -2,13 +2,11 @@ package io.vmiscope.cli;
 
 import io.vmiscope.events.ActionSpec;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.detect.sigma.RuleLoader;
 import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.testkit.Browser;
-import io.vmiscope.web.ServerSettings;
 import io.vmiscope.web.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,20 +20,14 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Stream;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,40 +43,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WebUiIT {
 
     private static final String HTML_NAME = "<img src=x onerror=alert(1)>";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final double GENEROUS_BUDGET = 5.0;
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private QemuVm vm;
-    private TargetOptions.Session session;
-    private LiveUi ui;
-    private Thread runner;
-    private ServerSettings settings;
+    private LiveDemo demo;
     private WebServer server;
     private Browser browser;
-    private Path db;
 
     @BeforeAll
     void startTheUiOnTheDemoGuest() throws Exception {
         vm = TestGuests.boot("web-ui");
-        session = TargetOptions.attach(TargetOptions.Resolved.of(vm, TestGuests.image().kernel()));
-        db = Files.createTempDirectory("web-ui").resolve("live.duckdb");
-        settings = ServerSettings.withToken("127.0.0.1", 0);
         // a generous budget: the tests change the guest's load after the probe's baseline, which the controller
         // would rightly count as slowdown; test 5 lowers it to see the controller act
-        ui = new LiveUi(settings, db.resolveSibling("no-model.json"), new Budget(GENEROUS_BUDGET),
+        demo = LiveDemo.start(vm, new Budget(GENEROUS_BUDGET),
                 Stream.of("pslist:2s", "procevents").map(ActionSpec::parse).toList(),
                 Optional.of(new SigmaDetector(RuleLoader.load(List.of(), true, Set.of()))));
-        CompletableFuture<WebServer> listening = new CompletableFuture<>();
-        runner = new Thread(() -> {
-            try {
-                ui.run(session.target(), db, event -> { }, listening::complete);
-            } catch (RuntimeException e) {
-                listening.completeExceptionally(e);
-            }
-        }, "web-ui-monitor");
-        runner.start();
-        server = listening.get(2, TimeUnit.MINUTES);
+        server = demo.server();
         browser = Browser.start();
     }
 
@@ -93,15 +68,10 @@ class WebUiIT {
         if (browser != null) {
             browser.close();
         }
-        if (ui != null) {
-            ui.end();
-            runner.join(TimeUnit.SECONDS.toMillis(30));
-        }
-        if (session != null) {
-            session.close();
+        if (demo != null) {
+            demo.close();
         }
         if (vm != null) {
-            assertThat(vm.qmp().isRunning()).as("the VM runs when the UI has ended").isTrue();
             vm.stop();
         }
     }
@@ -220,21 +190,15 @@ class WebUiIT {
     void anOnDemandAction_thatKeepsTheVmOverItsBudget_isDegradedByTheController_andTheBrowsersAreTold() throws Exception {
         String loop = vm.console().run("sh -c 'while :; do cat /proc/version >/dev/null; done' >/dev/null 2>&1 </dev/null"
                 + " & echo $!", Duration.ofSeconds(10)).output().strip();
-        HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + server.port();
-        String csrf = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(base + "/api/session"))))
-                .get("csrf").asText();
-        String vmPath = base + "/api/vms/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8);
+        String vmPath = demo.vmPath();
         try {
-            setBudget(0.02);
-            send(http, HttpRequest.newBuilder(URI.create(vmPath + "/actions")).header("X-Vmiscope-Csrf", csrf)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"spec\": \"syscalls:all\"}")));
+            demo.budget(0.02);
+            demo.write(vmPath + "/actions", "POST", "{\"spec\": \"syscalls:all\"}");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
             JsonNode degraded = null;
             while (degraded == null && System.nanoTime() < deadline) {
                 sleep(1000);
-                for (JsonNode e : JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath
-                        + "/events?kind=control&name=degraded&limit=500")))).get("items")) {
+                for (JsonNode e : demo.json(vmPath + "/events?kind=control&name=degraded&limit=500").get("items")) {
                     if (e.get("action").asText().equals("syscalls:all")) {
                         degraded = e;
                     }
@@ -242,36 +206,14 @@ class WebUiIT {
             }
             assertThat(degraded).as("syscalls:all degraded by the session's budget controller").isNotNull();
             assertThat(degraded.get("fields").get("reason").asText()).contains("> budget 2.0%");
-            JsonNode overhead = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(vmPath + "/overhead"))));
-            assertThat(overhead.get("slowdownBasis").asText()).as("the estimate says what it rests on")
-                    .startsWith("VM-stopped time");
+            assertThat(demo.json(vmPath + "/overhead").get("slowdownBasis").asText())
+                    .as("the estimate says what it rests on").startsWith("VM-stopped time");
         } finally {
             vm.console().run("kill " + loop, Duration.ofSeconds(10));
-            HttpRequest.Builder stop = HttpRequest.newBuilder(URI.create(vmPath + "/actions/" + URLEncoder.encode(
-                    "syscalls:all", StandardCharsets.UTF_8))).header("X-Vmiscope-Csrf", csrf).DELETE();
-            stop.header("Authorization", "Bearer " + settings.token().orElseThrow());
-            http.send(stop.build(), HttpResponse.BodyHandlers.discarding()); // 404 when it never started
-            setBudget(GENEROUS_BUDGET);
+            demo.writeAnyStatus(vmPath + "/actions/" + URLEncoder.encode("syscalls:all", StandardCharsets.UTF_8),
+                    "DELETE"); // 404 when it never started
+            demo.budget(GENEROUS_BUDGET);
         }
-    }
-
-    /** Sets the VM's budget through the API, as the Overhead view does. */
-    private void setBudget(double maxSlowdown) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + server.port();
-        String csrf = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(base + "/api/session"))))
-                .get("csrf").asText();
-        send(http, HttpRequest.newBuilder(URI.create(base + "/api/vms/" + URLEncoder.encode(vm.name(),
-                StandardCharsets.UTF_8) + "/budget")).header("X-Vmiscope-Csrf", csrf)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"maxSlowdown\": " + maxSlowdown + "}")));
-    }
-
-    /** Sends with the server's token, as the printed URL's cookie does for the browser. */
-    private String send(HttpClient http, HttpRequest.Builder request) throws Exception {
-        request.header("Authorization", "Bearer " + settings.token().orElseThrow());
-        HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        return answer.body();
     }
 
     @Test

@@ -1,0 +1,121 @@
+package io.vmiscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmiscope.detect.Detector;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.guest.QemuVm;
+import io.vmiscope.overhead.budget.Budget;
+import io.vmiscope.web.ServerSettings;
+import io.vmiscope.web.WebServer;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo's live session with its browser UI on a booted guest, as {@code vmiscope demo} wires it (LiveUi), on a
+ * store of its own, and its JSON API with the server's token: what the live tests drive. Closing ends the session
+ * and detaches; the caller stops the VM.
+ */
+final class LiveDemo implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final QemuVm vm;
+    private final TargetOptions.Session session;
+    private final LiveUi ui;
+    private final Thread runner;
+    private final WebServer server;
+    private final ServerSettings settings;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String csrf;
+
+    private LiveDemo(QemuVm vm, Budget budget, List<ActionSpec> defaults, Optional<Detector> detector) throws Exception {
+        this.vm = vm;
+        this.session = TargetOptions.attach(TargetOptions.Resolved.of(vm, TestGuests.image().kernel()));
+        Path db = Files.createTempDirectory("live-demo").resolve("live.duckdb");
+        this.settings = ServerSettings.withToken("127.0.0.1", 0);
+        this.ui = new LiveUi(settings, db.resolveSibling("no-model.json"), budget, defaults, detector);
+        CompletableFuture<WebServer> listening = new CompletableFuture<>();
+        this.runner = new Thread(() -> {
+            try {
+                ui.run(session.target(), db, event -> { }, listening::complete);
+            } catch (RuntimeException e) {
+                listening.completeExceptionally(e);
+            }
+        }, "live-demo-monitor");
+        runner.start();
+        this.server = listening.get(2, TimeUnit.MINUTES);
+        this.csrf = json("/api/session").get("csrf").asText();
+    }
+
+    /** Attaches to {@code vm} and runs the live session with its UI until closed; returns once the UI listens. */
+    static LiveDemo start(QemuVm vm, Budget budget, List<ActionSpec> defaults, Optional<Detector> detector)
+            throws Exception {
+        return new LiveDemo(vm, budget, defaults, detector);
+    }
+
+    WebServer server() {
+        return server;
+    }
+
+    /** {@code /api/vms/NAME} of the VM. */
+    String vmPath() {
+        return "/api/vms/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8);
+    }
+
+    /** GET of a path of the API (e.g. {@code /api/session}), as JSON; 200 expected. */
+    JsonNode json(String path) throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(uri(path))));
+    }
+
+    /** A write (PUT, POST, DELETE) with the CSRF header; 200 expected. */
+    JsonNode write(String path, String method, String body) throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(uri(path)).header("X-Vmiscope-Csrf", csrf)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))));
+    }
+
+    /** The same, whatever the answer's status (e.g. a DELETE of what may have stopped already). */
+    int writeAnyStatus(String path, String method) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("X-Vmiscope-Csrf", csrf)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + settings.token().orElseThrow());
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Sets the VM's budget, as the Overhead view does. */
+    void budget(double maxSlowdown) throws Exception {
+        write(vmPath() + "/budget", "PUT", "{\"maxSlowdown\": " + maxSlowdown + "}");
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private String send(HttpRequest.Builder request) throws Exception {
+        request.header("Authorization", "Bearer " + settings.token().orElseThrow());
+        HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return answer.body();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        ui.end();
+        runner.join(TimeUnit.SECONDS.toMillis(30));
+        session.close();
+        assertThat(vm.qmp().isRunning()).as("the VM runs when the session has ended").isTrue();
+    }
+}
