@@ -141,12 +141,19 @@ public final class LiveSession implements LiveVm {
             while (!probe.hasBaseline() && System.nanoTime() < deadline && monitoring) {
                 sleep(100);
             }
-            if (monitoring) {
+            if (!monitoring) {
+                return;
+            }
+            try {
                 defaults.forEach(spec -> startedAt.put(planning.built().action(spec).id(), System.nanoTime()));
                 c.start();
                 controller = c;
-                ready.run();
+            } catch (RuntimeException e) {
+                log.accept("the default actions could not start: " + e.getMessage() + "; ending");
+                monitor.requestEnd();
+                return;
             }
+            ready.run();
         }, "vmiscope-live-start");
         starter.setDaemon(true);
         starter.start();
