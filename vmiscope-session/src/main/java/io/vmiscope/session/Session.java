@@ -110,7 +110,7 @@ public final class Session {
             try {
                 store.ifPresent(s -> {
                     s.close();
-                    log.accept("store: " + s.stats().describe());
+                    log.accept("store " + s.file() + ": " + s.stats().describe());
                 });
             } finally {
                 reported.countDown();
