@@ -27,6 +27,9 @@ final class FieldMatchers {
 
     private static final Set<String> MATCH_TYPES = Set.of("contains", "startswith", "endswith", "re", "cidr", "exists",
             "lt", "lte", "gt", "gte");
+    /** Modifiers of the Sigma specification that vmiscope does not evaluate (any other name is not Sigma's). */
+    private static final Set<String> SPEC_UNSUPPORTED = Set.of("fieldref", "expand", "minute", "hour", "day",
+            "week", "month", "year");
     private static final String[] DASHES = {"-", "/", "\u2013", "\u2014", "\u2015"};
 
     private FieldMatchers() {
@@ -41,8 +44,7 @@ final class FieldMatchers {
         String[] parts = spec.split("\\|", -1);
         String name = parts[0];
         SigmaField field = SigmaField.named(name).filter(provided::contains).orElseThrow(() ->
-                new UnsupportedRuleException("field '" + OneLine.of(name, 60) + "' is not filled for " + logsource
-                        + " (docs/detection.md)"));
+                new UnsupportedRuleException(UnfilledFields.reason(OneLine.of(name, 60), logsource)));
         Modifiers m = Modifiers.of(parts, line);
         if (m.exists) {
             boolean wanted = values.size() == 1 && "true".equalsIgnoreCase(String.valueOf(values.get(0)));
@@ -119,9 +121,12 @@ final class FieldMatchers {
                     case "m" -> m.regexFlags |= Pattern.MULTILINE;
                     case "s" -> m.regexFlags |= Pattern.DOTALL;
                     default -> {
+                        if (SPEC_UNSUPPORTED.contains(mod)) {
+                            throw new UnsupportedRuleException("modifier '" + mod + "' is not supported");
+                        }
                         if (!MATCH_TYPES.contains(mod)) {
                             throw new UnsupportedRuleException("modifier '" + OneLine.of(parts[i], 40)
-                                    + "' is not supported");
+                                    + "' is not a modifier of the Sigma specification");
                         }
                         if (!m.type.isEmpty()) {
                             throw new RuleSyntaxException(line, "two match modifiers: |" + m.type + " and |" + mod);

@@ -54,7 +54,7 @@ class RuleLoaderTest {
     }
 
     @Test
-    void unsupportedRules_areListedWithTheirReason_notDropped() throws Exception {
+    void unsupportedRules_areListedWithTheirReason_notDropped_andANonSigmaModifierIsToldApart() throws Exception {
         Files.writeString(dir.resolve("1.yml"), "title: mac\nid: m\nlogsource: {product: macos, category: "
                 + "process_creation}\ndetection: {s: {Image: x}, condition: s}\n");
         Files.writeString(dir.resolve("2.yml"), "title: field\nid: f\nlogsource: {product: linux, category: "
@@ -63,12 +63,20 @@ class RuleLoaderTest {
                 + "process_creation}\ndetection: {s: {Image|fieldref: CommandLine}, condition: s}\n");
         Files.writeString(dir.resolve("4.yml"), "title: agg\nid: g\nlogsource: {product: linux, category: "
                 + "process_creation}\ndetection: {s: {Image: x}, condition: 's | count() > 5'}\n");
+        Files.writeString(dir.resolve("5.yml"), "title: any\nid: n\nlogsource: {product: linux, category: "
+                + "process_creation}\ndetection: {s: {CommandLine|contains_any: [a, b]}, condition: s}\n");
+        Files.writeString(dir.resolve("6.yml"), "title: dns\nid: h\nlogsource: {product: linux, category: "
+                + "network_connection}\ndetection: {s: {DestinationHostname|endswith: .ngrok.io}, condition: s}\n");
         RuleSet rules = RuleLoader.load(List.of(dir), false, Set.of());
         assertThat(rules.unsupported()).extracting(RuleSet.Unsupported::reason).containsExactly(
                 "logsource macos/process_creation is not available (docs/detection.md lists the logsources)",
-                "field 'LogonId' is not filled for linux/process_creation (docs/detection.md)",
+                "field 'LogonId' is not filled for linux/process_creation: Linux has no logon ids; the login session "
+                        + "is not read (docs/detection.md)",
                 "modifier 'fieldref' is not supported",
-                "aggregation in the condition ('| …', Sigma v1) is not supported: use a correlation rule");
+                "aggregation in the condition ('| …', Sigma v1) is not supported: use a correlation rule",
+                "modifier 'contains_any' is not a modifier of the Sigma specification",
+                "field 'DestinationHostname' is not filled for linux/network_connection: vmiscope sees a "
+                        + "connection's address, not the host name it was resolved from (docs/detection.md)");
         assertThat(rules.loaded()).isZero();
     }
 
