@@ -8,7 +8,7 @@ import { loader } from './view.js';
  * A row: time, [pid, process,] kind, name, summary — the name and summary as the server describes the event
  * (text, capped), the process by its base name with the whole path on hover.
  */
-function eventRow(ev, withProcess) {
+export function eventRow(ev, withProcess) {
   return el('tr', { dataset: { id: ev.id } },
     el('td', { class: 'time' }, fmtTime(ev.timeNanos)),
     withProcess && el('td', { class: 'num' }, ev.pid >= 0 ? ev.pid : ''),
