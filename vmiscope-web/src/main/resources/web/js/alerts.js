@@ -2,7 +2,7 @@
 // with an alert's detail — explanation, follow-up, evidence events, the process's ancestry — and the marks people set.
 import { api, vmPath } from './api.js';
 import { el, byId, fill } from './dom.js';
-import { eventRow } from './eventtable.js';
+import { eventRow, pageLabel } from './eventtable.js';
 import { fmtNum, fmtTime } from './format.js';
 import { LEVELS, levelBadge } from './levels.js';
 import { href } from './router.js';
@@ -20,7 +20,7 @@ const load = loader(section);
 const body = byId('alerts-table').tBodies[0];
 const empty = byId('alerts-empty');
 const counts = byId('al-counts');
-const pageLabel = byId('al-page-label');
+const pageText = byId('al-page-label');
 const prev = byId('al-prev');
 const next = byId('al-next');
 const detailBox = byId('alert-detail');
@@ -66,8 +66,7 @@ function render(page) {
   body.replaceChildren(...items.map(row));
   empty.hidden = items.length > 0;
   fill(counts, LEVELS.filter((l) => page.byLevel?.[l]).map((l) => [levelBadge(l, `${l} ${fmtNum(page.byLevel[l])}`), ' ']));
-  pageLabel.textContent = items.length ? `${fmtNum(offset + 1)}–${fmtNum(offset + items.length)} of ${fmtNum(total)}`
-    : `0 of ${fmtNum(total)}`;
+  pageText.textContent = pageLabel({ offset, total, items });
   prev.disabled = offset === 0;
   next.disabled = offset + items.length >= total;
 }

@@ -18,8 +18,8 @@ export function eventRow(ev, withProcess) {
     el('td', { class: 'summary' }, ev.summary ?? ''));
 }
 
-/** '1–100 of 12,345' */
-function pageLabel(page) {
+/** '1–100 of 12,345' of a page {offset, total, items} (events or alerts). */
+export function pageLabel(page) {
   const count = page.items?.length ?? 0;
   if (!count) return `0 of ${fmtNum(page.total ?? 0)}`;
   return `${fmtNum(page.offset + 1)}–${fmtNum(page.offset + count)} of ${fmtNum(page.total)}`;
