@@ -1,6 +1,7 @@
 // vmiscope's browser UI: the header (VM picker, navigation, global time range), routing between the views,
 // and the live stream's notices.
 import * as actions from './js/actions.js';
+import * as alerts from './js/alerts.js';
 import { api, setCsrf } from './js/api.js';
 import { el, byId, setText } from './js/dom.js';
 import { hideError } from './js/errors.js';
@@ -16,7 +17,7 @@ import * as tree from './js/tree.js';
 import { debounce } from './js/view.js';
 import * as vms from './js/vms.js';
 
-const views = { vms, tree, timeline, graph, events, overhead };
+const views = { vms, tree, timeline, graph, events, alerts, overhead };
 const picker = byId('vm-select');
 const vmMode = byId('vm-mode');
 const vmBar = byId('vm-bar');
@@ -109,6 +110,10 @@ live.onNotice(
   () => {
     actions.refresh();
     if (['vms', 'overhead'].includes(route?.view)) refreshView();
+  },
+  (vm) => {
+    alerts.alertArrived(vm);
+    if (route?.view === 'vms') refreshView();
   });
 
 async function start() {

@@ -8,7 +8,7 @@ import { loader } from './view.js';
  * A row: time, [pid, process,] kind, name, summary — the name and summary as the server describes the event
  * (text, capped), the process by its base name with the whole path on hover.
  */
-function eventRow(ev, withProcess) {
+export function eventRow(ev, withProcess) {
   return el('tr', { dataset: { id: ev.id } },
     el('td', { class: 'time' }, fmtTime(ev.timeNanos)),
     withProcess && el('td', { class: 'num' }, ev.pid >= 0 ? ev.pid : ''),
@@ -18,8 +18,8 @@ function eventRow(ev, withProcess) {
     el('td', { class: 'summary' }, ev.summary ?? ''));
 }
 
-/** '1–100 of 12,345' */
-function pageLabel(page) {
+/** '1–100 of 12,345' of a page {offset, total, items} (events or alerts). */
+export function pageLabel(page) {
   const count = page.items?.length ?? 0;
   if (!count) return `0 of ${fmtNum(page.total ?? 0)}`;
   return `${fmtNum(page.offset + 1)}–${fmtNum(page.offset + count)} of ${fmtNum(page.total)}`;

@@ -1,5 +1,5 @@
 // The server-sent event stream: live events into #live-events, the connection state in #stream-status,
-// and 'refreshed' / 'actions' notices handed to the app.
+// and 'refreshed' / 'actions' notices and live alerts handed to the app.
 import { el, byId } from './dom.js';
 import { fmtClock } from './format.js';
 
@@ -9,10 +9,11 @@ const status = byId('stream-status');
 
 let source = null;
 let streamVm;   // the VM the stream is filtered to, '' for every VM
-let handlers = { refreshed() {}, actions() {} };
+let handlers = { refreshed() {}, actions() {}, alert() {} };
 
-export function onNotice(refreshed, actions) {
-  handlers = { refreshed, actions };
+/** refreshed(vm): a VM's views changed; actions(vm): its actions changed; alert(vm): a live alert arrived. */
+export function onNotice(refreshed, actions, alert) {
+  handlers = { refreshed, actions, alert };
 }
 
 /** Streams one VM's notices (or every VM's, for null); EventSource reconnects by itself after a failure. */
@@ -25,7 +26,11 @@ export function connect(vm) {
   source = new EventSource('/api/stream' + (wanted ? '?' + new URLSearchParams({ vm: wanted }) : ''));
   source.onopen = () => setStatus(true);
   source.onerror = () => setStatus(false);
-  source.addEventListener('event', (m) => { if (streamVm) prepend(eventLine(parse(m))); });
+  source.addEventListener('event', (m) => {
+    const ev = parse(m);
+    if (streamVm) prepend(eventLine(ev));
+    if (ev?.kind === 'alert') handlers.alert(streamVm || null);
+  });
   source.addEventListener('control', (m) => { if (streamVm) prepend(controlLine(parse(m))); handlers.actions(); });
   source.addEventListener('refreshed', (m) => handlers.refreshed(parse(m)?.vm));
   source.addEventListener('actions', (m) => handlers.actions(parse(m)?.vm));

@@ -1,5 +1,5 @@
-// Hash routes: #/vms, #/vm/{vm}/{view}[/{key}] — {vm} and {key} URI-encoded.
-export const VIEWS = ['vms', 'tree', 'timeline', 'graph', 'events', 'overhead'];
+// Hash routes: #/vms, #/vm/{vm}/{view}[/{key}] — {vm} and {key} (a process key, or an alert's id) URI-encoded.
+export const VIEWS = ['vms', 'tree', 'timeline', 'graph', 'events', 'alerts', 'overhead'];
 
 /** {view, vm, key} of a hash, or null when it is no route. */
 export function parseHash(hash) {

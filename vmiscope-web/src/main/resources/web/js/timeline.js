@@ -4,6 +4,7 @@ import { api, vmPath } from './api.js';
 import { byId, setText } from './dom.js';
 import { chartOf, textTooltip } from './charts.js';
 import { fmtClock, fmtNum, fmtTime, pidOfKey, shorten } from './format.js';
+import { LEVEL_COLOURS } from './levels.js';
 import { go } from './router.js';
 import { on, setRange, state } from './state.js';
 import { isShown, loader } from './view.js';
@@ -11,6 +12,7 @@ import { isShown, loader } from './view.js';
 const BUCKETS = 120;
 const LANES = 40;
 const LANE_HEIGHT = 20;
+const MARKERS = 500;         // alerts marked at most (the newest of the range)
 const CHROME_HEIGHT = 130;   // axes, toolbox and the zoom slider around the lanes
 
 const section = byId('view-timeline');
@@ -23,6 +25,7 @@ const load = loader(section);
 let vm = null;
 let zoom = null;       // the range the timeline is zoomed to, or null for the VM's whole span
 let timeline = null;   // the last answer
+let alerts = [];       // the alerts of its range that are not false positives, newest first
 let chart = null;      // created on the first render
 
 export function show(route) {
@@ -38,7 +41,12 @@ export const refresh = () => reload(true);
 function reload(keepZoom) {
   return load(async (signal) => {
     const query = { buckets: BUCKETS, lanes: LANES, from: zoom?.from, to: zoom?.to };
-    timeline = await api('GET', vmPath(vm, 'timeline'), { query, signal });
+    const [answer, marked] = await Promise.all([
+      api('GET', vmPath(vm, 'timeline'), { query, signal }),
+      api('GET', vmPath(vm, 'alerts'), { query: { from: zoom?.from, to: zoom?.to, mark: 'none,acknowledged', limit: MARKERS }, signal }),
+    ]);
+    timeline = answer;
+    alerts = marked.items ?? [];
     render(keepZoom);
   });
 }
@@ -64,12 +72,14 @@ function render(keepZoom) {
     }
   });
   container.dataset.lanes = String(lanes.length);
+  container.dataset.alertMarkers = String(alerts.length);
   container.style.height = `${Math.max(300, lanes.length * LANE_HEIGHT + CHROME_HEIGHT)}px`;
   // a stored process list (Volatility) has snapshots but no process events: say where it is shown instead
   setText(info, lanes.length === 0
     ? `no process events at ${fmtTime(t.fromNanos)}: process lists (snapshots) are shown in the Tree view`
     : `${fmtNum(t.processes)} processes with events · ${fmtTime(t.fromNanos)} – `
-      + `${fmtTime(bucketStart(t.buckets))} · buckets of ${fmtNum(t.bucketNanos / 1e6, 3)} ms`);
+      + `${fmtTime(bucketStart(t.buckets))} · buckets of ${fmtNum(t.bucketNanos / 1e6, 3)} ms`
+      + (alerts.length ? ` · ${fmtNum(alerts.length)} alerts marked ⚠ (the Alerts view lists them)` : ''));
   chartOf(container, wire).resize();
   chart.setOption(option(t, lanes, data, max), keepZoom ? { replaceMerge: ['series', 'xAxis', 'yAxis'] } : { notMerge: true });
 }
@@ -97,7 +107,20 @@ function option(t, lanes, data, max) {
       inRange: { color: ['#e3edf9', '#8fb6e4', '#3a78c2', '#173a73'] },
     },
     dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, height: 18, bottom: 8 }],
-    series: [{ type: 'heatmap', data, progressive: 0, emphasis: { itemStyle: { borderColor: '#222', borderWidth: 1 } } }],
+    series: [{
+      type: 'heatmap', data, progressive: 0, emphasis: { itemStyle: { borderColor: '#222', borderWidth: 1 } },
+      markLine: alertMarkers(t),
+    }],
+  };
+}
+
+/** A line at the bucket of each alert, in its level's colour, labelled ⚠ at the top; silent, so never a tooltip. */
+function alertMarkers(t) {
+  const bucket = (nanos) => Math.min(t.buckets - 1, Math.max(0, Math.floor((nanos - t.fromNanos) / t.bucketNanos)));
+  return {
+    silent: true, symbol: 'none', animation: false,
+    label: { formatter: '⚠', position: 'start' },
+    data: alerts.map((a) => ({ xAxis: bucket(a.timeNanos), lineStyle: { color: LEVEL_COLOURS[a.level] ?? LEVEL_COLOURS.informational, type: 'solid', width: 2 } })),
   };
 }
 

@@ -3,6 +3,7 @@
 import { api, vmPath } from './api.js';
 import { el, byId } from './dom.js';
 import { clip, fmtNum, fmtTime } from './format.js';
+import { levelBadge } from './levels.js';
 import * as panel from './panel.js';
 import { href } from './router.js';
 import { on, state, setSelected } from './state.js';
@@ -24,6 +25,7 @@ const load = loader(section);
 
 let vm = null;
 let procs = new Map();       // key → Process of the loaded tree
+let alerts = new Map();      // key → {alerts, highest}: the processes alerts are about (false positives left out)
 let roots = [];
 let maxEvents = 1;
 const expanded = new Map();  // key → open? as chosen by the user or a search; otherwise open when level < OPEN_LEVELS
@@ -83,6 +85,7 @@ function treeQuery() {
 
 function setData(tree) {
   procs = new Map((tree.processes ?? []).map((p) => [p.key, p]));
+  alerts = new Map(Object.entries(tree.alerts ?? {}));
   // Processes whose parent is not in this tree are roots too, so none is unreachable.
   const rootSet = new Set((tree.roots ?? []).filter((k) => procs.has(k)));
   for (const p of procs.values()) if (!procs.has(p.parent)) rootSet.add(p.key);
@@ -154,8 +157,18 @@ function row(p, hasKids, open) {
       : el('span', { class: 'toggle-space' }),
     el('span', { class: 'proc-name', title: p.image ?? '' }, p.name),
     el('span', { class: 'proc-pid' }, `pid ${p.pid}`),
+    alertBadge(alerts.get(p.key)),
     el('span', { class: 'proc-cmd', title: p.commandLine ?? '' }, clip(p.commandLine ?? '', 120)),
     el('span', { class: 'proc-bar', title: `${fmtNum(p.events)} events` }, el('span', { style: { width: `${width}%` } })));
+}
+
+/** '⚠ 2' in the colour of the most serious level, for a process that alerts are about. */
+function alertBadge(count) {
+  if (!count) return null;
+  const badge = levelBadge(count.highest, `⚠ ${fmtNum(count.alerts)}`);
+  badge.classList.add('alert-badge');
+  badge.title = `${fmtNum(count.alerts)} ${count.alerts === 1 ? 'alert' : 'alerts'}, the most serious ${count.highest}`;
+  return badge;
 }
 
 function toggle(rowNode) {

@@ -1,6 +1,7 @@
 // The VMs overview: one row per VM with its size, rate, running actions and slowdown against its budget.
 import { el, byId } from './dom.js';
 import { fmtNum, fmtPct, fmtSlowdown, isOverBudget, clip } from './format.js';
+import { levelBadge } from './levels.js';
 import { href } from './router.js';
 import { loadVms } from './state.js';
 import { loader } from './view.js';
@@ -34,7 +35,15 @@ function row(v) {
       el('span', { class: 'action-chip', title: `stopped ${fmtPct(a.stoppedFraction)} of the time` },
         el('code', {}, a.id), ' ', fmtPct(a.stoppedFraction)))),
     slowdownCell(v),
-    num(v.alerts));
+    alertsCell(v));
+}
+
+/** The alerts that are not false positives, in the colour of the most serious, linked to the VM's alerts view. */
+function alertsCell(v) {
+  if (!v.alerts) return num(0);
+  const byLevel = Object.entries(v.alertsByLevel ?? {}).filter(([, n]) => n).map(([l, n]) => `${l} ${n}`).join(', ');
+  return el('td', { class: 'num alerts', title: byLevel },
+    el('a', { href: href('alerts', v.vm) }, levelBadge(v.alertLevel, fmtNum(v.alerts))));
 }
 
 function slowdownCell(v) {

@@ -214,6 +214,95 @@ public final class Analysis implements AutoCloseable {
     }
 
     /**
+     * Stored events of the VM by id, in the order of {@code ids} (an alert's evidence), each once; ids not stored
+     * are left out.
+     */
+    public List<EventRow> events(String vm, List<String> ids) {
+        List<String> distinct = ids.stream().distinct().toList();
+        if (distinct.isEmpty()) {
+            return List.of();
+        }
+        List<Object> values = new ArrayList<>(List.of(vm));
+        values.addAll(distinct);
+        Map<String, EventRow> byId = new HashMap<>();
+        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("WITH found AS (SELECT vm, "
+                + EVENT_COLUMNS + " FROM events WHERE vm = ? AND id IN ("
+                + String.join(", ", Collections.nCopies(distinct.size(), "?")) + ")) "
+                + "SELECT e.* EXCLUDE (vm), " + TREE_PROCESS + " FROM found e " + ALIVE_AT_EVENT)) {
+            bind(q, values);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    byId.putIfAbsent(r.getString(1), eventRow(r));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("cannot read events of " + vm + " by id", e);
+        }
+        return distinct.stream().filter(byId::containsKey).map(byId::get).toList();
+    }
+
+    /**
+     * The VM's alerts that {@code query} selects, newest first, paged, each with its mark, and how many of each
+     * level the query finds without its level criterion.
+     *
+     * @throws IllegalArgumentException when offset/limit are out of range
+     */
+    public AlertPage alerts(String vm, AlertQuery query, int offset, int limit) {
+        checkPage(offset, limit);
+        try (Connection c = reader()) {
+            return Alerts.page(c, vm, query, offset, limit);
+        } catch (SQLException e) {
+            throw failed("cannot list the alerts of " + vm, e);
+        }
+    }
+
+    /** One alert of the VM with its mark. */
+    public Optional<AlertRow> alert(String vm, String id) {
+        try (Connection c = reader()) {
+            return Alerts.one(c, vm, id);
+        } catch (SQLException e) {
+            throw failed("cannot read alert " + id + " of " + vm, e);
+        }
+    }
+
+    /** Per VM with alerts, its alerts that are not false positives, per level. */
+    public Map<String, AlertCount> alertCounts() {
+        try (Connection c = reader()) {
+            return Alerts.perVm(c);
+        } catch (SQLException e) {
+            throw failed("cannot count the alerts", e);
+        }
+    }
+
+    /**
+     * Per process of the VM (as of the last refresh) that alerts are about, its alerts that are not false
+     * positives, per level.
+     */
+    public Map<ProcessKey, AlertCount> processAlerts(String vm) {
+        try (Connection c = reader()) {
+            return Alerts.perProcess(c, vm);
+        } catch (SQLException e) {
+            throw failed("cannot count the alerts of the processes of " + vm, e);
+        }
+    }
+
+    /**
+     * The process {@code key} and its ancestors, itself first, as the process tree knows them; a parent cycle
+     * (guest data) or more than {@code maxDepth} processes end the chain.
+     */
+    public List<ProcessNode> ancestry(ProcessKey key, int maxDepth) {
+        List<ProcessNode> chain = new ArrayList<>();
+        Set<ProcessKey> seen = new HashSet<>();
+        Optional<ProcessNode> next = process(key);
+        while (next.isPresent() && chain.size() < maxDepth && seen.add(next.get().key())) {
+            ProcessNode node = next.get();
+            chain.add(node);
+            next = node.parent() == null ? Optional.empty() : process(node.parent());
+        }
+        return chain;
+    }
+
+    /**
      * Every VM with stored events, by name: how many events and processes (as of its last refresh), their
      * span, where they came from, and how many events arrived in the last minute of its span.
      */
@@ -718,7 +807,7 @@ public final class Analysis implements AutoCloseable {
         }
     }
 
-    private static void in(StringBuilder where, List<Object> values, String column, Set<String> wanted) {
+    static void in(StringBuilder where, List<Object> values, String column, Set<String> wanted) {
         if (wanted.isEmpty()) {
             return;
         }
@@ -727,7 +816,7 @@ public final class Analysis implements AutoCloseable {
         values.addAll(wanted.stream().sorted().toList());
     }
 
-    private static void bind(PreparedStatement statement, List<Object> values) throws SQLException {
+    static void bind(PreparedStatement statement, List<Object> values) throws SQLException {
         for (int i = 0; i < values.size(); i++) {
             statement.setObject(i + 1, values.get(i));
         }

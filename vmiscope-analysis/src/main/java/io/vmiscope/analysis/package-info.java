@@ -12,6 +12,7 @@
  *                                                                     └─▶ graph_edges (images, files, endpoints,
  *                                                                                      registry keys)
  *   Analysis.processTree · processEvents · timeline · behaviourGraph · vmGraph · summary ──▶ plain records
+ *   Analysis.alerts · alert · alertCounts · processAlerts ◀── events (kind alert) + alert_marks   (Alerts)
  * </pre>
  *
  * Results are records of data only; rendering (tables, JSON, web) is the caller's. Every string that came

@@ -71,6 +71,18 @@ public final class AlertMarks {
         }
     }
 
+    /** Removes the mark of {@code alertId}: it is open again. Whether it had one. */
+    public boolean clear(String alertId) {
+        try (Connection c = store.openConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM alert_marks WHERE alert_id = ?")) {
+            delete.setString(1, alertId);
+            return delete.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("cannot clear the mark of alert " + OneLine.of(alertId, 64) + ": "
+                    + OneLine.of(e.getMessage(), 200), e);
+        }
+    }
+
     /** The current mark of {@code alertId}, if any. */
     public Optional<Marked> of(String alertId) {
         try (Connection c = store.openConnection(); PreparedStatement q = c.prepareStatement(

@@ -36,6 +36,17 @@ class AlertMarksTest {
     }
 
     @Test
+    void clearingAMark_opensTheAlertAgain_andSaysWhetherItHadOne() {
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
+            AlertMarks marks = new AlertMarks(store, Clock.systemUTC());
+            marks.set("a1", AlertMarks.Mark.FALSE_POSITIVE, "cron");
+            assertThat(marks.clear("a1")).isTrue();
+            assertThat(marks.of("a1")).isEmpty();
+            assertThat(marks.clear("a1")).isFalse();
+        }
+    }
+
+    @Test
     void aHugeNote_isCut_andAnUnknownMark_isAOneLineError() {
         try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
             AlertMarks marks = new AlertMarks(store, Clock.systemUTC());

@@ -95,6 +95,11 @@ final class LiveStream implements AutoCloseable {
         broadcast(vm, "actions", Map.of("vm", vm));
     }
 
+    /** Tells the browsers following {@code vm} to re-read its views (something people changed, e.g. a mark). */
+    void viewsChanged(String vm) {
+        broadcast(vm, "refreshed", Map.of("vm", vm));
+    }
+
     /** Tells them about a control decision (e.g. of a budget controller). */
     void control(String vm, String action, String state, String reason) {
         broadcast(vm, "control", Map.of("vm", vm, "action", action, "state", state, "reason", reason));
@@ -129,7 +134,7 @@ final class LiveStream implements AutoCloseable {
             try {
                 store.flush();
                 analysis.refresh(vm);
-                broadcast(vm, "refreshed", Map.of("vm", vm));
+                viewsChanged(vm);
             } catch (RuntimeException e) {
                 System.err.println("vmiscope: cannot refresh the views of " + vm + ": " + e.getMessage());
             }

