@@ -186,6 +186,26 @@ class WebUiIT {
     }
 
     @Test
+    @Order(6)
+    void anAlertRaisedLive_appearsInTheAlertsView_withItsRuleAndTechnique() {
+        String module = vm.console().run("find /lib/modules -name dummy.ko | head -1", Duration.ofSeconds(20))
+                .output().strip();
+        // by its path: busybox's shell runs a bare applet name in its own process, without an exec to see
+        vm.console().run("$(which insmod) " + module + "; $(which rmmod) dummy", Duration.ofSeconds(20));
+        browser.open(server.url() + "#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8) + "/alerts");
+        browser.await("#view-alerts[data-state=ready]");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String rows = "";
+        while (!rows.contains("Kernel Module Inserted") && System.nanoTime() < deadline) {
+            sleep(500);
+            rows = (String) browser.script("return [...document.querySelectorAll('#alerts-table tbody tr[data-id]')]"
+                    + ".map(r => r.textContent).join('\\n')");
+        }
+        assertThat(rows).contains("Kernel Module Inserted").contains("T1547.006");
+        browser.screenshot(SCREENSHOTS.resolve("live-alerts.png"));
+    }
+
+    @Test
     @Order(5)
     void anOnDemandAction_thatKeepsTheVmOverItsBudget_isDegradedByTheController_andTheBrowsersAreTold() throws Exception {
         String loop = vm.console().run("sh -c 'while :; do cat /proc/version >/dev/null; done' >/dev/null 2>&1 </dev/null"
