@@ -55,7 +55,7 @@ class WebUiIT {
     void startTheUiOnTheDemoGuest() throws Exception {
         vm = TestGuests.boot("web-ui");
         // a generous budget: the tests change the guest's load after the probe's baseline, which the controller
-        // would rightly count as slowdown; test 5 lowers it to see the controller act
+        // would rightly count as slowdown; test 6 lowers it to see the controller act
         demo = LiveDemo.start(vm, new Budget(GENEROUS_BUDGET),
                 Stream.of("pslist:2s", "procevents").map(ActionSpec::parse).toList(),
                 Optional.of(new SigmaDetector(RuleLoader.load(List.of(), true, Set.of()))));
@@ -186,7 +186,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
     void anAlertRaisedLive_appearsInTheAlertsView_withItsRuleAndTechnique() {
         String module = vm.console().run("find /lib/modules -name dummy.ko | head -1", Duration.ofSeconds(20))
                 .output().strip();
@@ -205,8 +205,9 @@ class WebUiIT {
         browser.screenshot(SCREENSHOTS.resolve("live-alerts.png"));
     }
 
+    /** Last: it lowers the budget, and the controller degrades what runs until it has restored it again. */
     @Test
-    @Order(5)
+    @Order(6)
     void anOnDemandAction_thatKeepsTheVmOverItsBudget_isDegradedByTheController_andTheBrowsersAreTold() throws Exception {
         String loop = vm.console().run("sh -c 'while :; do cat /proc/version >/dev/null; done' >/dev/null 2>&1 </dev/null"
                 + " & echo $!", Duration.ofSeconds(10)).output().strip();
