@@ -42,105 +42,19 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * Introspection actions on the real demo guest, with ground truth made through the test console.
- * One booted guest for the class; each test runs its own monitor session on a background thread.
- */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LiveMonitorIT {
+import io.vmiscope.guest.GuestDistro;
 
-    private QemuVm vm;
-    private GuestImage image;
-    private KernelProfile profile;
-    private GdbDriver driver;
-    private LinuxGuest linux;
-    private Monitor monitor;
-    private Thread loop;
-    private final List<Event> events = new CopyOnWriteArrayList<>();
+/** Introspection actions on the real demo guest (busybox); the harness is {@link LiveMonitorTest}'s. */
+class LiveMonitorIT extends LiveMonitorTest {
 
-    @BeforeAll
-    void bootGuest() {
-        image = TestGuests.image();
-        vm = TestGuests.boot("live-monitor");
-        profile = KernelProfiles.load(image.kernel(), ProfileCache.atDefaultLocation());
+    @Override
+    GuestDistro distro() {
+        return GuestDistro.BUSYBOX;
     }
 
-    @AfterAll
-    void stopGuest() {
-        if (vm != null) {
-            vm.stop();
-        }
-    }
-
-    @BeforeEach
-    void attach() {
-        events.clear();
-        driver = GdbDriver.connect(new GdbAddress.Unix(vm.gdbSocket()), GdbOptions.DEFAULTS);
-        linux = LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT);
-        monitor = new Monitor(driver, linux, events::add, Monitor.Options.named(vm.name()));
-        driver.resume(); // attaching stopped the VM; the console needs it running
-    }
-
-    @AfterEach
-    void detach() throws InterruptedException {
-        monitor.requestEnd();
-        if (loop != null) {
-            loop.join(10_000);
-        }
-        driver.close();
-        assertThat(vm.qmp().isRunning()).as("the VM runs after the session").isTrue();
-    }
-
-    private void runInBackground(Action... actions) {
-        for (Action action : actions) {
-            monitor.start(action);
-        }
-        loop = new Thread(() -> monitor.run(Duration.ofMinutes(2)), "monitor-loop");
-        loop.start();
-        awaitEvent(ControlEvent.class, e -> e.change().equals("started"));
-    }
-
-    private <T extends Event> T awaitEvent(Class<T> type, Predicate<T> matching) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Event e : events) {
-                if (type.isInstance(e) && matching.test(type.cast(e))) {
-                    return type.cast(e);
-                }
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("no matching " + type.getSimpleName() + " within 30 s; saw " + events.size() + " events");
-    }
-
-    private CostSummary cost(String action) {
-        return monitor.costs().stream().filter(c -> c.action().equals(action)).findFirst().orElseThrow();
-    }
-
-    @Test
-    void aKnownCommand_givesExecAndExitEvents_withTheRightPidPpidPathArgvAndExitCode() {
-        runInBackground(new ProcessEventsAction(linux, ProcessFilter.ALL));
-        String script = "echo $$ $PPID >/tmp/ids; exit 3";
-
-        vm.console().run("/bin/busybox sh -c '" + script + "'");
-        String[] ids = vm.console().run("cat /tmp/ids").orThrow().output().strip().split(" ");
-        int pid = Integer.parseInt(ids[0]);
-        int ppid = Integer.parseInt(ids[1]);
-
-        ExecEvent exec = awaitEvent(ExecEvent.class, e -> e.argv().contains(script));
-        assertThat(exec.path()).isEqualTo("/bin/busybox");
-        assertThat(exec.argv()).containsExactly("/bin/busybox", "sh", "-c", script);
-        assertThat(exec.process().pid()).isEqualTo(pid);
-        assertThat(exec.process().ppid()).isEqualTo(ppid);
-        ExitEvent exit = awaitEvent(ExitEvent.class, e -> e.process().pid() == pid);
-        assertThat(exit.exitCode()).isEqualTo(3);
-        assertThat(exit.signal()).isZero();
-        assertThat(exit.process().ppid()).isEqualTo(ppid);
+    @Override
+    List<String> shell() {
+        return List.of("/bin/busybox", "sh");
     }
 
     @Test
@@ -214,21 +128,6 @@ class LiveMonitorIT {
         NetworkEvent accept = awaitEvent(NetworkEvent.class, e -> e.operation().equals("accept"));
         assertThat(accept.process().name()).isEqualTo("httpd");
         assertThat(accept.address()).matches("127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:80");
-    }
-
-    @Test
-    void syscallTracing_decodesArguments_andReturnValuesWithErrnoNames() {
-        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat", ProcessFilter.ALL, true);
-        runInBackground(trace);
-
-        vm.console().run("cat /no/such/file; true").orThrow();
-
-        SyscallEvent missing = awaitEvent(SyscallEvent.class,
-                e -> e.arguments().stream().anyMatch(a -> a.text().equals("\"/no/such/file\"")));
-        assertThat(missing.name()).isEqualTo("openat");
-        assertThat(missing.number()).isEqualTo(257);
-        assertThat(missing.result()).startsWith("-1 ENOENT");
-        assertThat(missing.process().name()).isEqualTo("cat");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.cli.TestGuests;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.linux.profile.KernelProfiles;
@@ -62,10 +63,15 @@ class GuardIT {
     @TempDir
     Path workDir;
 
+    /** The guest the class runs on: the demo guest here, another one in a subclass. */
+    GuestDistro distro() {
+        return GuestDistro.BUSYBOX;
+    }
+
     @BeforeAll
     void bootGuest() {
-        image = TestGuests.image();
-        vm = TestGuests.boot("guard");
+        image = TestGuests.image(distro());
+        vm = TestGuests.boot(distro(), "guard-" + distro().id(), true);
         // The tracer child loads the profile from the cache this fills.
         KernelProfiles.load(image.kernel(), ProfileCache.atDefaultLocation());
     }
