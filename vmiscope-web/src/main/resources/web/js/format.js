@@ -84,10 +84,14 @@ export function fmtPrediction(p) {
 /** The pid part of a process key 'PID@START'. */
 export const pidOfKey = (key) => String(key ?? '').split('@')[0];
 
-/** Measured slowdown against the budget: '2.1% of 10%'. */
-export function fmtSlowdown(slowdown, budget) {
+/**
+ * The estimated slowdown against the budget: '≈ 38.0% of 10%', or '≥ 0.3% of 10%' when the estimate rests on
+ * the VM-stopped time alone (a lower bound).
+ */
+export function fmtSlowdown(slowdown, budget, lowerBound) {
   if (slowdown == null) return '—';
-  return budget == null ? fmtPct(slowdown) : `${fmtPct(slowdown)} of ${fmtPct(budget, true)}`;
+  const value = `${lowerBound ? '≥' : '≈'} ${fmtPct(slowdown)}`;
+  return budget == null ? value : `${value} of ${fmtPct(budget, true)}`;
 }
 
 export const isOverBudget = (slowdown, budget) => slowdown != null && budget != null && slowdown > budget;

@@ -53,9 +53,11 @@ function render(o) {
   byId('overhead-empty').hidden = actions.length > 0;
 
   const over = isOverBudget(o.slowdown, o.budget);
-  const measured = o.slowdown == null ? `— (${o.live ? 'not measured yet' : 'not live'})` : fmtPct(o.slowdown);
-  setText(slowdown, `measured slowdown ${measured}`
-    + (o.budget == null ? ', no budget' : ` of ${fmtPct(o.budget, true)} budget`) + (over ? ' — over budget' : ''));
+  const estimated = o.slowdown == null ? `— (${o.live ? 'not measured yet' : 'not live'})`
+    : `${o.slowdownLowerBound ? '≥' : '≈'} ${fmtPct(o.slowdown)}`;
+  setText(slowdown, `estimated slowdown ${estimated}`
+    + (o.budget == null ? ', no budget' : ` of ${fmtPct(o.budget, true)} budget`) + (over ? ' — over budget' : '')
+    + (o.slowdownBasis ? ` (${o.slowdownBasis})` : ''));
   slowdown.classList.toggle('over', over);
 
   budgetInput.value = o.budget == null ? '' : String(+(o.budget * 100).toFixed(2));

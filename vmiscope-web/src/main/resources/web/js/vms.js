@@ -38,5 +38,6 @@ function row(v) {
 }
 
 function slowdownCell(v) {
-  return el('td', { class: isOverBudget(v.slowdown, v.budget) ? 'over' : null }, fmtSlowdown(v.slowdown, v.budget));
+  return el('td', { class: isOverBudget(v.slowdown, v.budget) ? 'over' : null, title: v.slowdownBasis ?? '' },
+    fmtSlowdown(v.slowdown, v.budget, v.slowdownLowerBound));
 }

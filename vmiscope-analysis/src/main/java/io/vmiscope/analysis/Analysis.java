@@ -1,7 +1,6 @@
 package io.vmiscope.analysis;
 
-import io.vmiscope.store.CostRecord;
-import io.vmiscope.store.DuckDbEventStore;
+import io.vmiscope.store.StoreConnections;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -23,7 +22,8 @@ import java.util.Set;
 
 /**
  * Pre-processed views of the stored events: process trees with lifetimes (pid reuse handled), each
- * process's events, activity timelines, behaviour graphs, indicator summaries and the cost of introspection.
+ * process's events, activity timelines, behaviour graphs and indicator summaries. (What introspection cost is the
+ * store's to read: {@link io.vmiscope.store.EventReader#costs}.)
  *
  * <pre>
  *   events ──refresh(vm)──▶ processes · activity* · graph_edges  (DuckDB tables beside events, docs/store.md)
@@ -32,12 +32,13 @@ import java.util.Set;
  * </pre>
  *
  * <p>Queries read the derived tables as of the latest {@link #refresh}; call it after new events are stored
- * ({@link DuckDbEventStore#flush()} first for live ones). {@link #processEvents} reads {@code events} directly,
- * so it also shows events stored since. Every value from the events is bound as a parameter, never written
+ * ({@link io.vmiscope.store.EventReader#flush()} first for live ones). {@link #processEvents} reads
+ * {@code events} directly, so it also shows events stored since. Every value from the events is bound as a parameter, never written
  * into SQL text.
  *
  * <p>Thread-safety: every method may be called from any thread. Each call uses a connection of its own from
- * {@link DuckDbEventStore#openReader()}, so queries run beside ingestion and beside a refresh (which they see
+ * {@link StoreConnections#openConnection()} (the store's port for tables of other modules: the derived tables
+ * are written through it too), so queries run beside ingestion and beside a refresh (which they see
  * only once it is committed whole); refreshes run one at a time. The caller closes this before the store;
  * closing it does not close the store.
  */
@@ -84,11 +85,11 @@ public final class Analysis implements AutoCloseable {
     private static final String TREE_PROCESS = "CASE WHEN p.end_ns IS NULL OR e.time_ns <= p.end_ns THEN p.name END, "
             + "CASE WHEN p.end_ns IS NULL OR e.time_ns <= p.end_ns THEN p.image END";
 
-    private final DuckDbEventStore store;
+    private final StoreConnections store;
     private final Object refreshLock = new Object();
     private volatile boolean closed;
 
-    private Analysis(DuckDbEventStore store) {
+    private Analysis(StoreConnections store) {
         this.store = store;
     }
 
@@ -98,9 +99,9 @@ public final class Analysis implements AutoCloseable {
      *
      * @throws AnalysisException when the tables cannot be created
      */
-    public static Analysis open(DuckDbEventStore store) {
+    public static Analysis open(StoreConnections store) {
         Objects.requireNonNull(store, "store");
-        try (Connection c = store.openReader()) {
+        try (Connection c = store.openConnection()) {
             DerivedTables.prepare(c);
         } catch (SQLException e) {
             throw failed("cannot prepare the analysis tables", e);
@@ -118,7 +119,7 @@ public final class Analysis implements AutoCloseable {
     public Refresh refresh(String vm) {
         checkOpen();
         synchronized (refreshLock) {
-            try (Connection c = store.openReader()) {
+            try (Connection c = store.openConnection()) {
                 return Derivation.run(c, vm);
             } catch (SQLException e) {
                 throw failed("cannot refresh the analysis of " + vm, e);
@@ -621,28 +622,6 @@ public final class Analysis implements AutoCloseable {
                 values.getOrDefault("host", Summary.Values.NONE));
     }
 
-    /** What introspection cost the VM: the {@code costs} rows of {@code vm}, oldest session first. */
-    public List<CostRecord> costs(String vm) {
-        List<CostRecord> costs = new ArrayList<>();
-        try (Connection c = reader(); PreparedStatement q = c.prepareStatement("""
-                SELECT action, hits, hits_with_events, hits_filtered, hits_failed, events, return_hits, periodic_runs,
-                       stopped_ns, stopped_median_ns, stopped_p99_ns, round_trips_per_stop, bytes_per_stop,
-                       handler_ns_per_stop
-                FROM costs WHERE vm = ? ORDER BY time_ns, action""")) {
-            bind(q, List.of(vm));
-            try (ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    costs.add(new CostRecord(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5),
-                            r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11),
-                            r.getDouble(12), r.getDouble(13), r.getLong(14)));
-                }
-            }
-        } catch (SQLException e) {
-            throw failed("cannot read the costs of " + vm, e);
-        }
-        return costs;
-    }
-
     /** Marks this closed; later calls fail. Idempotent; the store stays open. */
     @Override
     public void close() {
@@ -730,7 +709,7 @@ public final class Analysis implements AutoCloseable {
 
     private Connection reader() {
         checkOpen();
-        return store.openReader();
+        return store.openConnection();
     }
 
     private void checkOpen() {

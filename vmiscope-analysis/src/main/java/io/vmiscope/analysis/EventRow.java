@@ -1,9 +1,13 @@
 package io.vmiscope.analysis;
 
+import io.vmiscope.events.Event;
+import io.vmiscope.events.ProcessRef;
+import io.vmiscope.store.EventColumns;
+
 /**
- * One stored event as the per-process views show it: the columns of the {@code events} table that describe
- * the event (docs/store.md), without the imported original, and how a table row reads it. Every text is
- * guest- or log-controlled: render it only as text.
+ * One stored event as the views show it — the one row type of the store's readers, for stored and live events
+ * alike: the columns of the {@code events} table that describe the event (docs/store.md), without the imported
+ * original, and how a table row reads it. Every text is guest- or log-controlled: render it only as text.
  *
  * @param id          the event's content id
  * @param timeNanos   host time, nanoseconds since the Unix epoch
@@ -45,9 +49,15 @@ public record EventRow(String id, long timeNanos, String action, String kind, in
                 text.name(), text.summary(), shown, path);
     }
 
-    /** A live event as it is stored (for the live stream): shown from its own process name only. */
-    public static EventRow of(io.vmiscope.store.EventRow r) {
-        return of(r.id(), r.timeNanos(), r.action(), r.kind(), r.pid(), r.tid(), r.ppid(), r.uid(), r.process(),
-                r.name(), r.fieldsJson(), r.source(), null, null);
+    /**
+     * A live event as it will be stored (for the live stream, before it is), under its id
+     * ({@link io.vmiscope.store.EventIds}): shown from its own process name only.
+     *
+     * @param fieldsJson the event's {@link EventColumns#fieldsJson}, as its id was computed from
+     */
+    public static EventRow live(String id, Event event, String fieldsJson) {
+        ProcessRef p = event.process();
+        return of(id, event.timeNanos(), event.action(), event.kind(), p.pid(), p.tid(), p.ppid(), p.uid(), p.name(),
+                EventColumns.name(event), fieldsJson, EventColumns.LIVE_SOURCE, null, null);
     }
 }

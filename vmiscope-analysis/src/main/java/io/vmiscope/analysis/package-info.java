@@ -6,16 +6,17 @@
  * renderers only render.
  *
  * <pre>
- *   DuckDbEventStore ── events ──▶ Analysis.refresh(vm) ──▶ processes   (Lifetimes: snapshot/fork/exec/exit
- *                                    (one transaction)         │          + processes seen only by activity)
- *                                                             ├─▶ activity    (1 s buckets × kind × category)
- *                                                             └─▶ graph_edges (images, files, endpoints,
- *                                                                              registry keys)
- *   Analysis.processTree · processEvents · timeline · behaviourGraph · vmGraph · summary · costs ──▶ plain records
+ *   store (StoreConnections) ── events ──▶ Analysis.refresh(vm) ──▶ processes   (Lifetimes: snapshot/fork/exec/exit
+ *                                            (one transaction)         │          + processes seen only by activity)
+ *                                                                     ├─▶ activity    (1 s buckets × kind × category)
+ *                                                                     └─▶ graph_edges (images, files, endpoints,
+ *                                                                                      registry keys)
+ *   Analysis.processTree · processEvents · timeline · behaviourGraph · vmGraph · summary ──▶ plain records
  * </pre>
  *
  * Results are records of data only; rendering (tables, JSON, web) is the caller's. Every string that came
  * from a guest or a log stays data: bound as a SQL parameter, rendered as text. This package depends on
- * the event shape and the store only.
+ * the event shape and the store's ports only ({@code StoreConnections} for its SQL and derived tables; the one
+ * reader row type {@link io.vmiscope.analysis.EventRow} is made here, from stored rows or from a live event).
  */
 package io.vmiscope.analysis;

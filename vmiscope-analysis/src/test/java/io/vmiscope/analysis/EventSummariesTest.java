@@ -1,5 +1,10 @@
 package io.vmiscope.analysis;
 
+import io.vmiscope.events.ProcessRef;
+import io.vmiscope.events.SyscallArgument;
+import io.vmiscope.events.SyscallEvent;
+import io.vmiscope.store.EventColumns;
+import io.vmiscope.store.EventIds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -115,13 +120,16 @@ class EventSummariesTest {
 
     @Test
     void aLiveEvent_asStored_readsByItsDecodedArguments_andItsOwnProcessName() {
-        EventRow row = EventRow.of(new io.vmiscope.store.EventRow("id", 1, "demo", "syscalls:openat", "syscall", 709, 709,
-                110, 0, "sh", "openat", """
-                {"syscall":"openat","number":257,"args":[{"name":"dfd","type":"DIRFD","value":"AT_FDCWD","raw":-100},
-                 {"name":"filename","type":"PATH","value":"\\"/tmp/f1\\"","raw":1}],"result":"4"}""", "live", -1, null, null));
+        SyscallEvent event = new SyscallEvent(1, "demo", "syscalls:openat", new ProcessRef(709, 709, 110, 0, "sh"),
+                "openat", 257, List.of(new SyscallArgument("dfd", "DIRFD", -100, "AT_FDCWD", false, false),
+                new SyscallArgument("filename", "PATH", 1, "\"/tmp/f1\"", false, false)), "4");
+        String fields = EventColumns.fieldsJson(event);
+        EventRow row = EventRow.live(new EventIds().live(event, fields), event, fields);
         assertThat(row.label()).isEqualTo("openat");
         assertThat(row.summary()).isEqualTo("openat(AT_FDCWD, \"/tmp/f1\") = 4");
         assertThat(row.processName()).isEqualTo("sh");
         assertThat(row.processPath()).isNull();
+        assertThat(row.source()).isEqualTo("live");
+        assertThat(row.id()).hasSize(32);
     }
 }

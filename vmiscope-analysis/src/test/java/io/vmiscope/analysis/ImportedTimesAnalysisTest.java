@@ -44,7 +44,7 @@ class ImportedTimesAnalysisTest {
                         .satisfies(p -> assertThat(p.events()).as("its DLL record and its syscall").isEqualTo(2));
             }
             assertThat(summary.lines().timesInferred()).isEqualTo(4);
-            try (Connection c = store.openReader(); Statement s = c.createStatement();
+            try (Connection c = store.openConnection(); Statement s = c.createStatement();
                  ResultSet r = s.executeQuery("SELECT min(time_ns), count(*) FILTER (fields->>'$.timeInferred' = 'true')"
                          + " FROM events")) {
                 r.next();

@@ -10,7 +10,6 @@ import io.vmiscope.events.ProcessRef;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.events.SyscallArgument;
 import io.vmiscope.events.SyscallEvent;
-import io.vmiscope.store.CostRecord;
 import io.vmiscope.store.DuckDbEventStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,17 +174,6 @@ class LiveEventsAnalysisTest {
             assertThat(tree.nodes()).extracting(ProcessNode::pid).containsExactly(7, 5, 6);
             assertThat(tree.roots()).extracting(ProcessKey::pid).containsExactly(7, 5);
             assertThat(tree.node(new ProcessKey(VM, 6, T0)).orElseThrow().depth()).isEqualTo(1);
-        }
-    }
-
-    @Test
-    void costs_areTheStoredRowsOfTheVm() {
-        try (DuckDbEventStore store = Fixtures.store(dir); Analysis analysis = Analysis.open(store)) {
-            CostRecord syscalls = new CostRecord("syscalls:openat", 120, 100, 15, 5, 100, 0, 0, 3_000_000, 20_000,
-                    90_000, 4.5, 512, 8_000);
-            store.recordCosts(VM, List.of(syscalls));
-            store.recordCosts("other", List.of(new CostRecord("pslist:5s", 1, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1)));
-            assertThat(analysis.costs(VM)).containsExactly(syscalls);
         }
     }
 

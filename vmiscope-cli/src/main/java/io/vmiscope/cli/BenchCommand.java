@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Each prints vmiscope's figures beside a baseline measured in the same run "
                 + "(a peer tool or the physical floor), as ratios, with medians and spread.",
-        subcommands = {PsBenchCommand.class, TraceBenchCommand.class, StoreBenchCommand.class})
+        subcommands = {PsBenchCommand.class, TraceBenchCommand.class, StoreBenchCommand.class, AnomalyBenchCommand.class})
 final class BenchCommand {
 }

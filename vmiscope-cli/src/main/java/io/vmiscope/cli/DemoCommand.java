@@ -1,5 +1,7 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
@@ -10,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -36,9 +37,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "0", description = "stop after this many snapshots (default: until Ctrl-C)")
     int count;
 
-    @Option(names = "--db", defaultValue = "vmiscope-data/vmiscope.duckdb", paramLabel = "PATH",
-            description = "where to keep the events and costs (default: ${DEFAULT-VALUE}; see docs/store.md)")
-    Path db;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--budget", defaultValue = "10%", paramLabel = "PERCENT",
             description = "the VM's overhead budget, against which on-demand actions are previewed (default: ${DEFAULT-VALUE})")
@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
             TargetOptions.Resolved target = TargetOptions.Resolved.of(vm, image.kernel());
             try (TargetOptions.Session session = TargetOptions.attach(target)) {
                 System.out.println("attached through the gdbstub at " + target.gdb() + ": "
-                        + session.linux().location() + "; storing what is seen in " + db);
+                        + session.linux().location() + "; storing what is seen in " + db.path());
                 watch(session, name, vmBudget, settings);
             }
         }
@@ -76,9 +76,10 @@ final class DemoCommand implements Callable<Integer> {
     private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
-        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, List.of(defaultSnapshot(), "procevents"));
-        ui.run(session, db, event -> {
-            if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot())) {
+        LiveUi ui = new LiveUi(settings, web.model(), vmBudget,
+                List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL)));
+        ui.run(session.target(), db.path(), event -> {
+            if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot().toString())) {
                 printTree(name, snapshot, uiUrl.get());
                 if (count > 0 && ++snapshots[0] >= count) {
                     ui.end();
@@ -90,8 +91,8 @@ final class DemoCommand implements Callable<Integer> {
         });
     }
 
-    private String defaultSnapshot() {
-        return "pslist:" + intervalSeconds + "s";
+    private ActionSpec defaultSnapshot() {
+        return new ActionSpec.ProcessList(Duration.ofSeconds(intervalSeconds), true);
     }
 
     /** The tree, and below it the UI's address again: the trees scroll the first mention away. */

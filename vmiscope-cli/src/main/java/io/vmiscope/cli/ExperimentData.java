@@ -1,9 +1,11 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.overhead.Observation;
+import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.overhead.experiment.Observations;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -17,13 +19,12 @@ class ExperimentData {
             description = "the measured experiment (default: ${DEFAULT-VALUE})")
     String experiment;
 
-    @Option(names = "--db", defaultValue = "vmiscope-data/vmiscope.duckdb", paramLabel = "PATH",
-            description = "the store holding it (default: ${DEFAULT-VALUE})")
-    Path db;
+    @Mixin
+    DbOption db;
 
     /** The experiment's monitored runs against their baselines; fails with one line when there are none. */
     List<Observation> observations() {
-        return observations(db, experiment);
+        return observations(db.path(), experiment);
     }
 
     /** Experiment {@code experiment}'s monitored runs in {@code db} against their baselines. */
@@ -32,11 +33,13 @@ class ExperimentData {
             throw new IllegalArgumentException("no store at " + db + ": run 'vmiscope overhead measure' first");
         }
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
-            if (!store.experiments().contains(experiment)) {
+            ExperimentStore experiments = new ExperimentStore(store);
+            List<String> names = experiments.names();
+            if (!names.contains(experiment)) {
                 throw new IllegalArgumentException("no experiment '" + experiment + "' in " + db + " (there: "
-                        + String.join(", ", store.experiments()) + ")");
+                        + String.join(", ", names) + ")");
             }
-            List<Observation> observations = Observations.of(store.experimentRuns(experiment));
+            List<Observation> observations = Observations.of(experiments.runs(experiment));
             if (observations.isEmpty()) {
                 throw new IllegalArgumentException("experiment '" + experiment + "' has no monitored run with a baseline yet");
             }

@@ -6,6 +6,7 @@ import io.vmiscope.store.ExportFormat;
 import io.vmiscope.store.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,8 +34,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the file to write (replaced)")
     Path out;
 
-    @Option(names = "--db", paramLabel = "PATH", description = "the store (default: ${DEFAULT-VALUE})")
-    Path db = DuckDbEventStore.DEFAULT_FILE;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--vm", paramLabel = "NAME", description = "only events of this VM")
     String vm;
@@ -45,11 +46,11 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws NoSuchFileException {
         ExportFormat chosen = format(format);
-        if (!Files.isRegularFile(db)) {
-            throw new NoSuchFileException("no store at " + db);
+        if (!Files.isRegularFile(db.path())) {
+            throw new NoSuchFileException("no store at " + db.path());
         }
         long written;
-        try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
+        try (DuckDbEventStore store = DuckDbEventStore.open(db.path(), StoreOptions.defaults())) {
             written = store.export(out, chosen, EventFilter.ALL.withVm(vm).withKind(kind));
         }
         spec.commandLine().getOut().println("vmiscope: exported " + written + " events to " + out);

@@ -8,6 +8,7 @@ import io.vmiscope.store.imports.ImportFormat;
 import io.vmiscope.store.imports.ImportItem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -48,8 +49,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--vm", required = true, paramLabel = "NAME", description = "the VM the files are about")
     String vm;
 
-    @Option(names = "--db", paramLabel = "PATH", description = "the store (default: ${DEFAULT-VALUE})")
-    Path db = DuckDbEventStore.DEFAULT_FILE;
+    @Mixin
+    DbOption db;
 
     @Override
     public Integer call() {
@@ -58,11 +59,11 @@ final class ImportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ImportSummary summary;
-        try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
+        try (DuckDbEventStore store = DuckDbEventStore.open(db.path(), StoreOptions.defaults())) {
             summary = new Importer(store, Importer.DEFAULT_BATCH_SIZE, new Progress(err))
                     .run(chosen.reader(), files, vm);
         }
-        out.println("vmiscope: " + summary.describe() + " (store " + db + ")");
+        out.println("vmiscope: " + summary.describe() + " (store " + db.path() + ")");
         out.flush();
         return summary.committed() > 0 ? 0 : 1;
     }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Controlled, visualisation-supported intrusion detection by virtual machine introspection.",
         subcommands = {DemoCommand.class, GuestCommand.class, ProfileCommand.class, PsCommand.class, ModulesCommand.class,
                 MemoryCommand.class, DumpCommand.class, MonitorCommand.class, ImportCommand.class, ExportCommand.class,
-                QueryCommand.class, ServeCommand.class, OverheadCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                QueryCommand.class, DetectCommand.class, ServeCommand.class, OverheadCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

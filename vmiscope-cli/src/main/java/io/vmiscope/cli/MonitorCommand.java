@@ -1,15 +1,24 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.Durations;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventJson;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.ProcessFilter;
+import io.vmiscope.events.ProcessFilter;
+import io.vmiscope.monitor.Actions;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.workload.ServiceProbe;
+import io.vmiscope.session.BudgetPlanning;
+import io.vmiscope.session.Session;
+import io.vmiscope.session.SessionSinks;
+import io.vmiscope.session.Target;
+import io.vmiscope.store.DuckDbEventStore;
+import io.vmiscope.store.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +29,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -28,7 +38,7 @@ import java.util.function.Function;
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = {"Run introspection actions against a live VM and stream their events until Ctrl-C or "
                 + "--duration ends, then print what each action cost the VM.",
-                "", "Actions: " + ActionSpecs.HELP, "",
+                "", "Actions: " + ActionSpec.HELP, "",
                 "Examples:", "  vmiscope monitor --vm demo --action syscalls:file,network --action procevents --action pslist:5s",
                 "  vmiscope monitor --vm demo --action syscalls:openat --process httpd --returns",
                 "  vmiscope monitor --vm demo --action procevents --duration 60s --out events.jsonl",
@@ -64,7 +74,8 @@ final class MonitorCommand implements Callable<Integer> {
     boolean returns;
 
     @Option(names = "--db", paramLabel = "PATH", description = "also keep the events, and at the end the costs, in "
-            + "this DuckDB store (e.g. vmiscope-data/vmiscope.duckdb; see docs/store.md)")
+            + "this DuckDB store (none unless given; the other commands' default is " + DbOption.DEFAULT
+            + "; see docs/store.md)")
     Path db;
 
     @Option(names = "--db-drop-when-full", description = "with --db: when the store falls behind, drop events "
@@ -94,25 +105,35 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Duration limit = duration == null ? Duration.ofDays(3650) : ActionSpecs.duration("--duration", duration);
+        Duration limit = duration == null ? Duration.ofDays(3650) : Durations.parse("--duration", duration);
         Budget maxSlowdown = budget == null ? null : Budget.parse(budget);
         if (probeUrl != null && maxSlowdown == null) {
             throw new IllegalArgumentException("--probe-url feeds the budget controller: give --budget too");
         }
         ProcessFilter filter = new ProcessFilter(pids, names);
-        MonitoringRun.Settings settings = new MonitoringRun.Settings(limit, db, dropWhenFull);
+        List<ActionSpec> specs = actions.stream().map(text -> ActionSpec.parse(text).restrictedTo(filter)).toList();
         TargetOptions.Resolved resolved = target.resolve();
         // timed before attaching: an attached debugger holds the VM until the monitor runs
         try (ServiceProbe service = probeUrl == null ? null : ServiceProbe.start(probeUrl, PROBE_BASELINE);
              TargetOptions.Session session = TargetOptions.attach(resolved)) {
-            Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), filter, returns);
+            Target vm = session.target();
+            Function<ActionSpec, Action> build = spec -> Actions.build(spec, session.linux(), returns);
+            Optional<DuckDbEventStore> store = Optional.ofNullable(db).map(file -> DuckDbEventStore.open(file,
+                    StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
+            SessionSinks sinks = new SessionSinks().add(sink());
+            store.ifPresent(sinks::addOwnedElsewhere);
             if (maxSlowdown == null) {
-                MonitoringRun.run(session, actions.stream().map(build).toList(), sink(), settings, m -> { });
+                Session.run(vm, specs.stream().map(build).toList(), sinks, store, limit, m -> { }, MonitorCommand::log);
             } else {
-                runWithin(maxSlowdown, session, build, settings, service);
+                runWithin(maxSlowdown, vm, specs, build, sinks, store, limit, service);
             }
         }
         return 0;
+    }
+
+    /** A line for people, on standard error: standard output carries the events. */
+    static void log(String line) {
+        System.err.println("vmiscope: " + line);
     }
 
     /**
@@ -122,20 +143,20 @@ final class MonitorCommand implements Callable<Integer> {
      *
      * @param service the probed service, or null for none
      */
-    private void runWithin(Budget maxSlowdown, TargetOptions.Session session, Function<String, Action> build,
-                           MonitoringRun.Settings settings, ServiceProbe service) throws IOException {
+    private void runWithin(Budget maxSlowdown, Target vm, List<ActionSpec> specs, Function<ActionSpec, Action> build,
+                           SessionSinks sinks, Optional<DuckDbEventStore> store, Duration limit, ServiceProbe service) {
         if (service != null) {
-            System.err.println("vmiscope: " + service.describe());
+            log(service.describe());
         }
         WorkloadProbe probe = service == null ? WorkloadProbe.NONE : service;
-        BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, actions, maxSlowdown, model, System.err);
-        MonitoringRun.run(session, (monitor, sink, store) -> {
-            BudgetController controller = new BudgetController(session.name(), planned.plan(),
+        BudgetPlanning.Planned planned = BudgetPlanning.plan(vm, build, specs, maxSlowdown, model, MonitorCommand::log);
+        Session.run(vm, (monitor, sink) -> {
+            BudgetController controller = new BudgetController(vm.name(), planned.plan(),
                     new MonitorAdapter(monitor, planned.built()), planned.penalty(), probe, sink,
                     BudgetController.Settings.DEFAULTS, System::nanoTime);
             controller.start();
             return controller::close;
-        }, sink(), settings);
+        }, sinks, store, limit, MonitorCommand::log);
     }
 
     private EventSink sink() throws IOException {

@@ -1,9 +1,10 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.monitor.Actions;
 import io.vmiscope.monitor.Monitor;
-import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.overhead.ActionProfile;
 
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class MonitoredWindow {
      */
     static <T> Result<T> run(TargetOptions.Session session, List<String> specs, Duration warmUp, Supplier<T> measure) {
         List<Action> actions = specs.stream()
-                .map(spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false)).toList();
+                .map(spec -> Actions.build(ActionSpec.parse(spec), session.linux(), false)).toList();
         Monitor monitor = new Monitor(session.driver(), session.linux(), event -> { }, Monitor.Options.named(session.name()));
         actions.forEach(monitor::start);
         try (BackgroundLoop loop = BackgroundLoop.start(monitor, "vmiscope-overhead-monitor")) {

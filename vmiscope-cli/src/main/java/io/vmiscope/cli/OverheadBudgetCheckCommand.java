@@ -1,10 +1,12 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ControlEvent;
+import io.vmiscope.events.Durations;
 import io.vmiscope.events.Event;
 import io.vmiscope.monitor.Action;
+import io.vmiscope.monitor.Actions;
 import io.vmiscope.monitor.Monitor;
-import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.overhead.Statistics;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BudgetController;
@@ -13,13 +15,13 @@ import io.vmiscope.overhead.budget.Variant;
 import io.vmiscope.overhead.workload.ProgressProbe;
 import io.vmiscope.overhead.workload.Rate;
 import io.vmiscope.overhead.workload.Workload;
+import io.vmiscope.session.BudgetPlanning;
 import io.vmiscope.overhead.workload.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * {@code vmiscope overhead check-budget}: does {@code monitor --budget B} keep a workload's measured
@@ -94,8 +97,8 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
         List<Budget> budgetList = (budgets == null ? List.of("10%") : budgets).stream().map(Budget::parse).toList();
         List<String> workloadList = workloads == null ? List.of("cpu", "fileio", "web") : workloads;
         workloadList.forEach(Workloads::byName);
-        Duration measured = ActionSpecs.duration("--window", window);
-        Duration settleTime = ActionSpecs.duration("--settle", settle);
+        Duration measured = Durations.parse("--window", window);
+        Duration settleTime = Durations.parse("--settle", settle);
         int total = workloadList.size() * requestList.size() * budgetList.size() * repetitions;
         List<Outcome> outcomes = new ArrayList<>();
         PrintStream err = System.err;
@@ -141,13 +144,13 @@ final class OverheadBudgetCheckCommand implements Callable<Integer> {
                     "vmiscope-budget-check-load");
             load.setDaemon(true);
             load.start();
-            List<String> specs = Arrays.asList(request.split("\\+"));
+            List<ActionSpec> specs = Stream.of(request.split("\\+")).map(ActionSpec::parse).toList();
             TargetOptions.Session session = guest.session();
-            Function<String, Action> build = spec -> ActionSpecs.parse(spec, session.linux(), ProcessFilter.ALL, false);
+            Function<ActionSpec, Action> build = spec -> Actions.build(spec, session.linux(), false);
             Budgeted under;
             try {
-                BudgetPlanning.Planned planned = BudgetPlanning.plan(session, build, specs, budget, model,
-                        new PrintStream(OutputStream.nullOutputStream()));
+                BudgetPlanning.Planned planned = BudgetPlanning.plan(session.target(), build, specs, budget, model,
+                        line -> { });
                 under = budgeted(guest, workload, planned, probe, load, measured, showDecisions);
             } catch (IllegalArgumentException nothingFits) {
                 // monitor --budget would refuse to start: nothing runs, nothing of the request is covered

@@ -37,9 +37,8 @@ final class OverheadCalibrateCommand implements Callable<Integer> {
             description = "the experiment's name in the store (default: ${DEFAULT-VALUE})")
     String experiment;
 
-    @Option(names = "--db", defaultValue = "vmiscope-data/vmiscope.duckdb", paramLabel = "PATH",
-            description = "the store (default: ${DEFAULT-VALUE})")
-    Path db;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--model", defaultValue = "vmiscope-data/overhead-model.json", paramLabel = "FILE",
             description = "where the fitted model goes (default: ${DEFAULT-VALUE})")
@@ -60,11 +59,11 @@ final class OverheadCalibrateCommand implements Callable<Integer> {
                 Duration.ofSeconds(2), Duration.ofMillis(500), 3, 0, 1, 2);
         OverheadMeasureCommand.describe(experiment, design);
         long start = System.nanoTime();
-        ExperimentRunner.Outcome outcome = OverheadMeasureCommand.run(db, experiment, design, boot);
+        ExperimentRunner.Outcome outcome = OverheadMeasureCommand.run(db.path(), experiment, design, boot);
         if (!outcome.complete()) {
             return 1;
         }
-        OverheadFitCommand.fit(ExperimentData.observations(db, experiment), null, null, model, out);
+        OverheadFitCommand.fit(ExperimentData.observations(db.path(), experiment), null, null, model, out);
         System.err.println("vmiscope: calibrated in " + StoreProgress.duration(Duration.ofNanos(System.nanoTime() - start).toSeconds()));
         return 0;
     }

@@ -1,8 +1,10 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.cli.bench.StoreProgress;
+import io.vmiscope.events.Durations;
 import io.vmiscope.overhead.experiment.Design;
 import io.vmiscope.overhead.experiment.ExperimentRunner;
+import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.overhead.experiment.PlannedRun;
 import io.vmiscope.overhead.experiment.Window;
 import io.vmiscope.overhead.workload.Workloads;
@@ -72,9 +74,8 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             description = "the experiment's name in the store; the same name and options resume it (default: ${DEFAULT-VALUE})")
     String experiment;
 
-    @Option(names = "--db", defaultValue = "vmiscope-data/vmiscope.duckdb", paramLabel = "PATH",
-            description = "the store (default: ${DEFAULT-VALUE})")
-    Path db;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--dry-run", description = "print the plan's size and estimated duration, and stop")
     boolean dryRun;
@@ -89,7 +90,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
         if (dryRun) {
             return 0;
         }
-        return run(db, experiment, design, boot).complete() ? 0 : 1;
+        return run(db.path(), experiment, design, boot).complete() ? 0 : 1;
     }
 
     /** Prints the design's size and estimated duration. */
@@ -113,7 +114,7 @@ final class OverheadMeasureCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(onCtrlC);
             ExperimentRunner.Outcome outcome;
             try {
-                outcome = new ExperimentRunner(store, testbed, new Printed(), System::nanoTime).run(experiment, design);
+                outcome = new ExperimentRunner(new ExperimentStore(store), testbed, new Printed(), System::nanoTime).run(experiment, design);
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(onCtrlC);
@@ -139,8 +140,8 @@ final class OverheadMeasureCommand implements Callable<Integer> {
         List<String> names = workloads == null
                 ? Workloads.all().stream().map(io.vmiscope.overhead.workload.Workload::name).toList() : workloads;
         names.forEach(Workloads::byName); // an unknown name fails here, before anything boots
-        return new Design(all, names, repetitions, ActionSpecs.duration("--window", window),
-                ActionSpecs.duration("--warm-up", warmUp), baselineEvery, larger, seed, maxActions);
+        return new Design(all, names, repetitions, Durations.parse("--window", window),
+                Durations.parse("--warm-up", warmUp), baselineEvery, larger, seed, maxActions);
     }
 
     /** One line per run: where it is, what it measured, the time left. */

@@ -16,6 +16,7 @@ import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -25,7 +26,6 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -60,8 +60,8 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--vm", required = true, paramLabel = "NAME", description = "the VM")
     String vm;
 
-    @Option(names = "--db", paramLabel = "PATH", description = "the store (default: ${DEFAULT-VALUE})")
-    Path db = DuckDbEventStore.DEFAULT_FILE;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--pid", paramLabel = "P", description = "the process (events, graph; tree: only its subtree)")
     Integer pid;
@@ -107,11 +107,11 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(db)) {
-            throw new NoSuchFileException("no store at " + db);
+        if (!Files.isRegularFile(db.path())) {
+            throw new NoSuchFileException("no store at " + db.path());
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults());
+        try (DuckDbEventStore store = DuckDbEventStore.open(db.path(), StoreOptions.defaults());
              Analysis analysis = Analysis.open(store)) {
             analysis.refresh(vm);
             Object result = switch (view.toLowerCase(Locale.ROOT)) {

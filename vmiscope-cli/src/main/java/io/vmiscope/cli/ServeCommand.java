@@ -5,13 +5,11 @@ import io.vmiscope.analysis.VmActivity;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
 import io.vmiscope.web.WebServer;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.LiveVms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -23,19 +21,18 @@ import java.util.concurrent.CountDownLatch;
                 "Example: vmiscope import drakvuf drakmon.log --vm win7 --db case.duckdb && vmiscope serve --db case.duckdb"})
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--db", defaultValue = "vmiscope-data/vmiscope.duckdb", paramLabel = "PATH",
-            description = "the store to serve (default: ${DEFAULT-VALUE})")
-    Path db;
+    @Mixin
+    DbOption db;
 
     @Mixin
     WebOptions web;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!Files.isRegularFile(db)) {
-            throw new IllegalArgumentException("no store at " + db + ": run 'vmiscope import' or 'vmiscope demo' first");
+        if (!Files.isRegularFile(db.path())) {
+            throw new IllegalArgumentException("no store at " + db.path() + ": run 'vmiscope import' or 'vmiscope demo' first");
         }
-        try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults());
+        try (DuckDbEventStore store = DuckDbEventStore.open(db.path(), StoreOptions.defaults());
              Analysis analysis = Analysis.open(store)) {
             for (VmActivity vm : analysis.vms()) {
                 analysis.refresh(vm.vm());
@@ -43,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
             CountDownLatch ended = new CountDownLatch(1);
             try (WebServer server = WebServer.start(web.settings(), store, analysis, LiveVms.NONE, web.model())) {
                 Runtime.getRuntime().addShutdownHook(new Thread(ended::countDown, "vmiscope-serve-end"));
-                System.out.println("vmiscope: serving " + db + " (" + analysis.vms().size() + " VMs) at " + server.url()
+                System.out.println("vmiscope: serving " + db.path() + " (" + analysis.vms().size() + " VMs) at " + server.url()
                         + "  — Ctrl-C ends");
                 ended.await();
             }

@@ -125,6 +125,11 @@ final class TargetOptions {
     /** An attached VM; closing resumes the VM, removes every breakpoint, then dismisses the guard. */
     record Session(String name, GdbDriver driver, LinuxGuest linux, Guard guard) implements AutoCloseable {
 
+        /** What a monitoring session runs on. */
+        io.vmiscope.session.Target target() {
+            return new io.vmiscope.session.Target(name, driver, linux);
+        }
+
         /** How long the shutdown hook lets the command end its monitoring and detach by itself. */
         private static final Duration OWNER_GRACE = Duration.ofSeconds(3);
 

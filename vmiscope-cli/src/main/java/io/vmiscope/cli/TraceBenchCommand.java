@@ -1,13 +1,15 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.cli.bench.GdbTraceBaseline;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.cli.bench.TraceBenchmark;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
-import io.vmiscope.monitor.CostSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code vmiscope bench trace}: syscall tracing, vmiscope vs Debian's gdb vs the protocol floor. */
@@ -33,8 +36,9 @@ final class TraceBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "tracing time per tracer (default: ${DEFAULT-VALUE})")
     int seconds;
 
-    @Option(names = "--syscalls", defaultValue = "openat,execve", description = "syscalls to trace (default: ${DEFAULT-VALUE})")
-    String syscalls;
+    @Option(names = "--syscalls", defaultValue = "openat,execve", split = ",",
+            description = "syscalls to trace (default: ${DEFAULT-VALUE})")
+    List<String> syscalls;
 
     @Mixin
     BenchGuest guest;
@@ -52,7 +56,8 @@ final class TraceBenchCommand implements Callable<Integer> {
                 .orThrow().output().strip();
         try {
             System.err.println("vmiscope: tracing with vmiscope for " + seconds + " s …");
-            TraceBenchmark.Traced ours = TraceBenchmark.vmiscope(stub, profile, syscalls, time);
+            TraceBenchmark.Traced ours = TraceBenchmark.vmiscope(stub, profile,
+                    new ActionSpec.Syscalls(syscalls, ProcessFilter.ALL), time);
             System.err.println("vmiscope: the protocol floor for " + seconds + " s …");
             TraceBenchmark.Floor floor = TraceBenchmark.floor(stub, ours, time);
             System.err.println("vmiscope: tracing with gdb for " + seconds + " s …");
@@ -68,7 +73,7 @@ final class TraceBenchCommand implements Callable<Integer> {
     private void report(String what, TraceBenchmark.Traced ours, TraceBenchmark.Floor floor, GdbTraceBaseline.Result gdb) {
         CostSummary cost = ours.cost();
         System.out.println();
-        System.out.println("bench trace — " + what + "; tracing " + syscalls + " while the guest runs `" + WORKLOAD
+        System.out.println("bench trace — " + what + "; tracing " + String.join(",", syscalls) + " while the guest runs `" + WORKLOAD
                 + "`; " + seconds + " s per tracer");
         System.out.printf("  %-26s %10s %16s %12s %14s%n", "", "events/s", "per hit: median", "p99", "round trips/hit");
         System.out.printf("  %-26s %10.1f %13.0f µs %9.0f µs %14.1f%n", "vmiscope", ours.eventsPerSecond(),

@@ -37,9 +37,10 @@ class ArchitectureTest {
             Map.entry("analysis", List.of("events", "store")),
             Map.entry("detect", List.of("events", "store")),
             Map.entry("overhead", List.of("api", "events", "store", "monitor")),
-            Map.entry("web", List.of("events", "store", "analysis", "overhead")),
+            Map.entry("session", List.of("api", "events", "x86", "linux", "monitor", "store", "overhead", "detect")),
+            Map.entry("web", List.of("events", "store", "analysis", "overhead", "session")),
             Map.entry("cli", List.of("api", "events", "gdb", "x86", "linux", "guest", "monitor", "store", "analysis", "detect",
-                    "overhead", "web")));
+                    "overhead", "session", "web")));
 
     private static JavaClasses classes;
 

@@ -1,9 +1,9 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.events.ExecEvent;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.monitor.ProcessEventsAction;
-import io.vmiscope.monitor.ProcessFilter;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,48 +1,25 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.events.ControlEvent;
-import io.vmiscope.events.Event;
-import io.vmiscope.events.ExecEvent;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.events.ExitEvent;
 import io.vmiscope.events.FileEvent;
 import io.vmiscope.events.NetworkEvent;
 import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.events.ModuleSnapshotEvent;
-import io.vmiscope.gdb.GdbAddress;
-import io.vmiscope.gdb.GdbDriver;
-import io.vmiscope.gdb.GdbOptions;
-import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuVm;
-import io.vmiscope.linux.LinuxGuest;
-import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.KernelProfiles;
-import io.vmiscope.linux.profile.ProfileCache;
-import io.vmiscope.linux.walk.WalkLimits;
-import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.monitor.FileEventsAction;
 import io.vmiscope.monitor.NetworkEventsAction;
 import io.vmiscope.monitor.SyscallTraceAction;
-import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessEventsAction;
-import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.monitor.SnapshotAction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import io.vmiscope.guest.GuestDistro;
 
 /** Introspection actions on the real demo guest (busybox); the harness is {@link LiveMonitorTest}'s. */
 class LiveMonitorIT extends LiveMonitorTest {
@@ -132,7 +109,7 @@ class LiveMonitorIT extends LiveMonitorTest {
 
     @Test
     void tracingAllSyscalls_usesOneBreakpointOnTheCommonEntry_andSeesManyKinds() {
-        SyscallTraceAction all = new SyscallTraceAction(linux, "all", ProcessFilter.ALL, false);
+        SyscallTraceAction all = new SyscallTraceAction(linux, syscalls("all", ProcessFilter.ALL), false);
         assertThat(all.hooks()).singleElement().satisfies(h -> assertThat(h.symbol()).isEqualTo("do_syscall_64"));
         runInBackground(all);
 
@@ -159,7 +136,7 @@ class LiveMonitorIT extends LiveMonitorTest {
 
     @Test
     void stoppingSyscallTracingAtRunTime_removesItsBreakpoints_soNoFurtherHitsHappen() {
-        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat,execve", ProcessFilter.ALL, false);
+        SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls("openat,execve", ProcessFilter.ALL), false);
         runInBackground(trace, new SnapshotAction(SnapshotAction.Kind.PROCESSES, Duration.ofSeconds(60)));
         vm.console().run("cat /etc/passwd >/dev/null").orThrow();
         awaitEvent(SyscallEvent.class, e -> true);
@@ -177,7 +154,7 @@ class LiveMonitorIT extends LiveMonitorTest {
         int shell = Integer.parseInt(vm.console().run(
                 "sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 1; done' >/dev/null 2>&1 </dev/null & echo $!")
                 .orThrow().output().strip());
-        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat,execve,clone", new ProcessFilter(Set.of(shell), Set.of()),
+        SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls("openat,execve,clone", ProcessFilter.pid(shell)),
                 false);
         try {
             runInBackground(trace);

@@ -1,32 +1,28 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ControlEvent;
+import io.vmiscope.events.CostSummary;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.ExitEvent;
-import io.vmiscope.events.FileEvent;
-import io.vmiscope.events.NetworkEvent;
 import io.vmiscope.events.SyscallEvent;
-import io.vmiscope.events.ModuleSnapshotEvent;
 import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuVm;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.profile.KernelProfiles;
 import io.vmiscope.linux.profile.ProfileCache;
 import io.vmiscope.linux.walk.WalkLimits;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
-import io.vmiscope.monitor.FileEventsAction;
-import io.vmiscope.monitor.NetworkEventsAction;
 import io.vmiscope.monitor.SyscallTraceAction;
 import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessEventsAction;
-import io.vmiscope.monitor.ProcessFilter;
-import io.vmiscope.monitor.SnapshotAction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,13 +32,10 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import io.vmiscope.guest.GuestDistro;
 
 /**
  * Introspection actions on a real guest, with ground truth made through the test console: the harness.
@@ -98,6 +91,10 @@ abstract class LiveMonitorTest {
         }
         driver.close();
         assertThat(vm.qmp().isRunning()).as("the VM runs after the session").isTrue();
+    }
+
+    static ActionSpec.Syscalls syscalls(String names, ProcessFilter processes) {
+        return new ActionSpec.Syscalls(List.of(names.split(",")), processes);
     }
 
     void runInBackground(Action... actions) {
@@ -157,7 +154,7 @@ abstract class LiveMonitorTest {
 
     @Test
     void syscallTracing_decodesArguments_andReturnValuesWithErrnoNames() {
-        SyscallTraceAction trace = new SyscallTraceAction(linux, "openat", ProcessFilter.ALL, true);
+        SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls("openat", ProcessFilter.ALL), true);
         runInBackground(trace);
 
         vm.console().run("cat /no/such/file; true").orThrow();

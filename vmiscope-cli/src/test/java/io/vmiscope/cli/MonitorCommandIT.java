@@ -99,7 +99,7 @@ class MonitorCommandIT {
         assertThat(err)
                 .contains("vmiscope: store " + db + ": " + printed + " events received: " + printed + " stored");
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults());
-             Connection c = store.openReader();
+             Connection c = store.openConnection();
              PreparedStatement q = c.prepareStatement("SELECT count(*), sum(events) FROM costs WHERE vm = ?")) {
             assertThat(store.count(EventFilter.ALL.withVm(vm.name()))).isEqualTo(printed);
             q.setString(1, vm.name());

@@ -1,6 +1,7 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.overhead.Observation;
+import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.overhead.experiment.Observations;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
@@ -35,7 +36,7 @@ class OverheadCommandsIT {
 
         List<Observation> observations;
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
-            observations = Observations.of(store.experimentRuns("it"));
+            observations = Observations.of(new ExperimentStore(store).runs("it"));
         }
         assertThat(observations).hasSize(6);
         Observation cpuProcevents = observations.stream()

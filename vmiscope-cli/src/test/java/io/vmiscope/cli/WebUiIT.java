@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.events.ActionSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.guest.QemuVm;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -64,11 +66,11 @@ class WebUiIT {
         db = Files.createTempDirectory("web-ui").resolve("live.duckdb");
         settings = ServerSettings.withToken("127.0.0.1", 0);
         ui = new LiveUi(settings, db.resolveSibling("no-model.json"), new Budget(0.10),
-                List.of("pslist:2s", "procevents"));
+                Stream.of("pslist:2s", "procevents").map(ActionSpec::parse).toList());
         CompletableFuture<WebServer> listening = new CompletableFuture<>();
         runner = new Thread(() -> {
             try {
-                ui.run(session, db, event -> { }, listening::complete);
+                ui.run(session.target(), db, event -> { }, listening::complete);
             } catch (RuntimeException e) {
                 listening.completeExceptionally(e);
             }

@@ -1,6 +1,6 @@
 /**
- * The one event shape of vmiscope, for live introspection and imported logs alike, and the port
- * through which events leave the monitor.
+ * The one event shape of vmiscope, for live introspection and imported logs alike, the port
+ * through which events leave the monitor, and what producing them cost ({@link io.vmiscope.events.CostSummary}).
  *
  * <pre>
  *   every event:  timeNanos · vm · action · kind · process (pid, tid, ppid, uid, name)

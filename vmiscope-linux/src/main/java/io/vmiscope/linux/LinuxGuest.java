@@ -3,6 +3,7 @@ package io.vmiscope.linux;
 import io.vmiscope.api.AccessContext;
 import io.vmiscope.api.GuestConnection;
 import io.vmiscope.api.Gva;
+import io.vmiscope.linux.cpu.CpuTimeReader;
 import io.vmiscope.linux.module.ModuleInfo;
 import io.vmiscope.linux.module.ModuleWalker;
 import io.vmiscope.linux.profile.KernelProfile;
@@ -32,6 +33,8 @@ public final class LinuxGuest {
     private final TaskWalker tasks;
     /** Built on first use, like the module walker: only tracing needs current_task. */
     private CurrentTaskReader currentTasks;
+    /** Built on first use: only the CPU-time probe needs it. */
+    private CpuTimeReader cpuTimes;
     private final WalkLimits limits;
     /** Built on first use: a kernel whose module layout is unsupported can still list processes. */
     private ModuleWalker modules;
@@ -84,6 +87,14 @@ public final class LinuxGuest {
             currentTasks = new CurrentTaskReader(memory, profile, connection.preferredChunkBytes());
         }
         return currentTasks;
+    }
+
+    /** Reads the guest kernel's CPU accounting (busy time per CPU). */
+    public CpuTimeReader cpuTimes() {
+        if (cpuTimes == null) {
+            cpuTimes = new CpuTimeReader(memory, profile, location.slide(), connection.vcpus().size());
+        }
+        return cpuTimes;
     }
 
     /** Drops cached translations: the guest may have changed its page tables while it ran. */

@@ -1,5 +1,7 @@
 package io.vmiscope.monitor;
 
+import io.vmiscope.events.CostSummary;
+
 import java.util.Arrays;
 
 /**

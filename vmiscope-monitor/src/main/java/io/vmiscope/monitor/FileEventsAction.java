@@ -1,5 +1,7 @@
 package io.vmiscope.monitor;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.events.FileEvent;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.linux.LinuxGuest;
@@ -58,7 +60,7 @@ public final class FileEventsAction implements Action {
     /** @param watchedPaths path prefixes whose writes are reported, e.g. {@code /etc}; empty: none */
     public FileEventsAction(LinuxGuest linux, ProcessFilter filter, List<String> watchedPaths) {
         this.watched = List.copyOf(watchedPaths);
-        this.id = (filter.isAll() ? "files" : "files[" + filter + "]") + (watched.isEmpty() ? "" : ":" + String.join(",", watched));
+        this.id = new ActionSpec.FileEvents(filter, watched).toString();
         this.filter = filter;
         this.entries = new SyscallEntries(linux);
         this.openFiles = new OpenFiles(linux.memory(), linux.profile());

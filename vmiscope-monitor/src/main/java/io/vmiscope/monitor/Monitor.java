@@ -8,6 +8,7 @@ import io.vmiscope.api.GuestConnection;
 import io.vmiscope.api.Gva;
 import io.vmiscope.api.StopEvent;
 import io.vmiscope.events.ControlEvent;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.events.ProcessRef;

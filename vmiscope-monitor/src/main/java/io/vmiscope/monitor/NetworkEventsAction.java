@@ -1,5 +1,7 @@
 package io.vmiscope.monitor;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.api.AccessContext;
 import io.vmiscope.api.Gva;
 import io.vmiscope.events.NetworkEvent;
@@ -43,7 +45,7 @@ public final class NetworkEventsAction implements Action {
     private final long v6daddr;
 
     public NetworkEventsAction(LinuxGuest linux, ProcessFilter filter) {
-        this.id = filter.isAll() ? "network" : "network[" + filter + "]";
+        this.id = new ActionSpec.NetworkEvents(filter).toString();
         this.filter = filter;
         this.entries = new SyscallEntries(linux);
         KernelProfile p = linux.profile();

@@ -1,5 +1,7 @@
 package io.vmiscope.monitor;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.api.AccessContext;
 import io.vmiscope.api.Gva;
 import io.vmiscope.events.ExecEvent;
@@ -39,7 +41,7 @@ public final class ProcessEventsAction implements Action {
 
     /** @throws io.vmiscope.linux.symbols.ProfileException when a hooked function or pt_regs member is missing */
     public ProcessEventsAction(LinuxGuest linux, ProcessFilter filter) {
-        this.id = filter.isAll() ? "procevents" : "procevents[" + filter + "]";
+        this.id = new ActionSpec.ProcessEvents(filter).toString();
         this.filter = filter;
         KernelProfile profile = linux.profile();
         this.ptRegsDi = profile.offset("pt_regs", "di");

@@ -1,5 +1,6 @@
 package io.vmiscope.monitor;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.AnomalyEvent;
 import io.vmiscope.events.ModuleSnapshotEvent;
 import io.vmiscope.events.ProcessRef;
@@ -28,13 +29,7 @@ public final class SnapshotAction implements Action {
 
     /** What to snapshot. */
     public enum Kind {
-        PROCESSES("pslist"), MODULES("modules");
-
-        private final String prefix;
-
-        Kind(String prefix) {
-            this.prefix = prefix;
-        }
+        PROCESSES, MODULES
     }
 
     private final Kind kind;
@@ -56,11 +51,8 @@ public final class SnapshotAction implements Action {
         this.kind = kind;
         this.period = period;
         this.paused = paused;
-        this.id = kind.prefix + ":" + format(period) + (paused ? "" : ":unpaused");
-    }
-
-    private static String format(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        this.id = (kind == Kind.PROCESSES ? new ActionSpec.ProcessList(period, paused)
+                : new ActionSpec.ModuleList(period)).toString();
     }
 
     @Override

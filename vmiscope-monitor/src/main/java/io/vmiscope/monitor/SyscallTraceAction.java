@@ -1,12 +1,13 @@
 package io.vmiscope.monitor;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.events.SyscallArgument;
 import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.syscall.ReturnFormatter;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -27,19 +28,20 @@ public final class SyscallTraceAction implements Action {
     private final Set<String> syscalls;
 
     /**
-     * @param spec names and groups, e.g. {@code "openat,execve"} or {@code "file,network"}; {@code "all"}
-     *             hooks the common entry {@code do_syscall_64} once instead of every entry function
+     * Its id is the spec's text, with {@code +ret} when it reports return values.
+     *
+     * @param spec names and groups, e.g. {@code syscalls:openat,execve} or {@code syscalls:file,network};
+     *             {@code all} hooks the common entry {@code do_syscall_64} once instead of every entry function
      * @throws IllegalArgumentException for an unknown name, or one this kernel lacks (with the reason)
      */
-    public SyscallTraceAction(LinuxGuest linux, String spec, ProcessFilter filter, boolean returnValues) {
-        this.id = "syscalls:" + spec + (filter.isAll() ? "" : "[" + filter + "]") + (returnValues ? "+ret" : "");
-        this.filter = filter;
+    public SyscallTraceAction(LinuxGuest linux, ActionSpec.Syscalls spec, boolean returnValues) {
+        this.id = spec + (returnValues ? "+ret" : "");
+        this.filter = spec.processes();
         this.returnValues = returnValues;
         this.entries = new SyscallEntries(linux);
-        this.syscalls = entries.table().select(spec);
+        this.syscalls = entries.table().select(String.join(",", spec.names()));
         // every syscall: one breakpoint on the common entry instead of one per entry function
-        boolean all = Arrays.stream(spec.split(",")).map(String::strip).anyMatch(s -> s.equals("all"));
-        this.hooks = all ? List.of(entries.commonEntry(this::onEntry)) : entries.hooks(syscalls, this::onEntry);
+        this.hooks = spec.all() ? List.of(entries.commonEntry(this::onEntry)) : entries.hooks(syscalls, this::onEntry);
     }
 
     /** The syscalls hooked. */

@@ -1,9 +1,12 @@
 package io.vmiscope.monitor;
 
 import io.vmiscope.api.Gva;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExitEvent;
 import io.vmiscope.events.ForkEvent;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.linux.FakeLinux;
 import io.vmiscope.linux.LinuxGuest;
@@ -90,7 +93,7 @@ class MonitorTest {
 
     @Test
     void a32BitCall_isTracedAtItsCompatEntry_withArgumentsFromBxCxDx() {
-        SyscallTraceAction trace = new SyscallTraceAction(attached, "openat", ProcessFilter.ALL, false);
+        SyscallTraceAction trace = new SyscallTraceAction(attached, new ActionSpec.Syscalls(List.of("openat"), ProcessFilter.ALL), false);
         assertThat(trace.hooks()).extracting(Hook::symbol).containsExactly("__x64_sys_openat", "__ia32_compat_sys_openat");
         monitor.start(trace);
         long path = linux.userString(0x0804_a000L, "/etc/shadow");

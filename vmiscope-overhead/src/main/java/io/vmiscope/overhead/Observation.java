@@ -1,6 +1,6 @@
 package io.vmiscope.overhead;
 
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.CostSummary;
 
 import java.util.List;
 import java.util.Map;

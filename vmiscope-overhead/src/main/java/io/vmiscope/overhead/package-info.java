@@ -5,7 +5,8 @@
  * <pre>
  *   workload ── guest activity with a rate measured on the host's wall clock (ops/s)
  *   experiment ── design (action combinations × workloads × repetitions, randomised, with baselines)
- *                 ──▶ runs ──▶ Observation (slowdown, stops per site, costs) ──▶ store
+ *                 ──▶ runs ──▶ ExperimentStore (its tables in the store's file, over StoreConnections)
+ *                 ──▶ Observation (slowdown, stops per site, costs)
  *   model ── fitted on observations ──▶ SlowdownPredictor: actions + workload rates ──▶ Prediction
  *   budget ── planner (variants that fit a budget) and controller (feedback at run time)
  * </pre>

@@ -1,8 +1,8 @@
 package io.vmiscope.store;
 
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventSink;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -28,10 +28,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 /**
  * The event store: one DuckDB file holding every event (live and imported) and the cost of every
- * introspection session. docs/store.md describes the tables.
+ * introspection session. docs/store.md describes the tables. It is the writer ({@link EventSink}, imports,
+ * costs, retention, export), and implements the ports other modules take instead of this class: {@link EventReader}
+ * (queries and events read back) and {@link StoreConnections} (connections for the tables other modules keep in
+ * the file: analysis, overhead experiments).
  *
  * <pre>
  *   accept(event) ──▶ bounded queue ──▶ writer thread: batch of up to batchSize events
@@ -41,7 +45,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *                                              per batch, new ids only)
  *   Importer ── importBatch(): stage(part)… ─▶ Appender on its own connection ──▶ events (one transaction,
  *                                              new ids only) ──▶ commit()
- *   count / export / openReader ──▶ their own connections: read while ingestion runs
+ *   count / forEach / costs / export / openConnection ──▶ their own connections: read while ingestion runs
  * </pre>
  *
  * <p>Ingestion is idempotent: an event's id derives from its content (for imports: vm, the file's content,
@@ -54,16 +58,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * store; {@link #close()} writes everything still queued first. One process at a time may open a file
  * (DuckDB locks it).
  */
-public final class DuckDbEventStore implements EventSink {
-
-    /** Where the CLI keeps the store unless told otherwise. */
-    public static final Path DEFAULT_FILE = Path.of("vmiscope-data", "vmiscope.duckdb");
+public final class DuckDbEventStore implements EventSink, EventReader, StoreConnections {
 
     private static final String COLUMNS =
             "id, time_ns, vm, action, kind, pid, tid, ppid, uid, process, name, fields, source, source_line, original,"
                     + " source_sha256";
     private static final long POLL_MILLIS = 100;
-    private static final ObjectMapper DESIGN_JSON = new ObjectMapper();
 
     private final Path file;
     private final StoreOptions options;
@@ -128,13 +128,14 @@ public final class DuckDbEventStore implements EventSink {
     }
 
     /** The store's file, as given to {@link #open}. */
+    @Override
     public Path file() {
         return file;
     }
 
     /** The schema version of the open file (after migration: always the current one). */
     public int schemaVersion() {
-        try (Connection c = openReader()) {
+        try (Connection c = openConnection()) {
             return Schema.version(c);
         } catch (SQLException e) {
             throw failed("cannot read the schema version", e);
@@ -171,11 +172,8 @@ public final class DuckDbEventStore implements EventSink {
         enqueued.incrementAndGet();
     }
 
-    /**
-     * Waits until every event queued before this call is written.
-     *
-     * @throws StoreException when a write failed
-     */
+    /** Waits until every event queued before this call is written. */
+    @Override
     public void flush() {
         long target = enqueued.get();
         synchronized (progress) {
@@ -200,33 +198,13 @@ public final class DuckDbEventStore implements EventSink {
      * Stores the cost of each action of a session that ended now, one row per action, in one
      * transaction.
      */
-    public void recordCosts(String vm, List<CostRecord> costs) {
+    public void recordCosts(String vm, List<CostSummary> costs) {
         checkUsable();
         long now = nanos(options.clock().instant());
         synchronized (writeLock) {
-            try (PreparedStatement insert = writer.prepareStatement("INSERT INTO costs VALUES "
-                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try {
                 writer.setAutoCommit(false);
-                for (CostRecord c : costs) {
-                    int i = 0;
-                    insert.setLong(++i, now);
-                    insert.setString(++i, vm);
-                    insert.setString(++i, c.action());
-                    insert.setLong(++i, c.hits());
-                    insert.setLong(++i, c.hitsWithEvents());
-                    insert.setLong(++i, c.hitsFiltered());
-                    insert.setLong(++i, c.hitsFailed());
-                    insert.setLong(++i, c.events());
-                    insert.setLong(++i, c.returnHits());
-                    insert.setLong(++i, c.periodicRuns());
-                    insert.setLong(++i, c.stoppedNanos());
-                    insert.setLong(++i, c.stoppedMedianNanos());
-                    insert.setLong(++i, c.stoppedP99Nanos());
-                    insert.setDouble(++i, c.roundTripsPerStop());
-                    insert.setDouble(++i, c.bytesPerStop());
-                    insert.setLong(++i, c.handlerNanosPerStop());
-                    insert.executeUpdate();
-                }
+                CostsTable.insert(writer, now, vm, costs);
                 writer.commit();
             } catch (SQLException e) {
                 rollbackQuietly(writer);
@@ -237,103 +215,12 @@ public final class DuckDbEventStore implements EventSink {
         }
     }
 
-    /**
-     * Registers an experiment's design, or checks it against the stored one when the experiment exists
-     * (a resumed experiment must run the same plan).
-     *
-     * @return {@code true} when the experiment is new
-     * @throws StoreException when an experiment of that name exists with another design
-     */
-    public boolean registerExperiment(String name, String designJson) {
-        checkUsable();
-        synchronized (writeLock) {
-            try (PreparedStatement find = writer.prepareStatement("SELECT design FROM experiments WHERE name = ?")) {
-                find.setString(1, name);
-                try (ResultSet r = find.executeQuery()) {
-                    if (r.next()) {
-                        if (!sameJson(r.getString(1), designJson)) {
-                            throw new StoreException("experiment '" + name + "' exists in " + file
-                                    + " with another design: give the same options to resume it, or a new --experiment name");
-                        }
-                        return false;
-                    }
-                }
-                try (PreparedStatement insert = writer.prepareStatement("INSERT INTO experiments VALUES (?, ?, ?)")) {
-                    insert.setString(1, name);
-                    insert.setString(2, designJson);
-                    insert.setLong(3, nanos(options.clock().instant()));
-                    insert.executeUpdate();
-                }
-                return true;
-            } catch (SQLException e) {
-                throw failed("cannot register experiment '" + name + "'", e);
-            }
-        }
-    }
-
-    private static boolean sameJson(String a, String b) {
-        try {
-            return DESIGN_JSON.readTree(a).equals(DESIGN_JSON.readTree(b));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("an experiment design must be JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    /** Stores one finished run of an experiment (its own transaction). */
-    public void recordExperimentRun(ExperimentRun run) {
-        checkUsable();
-        synchronized (writeLock) {
-            try (PreparedStatement insert = writer.prepareStatement(
-                    "INSERT INTO experiment_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                int i = 0;
-                insert.setString(++i, run.experiment());
-                insert.setInt(++i, run.run());
-                insert.setString(++i, run.kind());
-                insert.setString(++i, run.workload());
-                insert.setString(++i, run.combination());
-                insert.setInt(++i, run.repetition());
-                insert.setLong(++i, run.timeNanos());
-                insert.setDouble(++i, run.opsPerSecond());
-                insert.setDouble(++i, run.wallSeconds());
-                insert.setString(++i, run.detailJson());
-                insert.executeUpdate();
-            } catch (SQLException e) {
-                throw failed("cannot store run " + run.run() + " of experiment '" + run.experiment() + "'", e);
-            }
-        }
-    }
-
-    /** The stored runs of an experiment, in plan order. */
-    public List<ExperimentRun> experimentRuns(String experiment) {
-        List<ExperimentRun> runs = new ArrayList<>();
-        try (Connection c = openReader();
-             PreparedStatement select = c.prepareStatement("SELECT experiment, run, kind, workload, combination, "
-                     + "repetition, time_ns, ops_per_second, wall_seconds, detail FROM experiment_runs "
-                     + "WHERE experiment = ? ORDER BY run")) {
-            select.setString(1, experiment);
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    runs.add(new ExperimentRun(r.getString(1), r.getInt(2), r.getString(3), r.getString(4),
-                            r.getString(5), r.getInt(6), r.getLong(7), r.getDouble(8), r.getDouble(9), r.getString(10)));
-                }
-            }
-            return runs;
+    @Override
+    public List<CostSummary> costs(String vm) {
+        try (Connection c = openConnection()) {
+            return CostsTable.select(c, vm);
         } catch (SQLException e) {
-            throw failed("cannot read the runs of experiment '" + experiment + "'", e);
-        }
-    }
-
-    /** The names of the stored experiments, oldest first. */
-    public List<String> experiments() {
-        List<String> names = new ArrayList<>();
-        try (Connection c = openReader(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT name FROM experiments ORDER BY created_ns, name")) {
-            while (r.next()) {
-                names.add(r.getString(1));
-            }
-            return names;
-        } catch (SQLException e) {
-            throw failed("cannot list experiments", e);
+            throw failed("cannot read the costs of " + vm, e);
         }
     }
 
@@ -406,9 +293,9 @@ public final class DuckDbEventStore implements EventSink {
         }
     }
 
-    /** The number of stored events that pass {@code filter}. Runs beside ingestion. */
+    @Override
     public long count(EventFilter filter) {
-        try (Connection c = openReader();
+        try (Connection c = openConnection();
              PreparedStatement q = c.prepareStatement("SELECT count(*) FROM events" + filter.whereClause())) {
             bind(q, filter.parameters());
             try (ResultSet r = q.executeQuery()) {
@@ -432,7 +319,7 @@ public final class DuckDbEventStore implements EventSink {
         String target = out.toAbsolutePath().normalize().toString().replace("'", "''");
         String sql = "COPY (SELECT " + COLUMNS + " FROM events" + filter.whereClause() + " ORDER BY time_ns, id) TO '"
                 + target + "' (" + format.copyOptions() + ")";
-        try (Connection c = openReader(); PreparedStatement copy = c.prepareStatement(sql)) {
+        try (Connection c = openConnection(); PreparedStatement copy = c.prepareStatement(sql)) {
             bind(copy, filter.parameters());
             return copy.executeUpdate();
         } catch (SQLException e) {
@@ -446,7 +333,7 @@ public final class DuckDbEventStore implements EventSink {
      * stores its events once more, under ids of its content.
      */
     long importedWithoutContentIdentity(String source) {
-        try (Connection c = openReader(); PreparedStatement q = c.prepareStatement(
+        try (Connection c = openConnection(); PreparedStatement q = c.prepareStatement(
                 "SELECT count(*) FROM events WHERE source = ? AND source_sha256 IS NULL")) {
             q.setString(1, source);
             try (ResultSet r = q.executeQuery()) {
@@ -458,12 +345,17 @@ public final class DuckDbEventStore implements EventSink {
         }
     }
 
-    /**
-     * A new connection to this store's database for queries of its own (SQL over the tables of
-     * docs/store.md). It sees every committed batch and runs beside ingestion. The caller closes it,
-     * before closing the store.
-     */
-    public Connection openReader() {
+    @Override
+    public long forEach(EventFilter filter, BiConsumer<String, Event> handler) {
+        try (Connection c = openConnection()) {
+            return StoredEvents.forEach(c, filter, handler);
+        } catch (SQLException e) {
+            throw failed("cannot read events back", e);
+        }
+    }
+
+    @Override
+    public Connection openConnection() {
         synchronized (origin) {
             try {
                 return origin.duplicate();
@@ -515,7 +407,7 @@ public final class DuckDbEventStore implements EventSink {
                 }
                 batch.add(first);
                 fill(batch);
-                List<EventRow> converted = new ArrayList<>(batch.size());
+                List<AppenderRow> converted = new ArrayList<>(batch.size());
                 for (Event event : batch) {
                     converted.add(rows.live(event));
                 }
@@ -570,7 +462,7 @@ public final class DuckDbEventStore implements EventSink {
     }
 
     /** Stores the rows with new ids, in one transaction: all or none of them. */
-    private long writeRows(List<EventRow> rows) {
+    private long writeRows(List<AppenderRow> rows) {
         synchronized (writeLock) {
             try {
                 writer.setAutoCommit(false);
@@ -640,7 +532,7 @@ public final class DuckDbEventStore implements EventSink {
          *
          * @throws StoreException when the rows cannot be written (the transaction is then discarded)
          */
-        void stage(List<EventRow> rows) {
+        void stage(List<AppenderRow> rows) {
             checkUsable();
             try {
                 appended += appendNew(connection, rows);
@@ -712,14 +604,14 @@ public final class DuckDbEventStore implements EventSink {
      *
      * @return how many rows were appended
      */
-    private static long appendNew(DuckDBConnection connection, List<EventRow> rows) throws SQLException {
+    private static long appendNew(DuckDBConnection connection, List<AppenderRow> rows) throws SQLException {
         if (rows.isEmpty()) {
             return 0;
         }
         Set<String> known = storedIds(connection, rows);
         long appended = 0;
         try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
-            for (EventRow row : rows) {
+            for (AppenderRow row : rows) {
                 if (known.add(row.id())) {
                     append(appender, row);
                     appended++;
@@ -733,9 +625,9 @@ public final class DuckDbEventStore implements EventSink {
      * The ids in {@code events} (committed, or in the connection's transaction) that the rows' ids could equal:
      * see {@link #appendNew}.
      */
-    private static Set<String> storedIds(DuckDBConnection connection, List<EventRow> rows) throws SQLException {
+    private static Set<String> storedIds(DuckDBConnection connection, List<AppenderRow> rows) throws SQLException {
         Map<String, long[]> ranges = new HashMap<>();
-        for (EventRow row : rows) {
+        for (AppenderRow row : rows) {
             boolean live = row.sourceSha256() == null;
             long at = live ? row.timeNanos() : row.sourceLine();
             long[] range = ranges.computeIfAbsent(live ? "" : row.sourceSha256(),
@@ -770,7 +662,7 @@ public final class DuckDbEventStore implements EventSink {
         return digest;
     }
 
-    private static void append(DuckDBAppender a, EventRow row) throws SQLException {
+    private static void append(DuckDBAppender a, AppenderRow row) throws SQLException {
         a.beginRow();
         a.append(row.id());
         a.append(row.timeNanos());

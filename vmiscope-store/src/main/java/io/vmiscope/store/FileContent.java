@@ -34,7 +34,7 @@ record FileContent(Path path, String source, byte[] sha256, String sha256Hex, lo
      * @throws UncheckedIOException when it cannot be read
      */
     static FileContent of(Path file) {
-        MessageDigest digest = EventRows.newSha256();
+        MessageDigest digest = EventIds.newSha256();
         try {
             BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
             try (FileChannel channel = FileChannel.open(file)) {

@@ -153,7 +153,7 @@ public final class Importer {
      * after staging ({@code staged} rows are in the batch then); {@code last}: nothing follows; {@code failure}:
      * reading failed, nothing follows.
      */
-    private record Part(List<EventRow> rows, List<ImportItem.Rejected> rejected, LineCounts lines,
+    private record Part(List<AppenderRow> rows, List<ImportItem.Rejected> rejected, LineCounts lines,
                         long linesOfFileAhead, int staged, boolean endsBatch, boolean last, RuntimeException failure) {
     }
 
@@ -165,7 +165,7 @@ public final class Importer {
         private final String vm;
         private final BlockingQueue<Part> handOff;
         private final EventRows rows = new EventRows();
-        private List<EventRow> part = new ArrayList<>();
+        private List<AppenderRow> part = new ArrayList<>();
         private List<ImportItem.Rejected> rejected = new ArrayList<>();
         private LineCounts lines = LineCounts.NONE;
         private long linesOfFileAhead;

@@ -1,5 +1,6 @@
 package io.vmiscope.store;
 
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ class DuckDbEventStoreTest {
         try (DuckDbEventStore store = open(StoreOptions.defaults())) {
             store.accept(SyntheticEvents.event("demo", START, 0));
             store.flush();
-            try (Connection c = store.openReader(); PreparedStatement q = c.prepareStatement(
+            try (Connection c = store.openConnection(); PreparedStatement q = c.prepareStatement(
                     "SELECT kind, name, pid, process, fields->>'$.syscall', source, source_line, original, length(id)"
                             + " FROM events");
                  ResultSet r = q.executeQuery()) {
@@ -113,7 +114,7 @@ class DuckDbEventStoreTest {
             });
             producer.start();
             List<Long> seen = new ArrayList<>();
-            try (Connection reader = store.openReader()) {
+            try (Connection reader = store.openConnection()) {
                 while (writing.get()) {
                     seen.add(store.count(EventFilter.ALL.withKind("file")));
                     try (PreparedStatement q = reader.prepareStatement(
@@ -193,15 +194,20 @@ class DuckDbEventStoreTest {
     }
 
     @Test
-    void costs_areStored_oneRowPerAction() throws SQLException {
+    void costs_areStored_oneRowPerAction_andReadBackPerVm() throws SQLException {
         Instant now = Instant.ofEpochSecond(1_764_000_000L);
         try (DuckDbEventStore store = open(StoreOptions.defaults().withClock(Clock.fixed(now, ZoneOffset.UTC)))) {
-            store.recordCosts("demo", List.of(
-                    new CostRecord("syscalls:file", 10, 6, 3, 1, 6, 0, 0, 5_000_000, 400_000, 900_000, 3.5, 128, 20_000),
-                    new CostRecord("pslist:5s", 0, 0, 0, 0, 4, 0, 4, 2_000_000, 0, 0, 0, 0, 0)));
-            try (Connection c = store.openReader(); PreparedStatement q = c.prepareStatement(
+            CostSummary file = new CostSummary("syscalls:file", 10, 6, 3, 1, 6, 0, 0, 5_000_000, 400_000, 900_000, 3.5,
+                    128, 20_000);
+            CostSummary pslist = new CostSummary("pslist:5s", 0, 0, 0, 0, 4, 0, 4, 2_000_000, 0, 0, 0, 0, 0);
+            store.recordCosts("demo", List.of(file, pslist));
+            store.recordCosts("other", List.of(new CostSummary("procevents", 1, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1)));
+            assertThat(store.costs("demo")).containsExactly(pslist, file);
+            try (Connection c = store.openConnection(); PreparedStatement q = c.prepareStatement(
                     "SELECT action, hits, hits_failed, stopped_ns, round_trips_per_stop, time_ns FROM costs ORDER BY action");
                  ResultSet r = q.executeQuery()) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("procevents");
                 assertThat(r.next()).isTrue();
                 assertThat(r.getString(1)).isEqualTo("pslist:5s");
                 assertThat(r.next()).isTrue();
@@ -230,7 +236,7 @@ class DuckDbEventStoreTest {
             assertThat(store.export(jsonl, ExportFormat.JSONL, filter)).isEqualTo(250);
             assertThat(store.export(csv, ExportFormat.CSV, filter)).isEqualTo(250);
             assertThat(store.export(parquet, ExportFormat.PARQUET, EventFilter.ALL)).isEqualTo(1_000);
-            try (Connection c = store.openReader()) {
+            try (Connection c = store.openConnection()) {
                 assertThat(readBack(c, "read_json", jsonl, "count(*) FILTER (WHERE vm = 'demo' AND kind = 'syscall')"))
                         .isEqualTo(250);
                 assertThat(readBack(c, "read_json", jsonl, "count(*) FILTER (WHERE fields.syscall = 'openat')"))
@@ -266,7 +272,7 @@ class DuckDbEventStoreTest {
     }
 
     private static long usedBytes(DuckDbEventStore store) throws SQLException {
-        try (Connection c = store.openReader(); java.sql.Statement s = c.createStatement()) {
+        try (Connection c = store.openConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute("CHECKPOINT");
             try (ResultSet r = s.executeQuery("SELECT used_blocks * block_size FROM pragma_database_size()")) {
                 r.next();

@@ -71,7 +71,7 @@ class ExportImportRoundTripTest {
 
     private static List<String> events(DuckDbEventStore store) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = store.openReader(); Statement s = c.createStatement();
+        try (Connection c = store.openConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT " + EVENT_COLUMNS + " FROM events ORDER BY ALL")) {
             while (r.next()) {
                 StringBuilder row = new StringBuilder();

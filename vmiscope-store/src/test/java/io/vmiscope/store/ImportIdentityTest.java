@@ -101,7 +101,7 @@ class ImportIdentityTest {
 
             assertThat(runs).extracting(ImportSummary::imported).containsExactly(1L, 0L, 0L);
             assertThat(runs).extracting(ImportSummary::duplicates).containsExactly(0L, 1L, 1L);
-            try (Connection c = store.openReader(); Statement s = c.createStatement();
+            try (Connection c = store.openConnection(); Statement s = c.createStatement();
                  ResultSet r = s.executeQuery("SELECT count(*), count(DISTINCT id), min(time_ns) FROM events")) {
                 r.next();
                 assertThat(r.getLong(1)).isEqualTo(1);
@@ -117,9 +117,9 @@ class ImportIdentityTest {
         Path file = Files.writeString(dir.resolve("one.jsonl"), "{}\n");
         EventRows rows = new EventRows();
         FileContent content = FileContent.of(file);
-        EventRow atOneTime = rows.imported(new ImportItem.Parsed(SyntheticEvents.event("demo", START, 0),
+        AppenderRow atOneTime = rows.imported(new ImportItem.Parsed(SyntheticEvents.event("demo", START, 0),
                 file.toString(), 1, 0, "{}", false), content);
-        EventRow atAnother = rows.imported(new ImportItem.Parsed(SyntheticEvents.event("demo", START + 3_600_000_000_000L,
+        AppenderRow atAnother = rows.imported(new ImportItem.Parsed(SyntheticEvents.event("demo", START + 3_600_000_000_000L,
                 0), file.toString(), 1, 0, "{}", false), content);
         assertThat(atAnother.id()).isEqualTo(atOneTime.id());
         assertThat(atAnother.timeNanos()).isNotEqualTo(atOneTime.timeNanos());

@@ -50,7 +50,7 @@ class ImporterTest {
             });
             assertThat(progress).extracting(ImportSummary::committed).containsExactly(10L, 20L, 25L);
             assertThat(store.count(EventFilter.ALL.withVm("lab"))).isEqualTo(25);
-            try (Connection c = store.openReader(); PreparedStatement q = c.prepareStatement(
+            try (Connection c = store.openConnection(); PreparedStatement q = c.prepareStatement(
                     "SELECT source, source_line, original FROM events ORDER BY source_line LIMIT 1");
                  ResultSet r = q.executeQuery()) {
                 r.next();
@@ -162,7 +162,7 @@ class ImporterTest {
     @Test
     void importBatch_showsNothingBeforeItsCommit_andSkipsIdsStagedOrStoredBefore() throws IOException {
         Path file = jsonl("e.jsonl", 6, -1);
-        List<EventRow> all = rows(file, "demo");
+        List<AppenderRow> all = rows(file, "demo");
         try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults());
              DuckDbEventStore.ImportBatch batch = store.importBatch()) {
             batch.stage(all.subList(0, 2));
@@ -183,7 +183,7 @@ class ImporterTest {
     void liveEvents_areStoredWhileAnImportTransactionIsOpen_andAClosedBatchDiscardsWhatItDidNotCommit()
             throws IOException {
         Path file = jsonl("e.jsonl", 4, -1);
-        List<EventRow> imported = rows(file, "imported");
+        List<AppenderRow> imported = rows(file, "imported");
         try (DuckDbEventStore store = DuckDbEventStore.open(dir.resolve("s.duckdb"), StoreOptions.defaults())) {
             try (DuckDbEventStore.ImportBatch batch = store.importBatch()) {
                 batch.stage(imported);
@@ -206,11 +206,11 @@ class ImporterTest {
     }
 
     /** Rows of the events of {@code file}'s lines, as the importer makes them. */
-    static List<EventRow> rows(Path file, String vm) throws IOException {
+    static List<AppenderRow> rows(Path file, String vm) throws IOException {
         EventRows rows = new EventRows();
         FileContent content = FileContent.of(file);
         List<String> lines = Files.readAllLines(file);
-        List<EventRow> all = new ArrayList<>();
+        List<AppenderRow> all = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             all.add(rows.imported(new ImportItem.Parsed(SyntheticEvents.event(vm, START, i), file.toString(), i + 1,
                     0, lines.get(i), false), content));

@@ -23,7 +23,7 @@ class SchemaTest {
         Path file = dir.resolve("new.duckdb");
         try (DuckDbEventStore store = DuckDbEventStore.open(file, StoreOptions.defaults())) {
             assertThat(store.schemaVersion()).isEqualTo(Schema.CURRENT_VERSION);
-            try (Connection c = store.openReader()) {
+            try (Connection c = store.openConnection()) {
                 assertThat(tables(c)).contains("events", "costs", "schema_version");
                 assertThat(single(c, "SELECT count(*) FROM schema_version")).isEqualTo(Schema.MIGRATIONS.size());
             }
@@ -40,7 +40,7 @@ class SchemaTest {
                     + " '{}', 'live', NULL, NULL)");
         }
         try (DuckDbEventStore store = DuckDbEventStore.open(file, StoreOptions.defaults());
-             Connection c = store.openReader()) {
+             Connection c = store.openConnection()) {
             assertThat(store.schemaVersion()).isEqualTo(Schema.CURRENT_VERSION);
             assertThat(tables(c)).contains("costs");
             assertThat(store.count(EventFilter.ALL)).isEqualTo(1);

@@ -1,14 +1,15 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.live.ActionPreview;
-import io.vmiscope.web.live.ActionStatus;
-import io.vmiscope.web.live.ActionTemplate;
-import io.vmiscope.web.live.LiveVm;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.ActionPreview;
+import io.vmiscope.session.live.ActionStatus;
+import io.vmiscope.session.live.ActionTemplate;
+import io.vmiscope.session.live.LiveVm;
+import io.vmiscope.session.live.LiveVms;
 
 import java.time.Duration;
 import java.util.List;
@@ -62,8 +63,8 @@ final class ActionRoutes {
 
         static PreviewView of(ActionPreview p) {
             Budget budget = new Budget(p.budget());
-            return new PreviewView(p.template(), p.spec(), p.label(), PredictionView.of(p.requested(), budget), p.budget(),
-                    p.fits(), p.notes(), p.variants().stream().map(v -> new VariantView(v.spec(), v.label(), v.coverage(),
+            return new PreviewView(p.template(), p.spec().toString(), p.label(), PredictionView.of(p.requested(), budget), p.budget(),
+                    p.fits(), p.notes(), p.variants().stream().map(v -> new VariantView(v.spec().toString(), v.label(), v.coverage(),
                             PredictionView.of(v.prediction(), budget), v.onMillis(), v.offMillis())).toList());
         }
     }
@@ -75,7 +76,7 @@ final class ActionRoutes {
     private void start(Context ctx) {
         LiveVm vm = liveVm(ctx);
         JsonNode body = Bodies.json(ctx);
-        String spec = Bodies.string(body, "spec");
+        ActionSpec spec = Bodies.spec(body, "spec");
         Integer on = Bodies.optionalInt(body, "onMillis");
         Integer off = Bodies.optionalInt(body, "offMillis");
         if ((on == null) != (off == null) || (on != null && (on < 100 || off < 100))) {

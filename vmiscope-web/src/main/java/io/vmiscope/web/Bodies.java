@@ -1,5 +1,6 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,6 +66,24 @@ final class Bodies {
             throw ApiException.badRequest("'" + name + "' must be a whole number");
         }
         return value.asInt();
+    }
+
+    /** A required action spec, as {@link ActionSpec#parse} reads it; its one-line error as a 400. */
+    static ActionSpec spec(JsonNode body, String name) {
+        return spec(string(body, name));
+    }
+
+    /** A list of action specs; each one's error as a 400. */
+    static List<ActionSpec> specs(JsonNode body, String name, int max) {
+        return strings(body, name, max).stream().map(Bodies::spec).toList();
+    }
+
+    private static ActionSpec spec(String text) {
+        try {
+            return ActionSpec.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     static List<String> strings(JsonNode body, String name, int max) {

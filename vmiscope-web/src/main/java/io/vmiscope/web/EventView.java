@@ -24,10 +24,6 @@ record EventView(String id, long timeNanos, String action, String kind, int pid,
                 r.processPath());
     }
 
-    static EventView of(io.vmiscope.store.EventRow r) {
-        return of(EventRow.of(r));
-    }
-
     /** The stored fields; text that does not parse (it always should) is passed on as one string. */
     private static JsonNode fields(String json) {
         try {

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.sse.SseClient;
 import io.vmiscope.analysis.Analysis;
 import io.vmiscope.events.Event;
+import io.vmiscope.events.ControlEvent;
 import io.vmiscope.events.EventSink;
-import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.store.EventRows;
+import io.vmiscope.analysis.EventRow;
+import io.vmiscope.store.EventColumns;
+import io.vmiscope.store.EventIds;
+import io.vmiscope.store.EventReader;
 
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The live side of the UI: live events go to every browser that follows their VM (server-sent events), and
  * once a second the views of VMs with new events are refreshed and the browsers told to re-read them.
  * The monitor only queues (a full queue drops and counts, never waits): a slow browser must not slow the
- * monitored VM. A browser whose connection fails is dropped; its EventSource reconnects.
+ * monitored VM. A streamed event carries the id it is stored under ({@link EventIds}), computed on the sender
+ * thread. A browser whose connection fails is dropped; its EventSource reconnects.
  */
 final class LiveStream implements AutoCloseable {
 
@@ -37,12 +41,13 @@ final class LiveStream implements AutoCloseable {
     /** Live events waiting for the browsers at most. */
     static final int QUEUE = 10_000;
 
-    private final DuckDbEventStore store;
+    private final EventReader store;
     private final Analysis analysis;
     private final ObjectMapper json;
     private final CopyOnWriteArrayList<Follower> followers = new CopyOnWriteArrayList<>();
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
-    private final EventRows rows = new EventRows();
+    /** Used by the sender thread only. */
+    private final EventIds ids = new EventIds();
     private final AtomicLong dropped = new AtomicLong();
     private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread sender = new Thread(this::sendQueued, "vmiscope-web-stream");
@@ -58,7 +63,7 @@ final class LiveStream implements AutoCloseable {
         }
     }
 
-    LiveStream(DuckDbEventStore store, Analysis analysis, ObjectMapper json) {
+    LiveStream(EventReader store, Analysis analysis, ObjectMapper json) {
         this.store = store;
         this.analysis = analysis;
         this.json = json;
@@ -68,7 +73,10 @@ final class LiveStream implements AutoCloseable {
         refresher.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** Where the monitor's live events go, beside the store (which stores them itself). */
+    /**
+     * Where the monitor's live events go, beside the store (which stores them itself). A control event also
+     * tells the browsers following its VM that its actions changed, with the decision and its reason.
+     */
     EventSink sink() {
         return this::publish;
     }
@@ -93,6 +101,10 @@ final class LiveStream implements AutoCloseable {
     }
 
     private void publish(Event event) {
+        if (event instanceof ControlEvent c) {
+            control(c.vm(), c.action(), c.change(), c.reason());
+            actionsChanged(c.vm());
+        }
         changed.add(event.vm());
         if (!queue.offer(event)) {
             dropped.incrementAndGet();
@@ -103,7 +115,8 @@ final class LiveStream implements AutoCloseable {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Event event = queue.take();
-                broadcast(event.vm(), "event", EventView.of(rows.live(event)));
+                String fields = EventColumns.fieldsJson(event);
+                broadcast(event.vm(), "event", EventView.of(EventRow.live(ids.live(event, fields), event, fields)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,15 +1,18 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.vmiscope.analysis.Analysis;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.live.ActionStatus;
-import io.vmiscope.web.live.LiveVm;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.ActionStatus;
+import io.vmiscope.session.live.LiveVm;
+import io.vmiscope.session.live.LiveVms;
+import io.vmiscope.session.live.SlowdownEstimate;
+import io.vmiscope.store.EventReader;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Measured cost per action, the budget of a live VM and what-if predictions. */
 final class OverheadRoutes {
@@ -17,14 +20,14 @@ final class OverheadRoutes {
     /** The most actions one what-if may combine. */
     static final int MAX_ACTIONS = 12;
 
-    private final Analysis analysis;
+    private final EventReader store;
     private final LiveVms live;
     private final VmRoutes vms;
     private final WorkloadWhatIf whatIf;
     private final LiveStream stream;
 
-    OverheadRoutes(Analysis analysis, LiveVms live, VmRoutes vms, WorkloadWhatIf whatIf, LiveStream stream) {
-        this.analysis = analysis;
+    OverheadRoutes(EventReader store, LiveVms live, VmRoutes vms, WorkloadWhatIf whatIf, LiveStream stream) {
+        this.store = store;
         this.live = live;
         this.vms = vms;
         this.whatIf = whatIf;
@@ -38,20 +41,22 @@ final class OverheadRoutes {
         routes.get("/api/overhead/model", ctx -> ctx.json(whatIf.info()));
     }
 
-    record OverheadView(String vm, boolean live, List<ActionStatus> actions, Double slowdown, Double budget,
-                        WorkloadWhatIf.ModelInfo model) {
+    record OverheadView(String vm, boolean live, List<ActionStatus> actions, Double slowdown, String slowdownBasis,
+                        Boolean slowdownLowerBound, Double budget, WorkloadWhatIf.ModelInfo model) {
     }
 
     private OverheadView overhead(String vm) {
         var running = live.find(vm);
         if (running.isPresent()) {
             LiveVm v = running.get();
-            return new OverheadView(vm, true, v.actions(), v.slowdown().isPresent() ? v.slowdown().getAsDouble() : null,
+            Optional<SlowdownEstimate> estimate = v.slowdown();
+            return new OverheadView(vm, true, v.actions(), estimate.map(SlowdownEstimate::slowdown).orElse(null),
+                    estimate.map(SlowdownEstimate::basis).orElse(null), estimate.map(SlowdownEstimate::lowerBound).orElse(null),
                     v.budget().map(Budget::maxSlowdown).orElse(null), whatIf.info());
         }
-        List<ActionStatus> stored = analysis.costs(vm).stream().map(c -> new ActionStatus(c.action(), false, c.hits(),
+        List<ActionStatus> stored = store.costs(vm).stream().map(c -> new ActionStatus(c.action(), false, c.hits(),
                 c.events(), c.periodicRuns(), c.stoppedNanos(), null, c.stoppedMedianNanos(), c.stoppedP99Nanos())).toList();
-        return new OverheadView(vm, false, stored, null, null, whatIf.info());
+        return new OverheadView(vm, false, stored, null, null, null, null, whatIf.info());
     }
 
     private void budget(Context ctx) {
@@ -69,7 +74,7 @@ final class OverheadRoutes {
 
     private void predict(Context ctx) {
         JsonNode body = Bodies.json(ctx);
-        List<String> specs = Bodies.strings(body, "actions", MAX_ACTIONS);
+        List<ActionSpec> specs = Bodies.specs(body, "actions", MAX_ACTIONS);
         if (specs.isEmpty()) {
             throw ApiException.badRequest("'actions' needs at least one action spec");
         }

@@ -1,8 +1,9 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.Prediction;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.live.LivePrediction;
+import io.vmiscope.session.live.LivePrediction;
 
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ record PredictionView(List<String> actions, double slowdown, double low, double 
 
     static PredictionView of(LivePrediction p, Budget budget) {
         Prediction pr = p.prediction();
-        return new PredictionView(p.specs(), finite(pr.slowdown()), finite(pr.low()), finite(pr.high()), pr.perAction(),
+        return new PredictionView(p.specs().stream().map(ActionSpec::toString).toList(), finite(pr.slowdown()), finite(pr.low()), finite(pr.high()), pr.perAction(),
                 p.basis(), budget == null ? null : budget.maxSlowdown(), budget == null ? null : budget.fits(pr));
     }
 

@@ -9,7 +9,7 @@ import io.vmiscope.analysis.ProcessNode;
 import io.vmiscope.analysis.ProcessTree;
 import io.vmiscope.analysis.TimeSpan;
 import io.vmiscope.analysis.VmActivity;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.LiveVms;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,8 +8,10 @@ import io.javalin.json.JavalinJackson;
 import io.vmiscope.analysis.Analysis;
 import io.vmiscope.analysis.AnalysisException;
 import io.vmiscope.events.EventSink;
-import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.overhead.experiment.ExperimentStore;
+import io.vmiscope.session.live.LiveVms;
+import io.vmiscope.store.EventReader;
+import io.vmiscope.store.StoreConnections;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -38,17 +40,21 @@ public final class WebServer implements AutoCloseable {
 
     /**
      * Serves {@code store} (through {@code analysis}) with {@code live} VMs controllable, what-if predictions
-     * from {@code modelFile} (may be missing) and the store's experiments.
+     * from {@code modelFile} (may be missing) and the store's experiments. The server reads the store through its
+     * ports only: {@link EventReader} (costs, waiting for queued events before a refresh) and
+     * {@link StoreConnections} (the experiments' tables).
      *
      * @throws IllegalArgumentException when the port is taken or the address is not this machine's
      */
-    public static WebServer start(ServerSettings settings, DuckDbEventStore store, Analysis analysis, LiveVms live,
-                                  Path modelFile) {
+    public static <S extends EventReader & StoreConnections> WebServer start(ServerSettings settings, S store,
+                                                                            Analysis analysis, LiveVms live,
+                                                                            Path modelFile) {
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         LiveStream stream = new LiveStream(store, analysis, json);
         AccessGuard guard = new AccessGuard(settings);
         VmRoutes vms = new VmRoutes(analysis, live);
-        OverheadRoutes overhead = new OverheadRoutes(analysis, live, vms, WorkloadWhatIf.load(store, modelFile), stream);
+        OverheadRoutes overhead = new OverheadRoutes(store, live, vms,
+                WorkloadWhatIf.load(new ExperimentStore(store), modelFile), stream);
         ActionRoutes actions = new ActionRoutes(live, vms, stream);
         Javalin app = Javalin.create(config -> {
             config.jetty.host = settings.host();

@@ -1,14 +1,15 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.Observation;
+import io.vmiscope.overhead.experiment.ExperimentStore;
 import io.vmiscope.overhead.experiment.Observations;
 import io.vmiscope.overhead.model.ModelFile;
 import io.vmiscope.overhead.model.OverheadModel;
 import io.vmiscope.overhead.model.WorkloadRates;
-import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.web.live.LivePrediction;
+import io.vmiscope.session.live.LivePrediction;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +44,11 @@ final class WorkloadWhatIf {
     }
 
     /** Reads the model (when the file exists) and every experiment in the store. */
-    static WorkloadWhatIf load(DuckDbEventStore store, Path modelFile) {
+    static WorkloadWhatIf load(ExperimentStore experiments, Path modelFile) {
         Optional<OverheadModel> model = modelFile != null && Files.isRegularFile(modelFile)
                 ? Optional.of(ModelFile.read(modelFile)) : Optional.empty();
         List<Observation> observations = new ArrayList<>();
-        store.experiments().forEach(e -> observations.addAll(Observations.of(store.experimentRuns(e))));
+        experiments.names().forEach(e -> observations.addAll(Observations.of(experiments.runs(e))));
         Map<String, ActionProfile> profiles = new LinkedHashMap<>();
         observations.forEach(o -> o.actions().forEach(a -> profiles.putIfAbsent(a.id(), a)));
         return new WorkloadWhatIf(modelFile, model, WorkloadRates.pooled(observations), profiles);
@@ -59,7 +60,7 @@ final class WorkloadWhatIf {
                 model.isPresent() ? List.copyOf(rates.keySet()) : List.of());
     }
 
-    LivePrediction predict(List<String> specs, String workload) {
+    LivePrediction predict(List<ActionSpec> specs, String workload) {
         OverheadModel m = model.orElseThrow(() -> ApiException.badRequest(
                 "no overhead model here: run 'vmiscope overhead calibrate' (or measure and fit) first"));
         HookRates workloadRates = rates.get(workload);
@@ -68,10 +69,11 @@ final class WorkloadWhatIf {
                     + String.join(", ", rates.keySet()) + ")");
         }
         List<ActionProfile> chosen = new ArrayList<>();
-        for (String spec : specs) {
-            ActionProfile profile = profiles.get(spec);
-            if (profile == null || !m.knownActions().contains(spec)) {
-                throw ApiException.badRequest("the model was not fitted on action '" + Params.cap(spec) + "' (it knows: "
+        for (ActionSpec spec : specs) {
+            String id = spec.toString();
+            ActionProfile profile = profiles.get(id);
+            if (profile == null || !m.knownActions().contains(id)) {
+                throw ApiException.badRequest("the model was not fitted on action '" + Params.cap(id) + "' (it knows: "
                         + String.join(", ", m.knownActions()) + ")");
             }
             chosen.add(profile);

@@ -2,7 +2,7 @@ package io.vmiscope.web;
 
 import io.vmiscope.analysis.Analysis;
 import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.web.live.LiveVm;
+import io.vmiscope.session.live.LiveVm;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,19 +1,21 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.overhead.Prediction;
 import io.vmiscope.overhead.budget.Budget;
-import io.vmiscope.web.live.ActionPreview;
-import io.vmiscope.web.live.ActionStatus;
-import io.vmiscope.web.live.ActionTemplate;
-import io.vmiscope.web.live.LivePrediction;
-import io.vmiscope.web.live.LiveVm;
+import io.vmiscope.session.live.ActionPreview;
+import io.vmiscope.session.live.ActionStatus;
+import io.vmiscope.session.live.ActionTemplate;
+import io.vmiscope.session.live.LivePrediction;
+import io.vmiscope.session.live.LiveVm;
+import io.vmiscope.session.live.SlowdownEstimate;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /** A live VM for the route tests: predicts 2% per action, records starts and stops (the real one is tested in the CLI). */
 final class RecordingLiveVm implements LiveVm {
@@ -39,8 +41,8 @@ final class RecordingLiveVm implements LiveVm {
     }
 
     @Override
-    public OptionalDouble slowdown() {
-        return OptionalDouble.of(0.01);
+    public Optional<SlowdownEstimate> slowdown() {
+        return Optional.of(new SlowdownEstimate(0.01, "VM-stopped time only (no model fitted for these actions, no probe)", true));
     }
 
     @Override
@@ -63,29 +65,27 @@ final class RecordingLiveVm implements LiveVm {
         if (!template.equals("trace-process")) {
             throw new IllegalArgumentException("no on-demand action '" + template + "'");
         }
-        String spec = "syscalls:all[pid=" + pid + "]";
-        LivePrediction full = new LivePrediction(List.of(spec), new Prediction(0.30, 0.25, 0.35, Map.of(spec, 0.30)), "test");
-        LivePrediction less = new LivePrediction(List.of("syscalls:file"), new Prediction(0.05, 0.04, 0.06,
+        ActionSpec spec = ActionSpec.parse("syscalls:all").restrictedTo(ProcessFilter.pid(pid));
+        ActionSpec file = ActionSpec.parse("syscalls:file");
+        LivePrediction full = new LivePrediction(List.of(spec), new Prediction(0.30, 0.25, 0.35, Map.of(spec.toString(), 0.30)), "test");
+        LivePrediction less = new LivePrediction(List.of(file), new Prediction(0.05, 0.04, 0.06,
                 Map.of("syscalls:file", 0.05)), "test");
-        LivePrediction boxed = new LivePrediction(List.of(spec), new Prediction(0.075, 0.06, 0.09, Map.of(spec, 0.075)), "test");
+        LivePrediction boxed = new LivePrediction(List.of(spec), new Prediction(0.075, 0.06, 0.09, Map.of(spec.toString(), 0.075)), "test");
         return new ActionPreview(template, spec, "Trace this process", full, budget.maxSlowdown(), false, List.of(),
-                List.of(new ActionPreview.Variant("syscalls:file[pid=" + pid + "]", "syscalls:file", 0.4, less, null, null),
+                List.of(new ActionPreview.Variant(file.restrictedTo(ProcessFilter.pid(pid)), "syscalls:file", 0.4, less, null, null),
                         new ActionPreview.Variant(spec, "syscalls:all on 1 s of every 4 s", 0.25, boxed, 1000L, 3000L)));
     }
 
     @Override
-    public LivePrediction predict(List<String> specs) {
+    public LivePrediction predict(List<ActionSpec> specs) {
         double each = 0.02 * specs.size();
         return new LivePrediction(specs, new Prediction(each, each * 0.8, each * 1.2, Map.of()), "test rates");
     }
 
     @Override
-    public String start(String spec, Duration on, Duration off) {
-        if (spec.contains("bad")) {
-            throw new IllegalArgumentException("unknown action '" + spec + "'");
-        }
-        started.add(on == null ? spec : spec + " on " + on.toMillis() + " ms, off " + off.toMillis() + " ms");
-        return spec;
+    public String start(ActionSpec spec, Duration on, Duration off) {
+        started.add(on == null ? spec.toString() : spec + " on " + on.toMillis() + " ms, off " + off.toMillis() + " ms");
+        return spec.toString();
     }
 
     @Override

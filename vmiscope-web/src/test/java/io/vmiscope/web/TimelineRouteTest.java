@@ -6,7 +6,7 @@ import io.vmiscope.events.ProcessRef;
 import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.StoreOptions;
-import io.vmiscope.web.live.LiveVms;
+import io.vmiscope.session.live.LiveVms;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.vmiscope.web;
 
+import io.vmiscope.events.ActionSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.ProcessRef;
@@ -195,7 +196,7 @@ class WebApiTest {
                 .status()).isEqualTo(200);
         assertThat(LIVE.stopped).contains("syscalls:file[pid=120]");
         assertThat(http.send("POST", "/api/vms/" + TestStores.LINUX + "/actions", "{\"spec\":\"bad\"}",
-                AccessGuard.CSRF_HEADER, c).json().get("error").asText()).isEqualTo("unknown action 'bad'");
+                AccessGuard.CSRF_HEADER, c).json().get("error").asText()).isEqualTo("unknown action 'bad'; known: " + ActionSpec.HELP);
         assertThat(http.send("POST", "/api/vms/" + TestStores.WINDOWS + "/actions", "{\"spec\":\"procevents\"}",
                 AccessGuard.CSRF_HEADER, c).status()).isEqualTo(409);
         assertThat(http.send("POST", "/api/vms/" + TestStores.LINUX + "/actions", "not json", AccessGuard.CSRF_HEADER, c)

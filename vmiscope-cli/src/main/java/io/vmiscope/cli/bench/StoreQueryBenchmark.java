@@ -161,7 +161,7 @@ public final class StoreQueryBenchmark {
 
     /** The first and last event time of the store. */
     private static long[] span(DuckDbEventStore store) throws SQLException {
-        try (Connection c = store.openReader(); Statement s = c.createStatement();
+        try (Connection c = store.openConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT min(time_ns), max(time_ns) FROM events")) {
             r.next();
             return new long[] {r.getLong(1), r.getLong(2)};

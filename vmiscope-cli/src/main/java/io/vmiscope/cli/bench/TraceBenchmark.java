@@ -4,15 +4,15 @@ import io.vmiscope.api.AccessStats;
 import io.vmiscope.api.BreakpointControl;
 import io.vmiscope.api.Gva;
 import io.vmiscope.api.StopEvent;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.walk.WalkLimits;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
-import io.vmiscope.monitor.ProcessFilter;
 import io.vmiscope.monitor.SyscallTraceAction;
 
 import java.time.Duration;
@@ -46,13 +46,13 @@ public final class TraceBenchmark {
     private TraceBenchmark() {
     }
 
-    public static Traced vmiscope(GdbAddress gdb, KernelProfile profile, String syscalls, Duration time) {
+    public static Traced vmiscope(GdbAddress gdb, KernelProfile profile, ActionSpec.Syscalls syscalls, Duration time) {
         try (GdbDriver driver = GdbDriver.connect(gdb, GdbOptions.DEFAULTS)) {
             RecordingConnection recorder = new RecordingConnection(driver);
             LinuxGuest linux = LinuxGuest.attach(recorder, profile, WalkLimits.DEFAULT);
             AtomicLong events = new AtomicLong();
             Monitor monitor = new Monitor(recorder, linux, e -> events.incrementAndGet(), Monitor.Options.named("bench"));
-            SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls, ProcessFilter.ALL, false);
+            SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls, false);
             monitor.start(trace);
             Map<String, Long> hooks = new HashMap<>();
             trace.hooks().stream().filter(h -> h.symbol().startsWith("__x64_sys_")) // the gdb script decodes x64 calls

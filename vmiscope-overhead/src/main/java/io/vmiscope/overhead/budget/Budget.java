@@ -16,6 +16,9 @@ public record Budget(double maxSlowdown) {
     /** A budget above 1000% would not be a budget: monitoring at that cost is better done without one. */
     static final double LARGEST = 10.0;
 
+    /** The largest budget: what a plan that must start whatever it costs is made against. */
+    public static final Budget MOST = new Budget(LARGEST);
+
     private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)(%?)");
 
     public Budget {

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -54,8 +55,14 @@ import java.util.function.LongSupplier;
  * with its reason; closing adds one {@code measured} event with the stopped-time fraction and estimate
  * over the last window and the whole session.
  *
+ * <p><b>Requests come and go.</b> A live session adds an action asked for while the loop runs
+ * ({@link #add}: from the browser, or a detection's follow-up) and removes one ({@link #remove}); from then
+ * on it is degraded and restored like the others. {@link #estimate()} is the figure a user steers by: the
+ * estimate with what it rests on, a lower bound when it rests on the VM-stopped time alone.
+ *
  * <p>Threading: {@link #start} runs the loop on its own thread; {@link #close} ends it. Tests drive it
- * with {@link #begin} and {@link #advance} on their own clock instead. Closing leaves the actions as
+ * with {@link #begin} and {@link #advance} on their own clock instead. {@link #add}, {@link #remove},
+ * {@link #estimate()} and {@link #current()} may be called from any thread. Closing leaves the actions as
  * they are: the monitor's end removes them.
  */
 public final class BudgetController implements AutoCloseable {
@@ -94,17 +101,28 @@ public final class BudgetController implements AutoCloseable {
         }
     }
 
+    /**
+     * The controller's estimate of the VM's slowdown and what it rests on.
+     *
+     * @param slowdown   0.10 for 10%
+     * @param basis      one line, e.g. {@code "VM-stopped time, the model's per-stop cost, probe: …"}
+     * @param lowerBound true when it rests on the VM-stopped time alone: under TCG the guest loses more
+     */
+    public record Estimate(double slowdown, String basis, boolean lowerBound) {
+    }
+
     /** One measured interval: wall time, VM-stopped time, the stop penalty on top, and hooking actions' time on. */
     private record Measured(long wallNanos, long stoppedNanos, double penaltyNanos, long hookedOnNanos) {
     }
 
     private final String vm;
-    private final Budget budget;
+    private volatile Budget budget;
     private final Plan plan;
     private final List<ControlledAction> actions = new ArrayList<>();
     private final SharedActions monitor;
     private final CostDeltas deltas;
-    private final StopPenalty penalty;
+    /** The penalties of every plan run so far; a site takes the largest. */
+    private final List<StopPenalty> penalties = new ArrayList<>();
     private final WorkloadProbe probe;
     private final EventSink events;
     private final Settings settings;
@@ -123,6 +141,7 @@ public final class BudgetController implements AutoCloseable {
     private int restores;
     private volatile boolean ending;
     private Thread loop;
+    private volatile Estimate latest;
 
     /**
      * @param vm      the VM's name, written into the events
@@ -143,7 +162,7 @@ public final class BudgetController implements AutoCloseable {
         this.plan = plan;
         this.monitor = new SharedActions(monitor);
         this.deltas = new CostDeltas(monitor);
-        this.penalty = penalty;
+        this.penalties.add(penalty);
         this.probe = probe;
         this.events = events;
         this.settings = settings;
@@ -173,7 +192,7 @@ public final class BudgetController implements AutoCloseable {
      * Starts every action at its planned step and records the plan's decision for each. What the probe saw
      * before (the counting pass, the planning) is dropped: it is not the plan's doing.
      */
-    public void begin(long now) {
+    public synchronized void begin(long now) {
         probe.slowdownSinceLastCall();
         deltas.next();
         lastTickNanos = now;
@@ -192,7 +211,7 @@ public final class BudgetController implements AutoCloseable {
     }
 
     /** One turn of the loop: duty cycles followed, and a measurement and decision when an interval is due. */
-    public void advance(long now) {
+    public synchronized void advance(long now) {
         for (ControlledAction a : actions) {
             a.follow(now, monitor);
         }
@@ -202,7 +221,7 @@ public final class BudgetController implements AutoCloseable {
     }
 
     /** The current step of each requested action, in request order. */
-    public List<Variant> current() {
+    public synchronized List<Variant> current() {
         return actions.stream().map(a -> a.level().variant()).toList();
     }
 
@@ -217,7 +236,7 @@ public final class BudgetController implements AutoCloseable {
         Map<ControlledAction, Double> penaltyNanos = new HashMap<>();
         double penaltyTotal = 0;
         for (Map.Entry<String, Long> stops : delta.stopsBySite().entrySet()) {
-            double nanos = stops.getValue() * penalty.secondsPerStop(stops.getKey()) * 1e9;
+            double nanos = stops.getValue() * penaltyAt(stops.getKey()) * 1e9;
             penaltyTotal += nanos;
             List<ControlledAction> hookers = actions.stream().filter(a -> on.get(a) > 0
                     && a.level().variant().profile().sites().contains(stops.getKey())).toList();
@@ -245,7 +264,113 @@ public final class BudgetController implements AutoCloseable {
                         + unseenWhileOn);
             }
         }
-        decide(now, estimate());
+        double estimate = currentEstimate();
+        latest = describe(estimate, penaltyTotal > 0);
+        decide(now, estimate);
+    }
+
+    /**
+     * Adds requested actions while the loop runs: each starts at the step of {@code plan}'s best option
+     * (as requested when nothing fits: a request a user insists on is degraded once measured).
+     *
+     * @param penalty guest time per stop of the plan's actions beyond their stopped time
+     * @param reason  why it was asked for, e.g. {@code "started from the browser"}
+     * @throws IllegalArgumentException when one of them is already under control
+     */
+    public synchronized void add(Plan plan, StopPenalty penalty, String reason) {
+        Plan.Option start = plan.best().orElse(null);
+        for (int i = 0; i < plan.ladders().size(); i++) {
+            Ladder ladder = plan.ladders().get(i);
+            add(ladder, start == null ? 0 : ladder.indexOf(start.levels().get(i)), penalty, reason);
+        }
+    }
+
+    /**
+     * Adds one requested action while the loop runs, starting at {@code step} of its ladder.
+     *
+     * @throws IllegalArgumentException when it is already under control, or the step is not on its ladder
+     */
+    public synchronized void add(Ladder ladder, int step, StopPenalty penalty, String reason) {
+        String name = ladder.request().profile().id();
+        if (actions.stream().anyMatch(a -> a.name().equals(name))) {
+            throw new IllegalArgumentException("action '" + name + "' is already running");
+        }
+        if (step < 0 || step > ladder.bottom()) {
+            throw new IllegalArgumentException("step " + step + " is not on the ladder of " + name);
+        }
+        long now = clock.getAsLong();
+        ControlledAction a = new ControlledAction(ladder, step, settings.restoreAfterIntervals());
+        actions.add(a);
+        penalties.add(penalty);
+        a.begin(now, monitor);
+        probeReadings.clear(); // they describe the VM without it
+        Variant chosen = a.level().variant();
+        record(now, name, step == 0 ? "planned" : "degraded", reason + ": predicted at "
+                + Plan.range(ladder.level(0).average()) + (step == 0 ? "" : "; starts " + chosen.label()
+                + changeOf(chosen) + ", keeping " + Percent.of(chosen.coverage()) + " of the requested events"));
+    }
+
+    /**
+     * Stops a requested action and takes it out of control; its costs stay.
+     *
+     * @return whether it was under control
+     */
+    public synchronized boolean remove(String name, String reason) {
+        for (ControlledAction a : actions) {
+            if (a.name().equals(name)) {
+                long now = clock.getAsLong();
+                a.end(now, monitor);
+                actions.remove(a);
+                probeReadings.clear();
+                record(now, name, "stopped", reason);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The names (the requested actions' ids) of the actions under control, in the order they came. */
+    public synchronized List<String> names() {
+        return actions.stream().map(ControlledAction::name).toList();
+    }
+
+    /** The budget it keeps the VM in. */
+    public Budget budget() {
+        return budget;
+    }
+
+    /** A new budget, from the next interval on. */
+    public void budget(Budget budget) {
+        this.budget = budget;
+    }
+
+    /** The latest estimate of the VM's slowdown; empty before the first interval. */
+    public Optional<Estimate> estimate() {
+        return Optional.ofNullable(latest);
+    }
+
+    private Estimate describe(double estimate, boolean penalised) {
+        List<String> parts = new ArrayList<>();
+        parts.add("VM-stopped time");
+        if (penalised) {
+            parts.add("the model's per-stop cost");
+        }
+        boolean probed = probeReadings.size() >= LEAST_PROBE_READINGS;
+        if (probed) {
+            parts.add("probe: " + probe.describe());
+        }
+        String basis = String.join(" + ", parts) + (penalised || probed ? ""
+                : " only (no model fitted for these actions" + (probe == WorkloadProbe.NONE ? ", no probe" : ", probe: "
+                + probe.describe()) + "): under TCG the guest loses more");
+        return new Estimate(estimate, basis, !penalised && !probed);
+    }
+
+    private double penaltyAt(String site) {
+        double most = 0;
+        for (StopPenalty p : penalties) {
+            most = Math.max(most, p.secondsPerStop(site));
+        }
+        return most;
     }
 
     /** Keeps the probe's reading as a loss fraction: losses average over time, slowdowns do not. */
@@ -288,7 +413,7 @@ public final class BudgetController implements AutoCloseable {
         return Math.max(0, probedLoss * wall - visible) / hookedOn;
     }
 
-    private double estimate() {
+    private double currentEstimate() {
         double estimate = slowdown(actions.stream().mapToDouble(ControlledAction::expectedLoss).sum());
         if (probeReadings.size() >= LEAST_PROBE_READINGS) {
             estimate = Math.max(estimate, slowdown(probedLoss()));
@@ -412,6 +537,12 @@ public final class BudgetController implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        synchronized (this) {
+            recordMeasured();
+        }
+    }
+
+    private void recordMeasured() {
         if (sessionWallNanos == 0) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.monitor.Action;
 import io.vmiscope.monitor.SyscallTraceAction;
 import io.vmiscope.overhead.ActionProfile;
@@ -15,26 +16,26 @@ import java.util.function.Function;
  */
 public final class BuiltActions implements ActionCatalog {
 
-    private final Function<String, Action> builder;
-    private final Map<String, Action> built = new ConcurrentHashMap<>();
+    private final Function<ActionSpec, Action> builder;
+    private final Map<ActionSpec, Action> built = new ConcurrentHashMap<>();
 
-    /** @param builder builds an action from a spec, throwing IllegalArgumentException when it cannot */
-    public BuiltActions(Function<String, Action> builder) {
+    /** @param builder builds an action from a spec (e.g. {@code monitor.Actions.build}), throwing IllegalArgumentException when it cannot */
+    public BuiltActions(Function<ActionSpec, Action> builder) {
         this.builder = builder;
     }
 
     /** The action {@code spec} names, built on first use. */
-    public Action action(String spec) {
+    public Action action(ActionSpec spec) {
         return built.computeIfAbsent(spec, builder);
     }
 
     @Override
-    public ActionProfile profile(String spec) {
+    public ActionProfile profile(ActionSpec spec) {
         return ActionProfile.of(action(spec));
     }
 
     @Override
-    public Set<String> syscalls(String spec) {
+    public Set<String> syscalls(ActionSpec spec) {
         return action(spec) instanceof SyscallTraceAction trace ? trace.syscalls() : Set.of();
     }
 }

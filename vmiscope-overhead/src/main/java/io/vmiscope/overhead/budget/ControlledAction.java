@@ -1,6 +1,9 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
+
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,18 +26,18 @@ final class ControlledAction {
     static final double SMOOTHING = 0.5;
 
     private final Ladder ladder;
-    /** "X|Y" → calibration of form X over form Y's (by spec), measured around a move between them */
-    private final Map<String, Double> ratios = new HashMap<>();
+    /** [X, Y] → calibration of form X over form Y's, measured around a move between them */
+    private final Map<List<ActionSpec>, Double> ratios = new HashMap<>();
     private int step;
     private long stepSinceNanos;
     private long cycleStartNanos;
-    private String runningSpec;
+    private ActionSpec runningSpec;
     private long runningSinceNanos;
     private long onNanos;
     private double measuredLoss = Double.NaN;
     private double calibration = 1;
     /** The form whose measurement gave {@link #calibration}; null before the first. */
-    private String calibrationSpec;
+    private ActionSpec calibrationSpec;
     private int quietIntervalsNeeded;
     private long restoredAtInterval = Long.MIN_VALUE / 2;
 
@@ -121,6 +124,15 @@ final class ControlledAction {
         }
     }
 
+    /** Stops it for good: it leaves the controller. */
+    void end(long now, SharedActions monitor) {
+        if (runningSpec != null) {
+            monitor.stop(runningSpec);
+            onNanos += now - runningSinceNanos;
+            runningSpec = null;
+        }
+    }
+
     /** Nanoseconds it ran since the previous call. */
     long takeOnNanos(long now) {
         if (runningSpec != null) {
@@ -141,13 +153,13 @@ final class ControlledAction {
             return;
         }
         double before = calibration;
-        String beforeSpec = calibrationSpec;
-        String spec = level().variant().spec();
+        ActionSpec beforeSpec = calibrationSpec;
+        ActionSpec spec = level().variant().spec();
         calibration = measuredLoss / predicted;
         calibrationSpec = spec;
         if (first && beforeSpec != null && !beforeSpec.equals(spec) && before > 0 && calibration > 0) {
-            ratios.put(beforeSpec + "|" + spec, before / calibration);
-            ratios.put(spec + "|" + beforeSpec, calibration / before);
+            ratios.put(List.of(beforeSpec, spec), before / calibration);
+            ratios.put(List.of(spec, beforeSpec), calibration / before);
         }
     }
 
@@ -176,7 +188,7 @@ final class ControlledAction {
         if (at == step && !Double.isNaN(measuredLoss)) {
             whileOn = measuredLoss;
         } else {
-            double ratio = calibrationSpec == null ? 1.0 : ratios.getOrDefault(variant.spec() + "|" + calibrationSpec, 1.0);
+            double ratio = calibrationSpec == null ? 1.0 : ratios.getOrDefault(List.of(variant.spec(), calibrationSpec), 1.0);
             whileOn = predictedLoss(at) * calibration * ratio;
         }
         return variant.duty().fraction() * whileOn;

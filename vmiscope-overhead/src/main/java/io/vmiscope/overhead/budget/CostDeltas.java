@@ -1,6 +1,6 @@
 package io.vmiscope.overhead.budget;
 
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.CostSummary;
 
 import java.util.HashMap;
 import java.util.Map;

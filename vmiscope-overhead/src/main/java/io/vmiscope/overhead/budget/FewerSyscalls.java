@@ -1,10 +1,10 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -31,14 +31,13 @@ final class FewerSyscalls {
     private FewerSyscalls() {
     }
 
-    static List<Variant> of(String spec, ActionProfile requested, HookRates rates, ActionCatalog catalog) {
-        if (!spec.startsWith("syscalls:") || Arrays.stream(spec.substring("syscalls:".length()).split(","))
-                .map(String::strip).anyMatch(s -> s.equals("all"))) {
+    static List<Variant> of(ActionSpec spec, ActionProfile requested, HookRates rates, ActionCatalog catalog) {
+        if (!(spec instanceof ActionSpec.Syscalls trace) || trace.all()) {
             return List.of();
         }
         Map<String, Double> rateByName = new HashMap<>();
         for (String name : catalog.syscalls(spec)) {
-            rateByName.put(name, stopsPerSecond(catalog.profile("syscalls:" + name), rates));
+            rateByName.put(name, stopsPerSecond(catalog.profile(trace.only(List.of(name))), rates));
         }
         double total = stopsPerSecond(requested, rates);
         if (rateByName.size() < 2 || total <= 0) {
@@ -57,7 +56,7 @@ final class FewerSyscalls {
             }
             kept.remove(name);
             dropped.add(name);
-            String variantSpec = "syscalls:" + String.join(",", kept);
+            ActionSpec.Syscalls variantSpec = trace.only(List.copyOf(kept));
             // modelled as the requested trace on fewer sites: its stops are the kept sites', and under TCG what
             // its breakpoints cost merely by being inserted — fitted for the whole trace — stays as an upper bound
             ActionProfile profile = new ActionProfile(requested.id(), catalog.profile(variantSpec).sites(), null, false);

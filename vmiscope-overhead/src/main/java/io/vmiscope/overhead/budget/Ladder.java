@@ -93,7 +93,7 @@ public final class Ladder {
     }
 
     /** The index of {@code level} on this ladder. */
-    int indexOf(Level level) {
+    public int indexOf(Level level) {
         int i = levels.indexOf(level);
         if (i < 0) {
             throw new IllegalArgumentException("not a step of this ladder: " + level.variant().label());

@@ -1,7 +1,8 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.monitor.Action;
-import io.vmiscope.monitor.CostSummary;
 import io.vmiscope.monitor.Monitor;
 
 import java.util.List;
@@ -19,7 +20,7 @@ public final class MonitorAdapter implements MonitorControl {
     }
 
     @Override
-    public String start(String spec) {
+    public String start(ActionSpec spec) {
         Action action = actions.action(spec);
         monitor.start(action);
         return action.id();

@@ -1,6 +1,7 @@
 package io.vmiscope.overhead.budget;
 
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.CostSummary;
 
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Map;
 public interface MonitorControl {
 
     /** Builds the action {@code spec} names and starts it; returns its id (what {@link #costs} calls it). */
-    String start(String spec);
+    String start(ActionSpec spec);
 
     /** Stops the action with this id; its cost record stays. */
     void stop(String actionId);

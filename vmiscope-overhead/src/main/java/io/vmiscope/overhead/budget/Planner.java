@@ -1,5 +1,6 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.HookRates;
 import io.vmiscope.overhead.Prediction;
 import io.vmiscope.overhead.SlowdownPredictor;
@@ -48,19 +49,19 @@ public final class Planner {
     }
 
     /**
-     * @param specs  the requested actions, as {@code --action} takes them
+     * @param specs  the requested actions
      * @param rates  the VM's current hook rates
      * @param vcpus  the VM's vCPU count
      * @throws IllegalArgumentException when a spec cannot be built, an action is requested twice, or the
      *                                  model cannot predict the request
      */
-    public Plan plan(List<String> specs, HookRates rates, int vcpus, Budget budget) {
+    public Plan plan(List<ActionSpec> specs, HookRates rates, int vcpus, Budget budget) {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one action");
         }
         List<Ladder> ladders = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (String spec : specs) {
+        for (ActionSpec spec : specs) {
             Variant request = Variant.requested(spec, catalog.profile(spec));
             if (!ids.add(request.profile().id())) {
                 throw new IllegalArgumentException("action '" + request.profile().id() + "' is requested twice");

@@ -1,5 +1,6 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ final class SharedActions {
 
     private final MonitorControl monitor;
     /** Every spec started so far → the monitor's id of its action (kept after it stops: its costs stay). */
-    private final Map<String, String> idsBySpec = new HashMap<>();
+    private final Map<ActionSpec, String> idsBySpec = new HashMap<>();
     private final Map<String, Integer> usersById = new HashMap<>();
 
     SharedActions(MonitorControl monitor) {
@@ -22,7 +23,7 @@ final class SharedActions {
     }
 
     /** Starts {@code spec}'s action for one more user; the monitor starts it for the first. */
-    void start(String spec) {
+    void start(ActionSpec spec) {
         String id = idsBySpec.get(spec);
         if (id == null || !usersById.containsKey(id)) {
             id = monitor.start(spec);
@@ -32,7 +33,7 @@ final class SharedActions {
     }
 
     /** One user fewer for {@code spec}'s action; the monitor stops it after the last. */
-    void stop(String spec) {
+    void stop(ActionSpec spec) {
         String id = idsBySpec.get(spec);
         Integer users = id == null ? null : usersById.get(id);
         if (users == null) {
@@ -47,7 +48,7 @@ final class SharedActions {
     }
 
     /** The monitor's id of {@code spec}'s action, once it has been started; null before. */
-    String id(String spec) {
+    String id(ActionSpec spec) {
         return idsBySpec.get(spec);
     }
 

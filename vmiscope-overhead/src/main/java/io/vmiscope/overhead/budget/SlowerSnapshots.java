@@ -1,6 +1,6 @@
 package io.vmiscope.overhead.budget;
 
-import io.vmiscope.overhead.ActionProfile;
+import io.vmiscope.events.ActionSpec;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,17 +26,16 @@ final class SlowerSnapshots {
     private SlowerSnapshots() {
     }
 
-    static List<Variant> of(String spec, ActionProfile requested, ProcessLifetimes lifetimes, ActionCatalog catalog) {
-        String kind = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
-        if (!requested.periodic() || !(kind.equals("pslist") || kind.equals("modules"))) {
+    static List<Variant> of(ActionSpec spec, ProcessLifetimes lifetimes, ActionCatalog catalog) {
+        ActionSpec.ProcessList processes = spec instanceof ActionSpec.ProcessList l ? l : null;
+        if (processes == null && !(spec instanceof ActionSpec.ModuleList)) {
             return List.of();
         }
-        Duration period = requested.period();
-        String pausing = requested.pausesVm() ? "" : ":unpaused";
+        Duration period = processes != null ? processes.period() : ((ActionSpec.ModuleList) spec).period();
         List<Variant> variants = new ArrayList<>();
-        if (kind.equals("pslist") && requested.pausesVm()) {
-            String unpaused = kind + ":" + Periods.spec(period) + ":unpaused";
-            variants.add(new Variant(unpaused, unpaused, catalog.profile(unpaused), DutyCycle.FULL, 1.0,
+        if (processes != null && processes.paused()) {
+            ActionSpec unpaused = new ActionSpec.ProcessList(period, false);
+            variants.add(new Variant(unpaused.toString(), unpaused, catalog.profile(unpaused), DutyCycle.FULL, 1.0,
                     "unpaused walk (the view may change mid-walk)"));
         }
         for (int k : FACTORS) {
@@ -44,11 +43,11 @@ final class SlowerSnapshots {
             if (longer.compareTo(LONGEST) > 0) {
                 break;
             }
-            String variantSpec = kind + ":" + Periods.spec(longer) + pausing;
-            double coverage = kind.equals("pslist") && lifetimes.known() && lifetimes.shareSeenEvery(period) > 0
+            ActionSpec variantSpec = processes != null ? processes.every(longer) : new ActionSpec.ModuleList(longer);
+            double coverage = processes != null && lifetimes.known() && lifetimes.shareSeenEvery(period) > 0
                     ? Math.min(1, lifetimes.shareSeenEvery(longer) / lifetimes.shareSeenEvery(period))
                     : 1.0 / k;
-            variants.add(new Variant(variantSpec, variantSpec, catalog.profile(variantSpec), DutyCycle.FULL, coverage,
+            variants.add(new Variant(variantSpec.toString(), variantSpec, catalog.profile(variantSpec), DutyCycle.FULL, coverage,
                     "every " + Periods.describe(longer) + " instead of " + Periods.describe(period)));
         }
         return variants;

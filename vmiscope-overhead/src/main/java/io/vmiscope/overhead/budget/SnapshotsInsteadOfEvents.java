@@ -1,5 +1,6 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
  *
  * <p>Coverage: the share of the processes born while watched that a snapshot every P catches at least
  * once, from their measured lifetimes ({@link ProcessLifetimes#shareSeenEvery}); 0 when no lifetimes
- * were measured — nothing then says how many a snapshot would miss.
+ * were measured — nothing then says how many a snapshot would miss. Only for process events of every
+ * process: a snapshot cannot keep to some.
  */
 final class SnapshotsInsteadOfEvents {
 
@@ -21,14 +23,14 @@ final class SnapshotsInsteadOfEvents {
     private SnapshotsInsteadOfEvents() {
     }
 
-    static List<Variant> of(String spec, ProcessLifetimes lifetimes, ActionCatalog catalog) {
-        if (!spec.equals("procevents")) {
+    static List<Variant> of(ActionSpec spec, ProcessLifetimes lifetimes, ActionCatalog catalog) {
+        if (!(spec instanceof ActionSpec.ProcessEvents events) || !events.processes().isAll()) {
             return List.of();
         }
         List<Variant> variants = new ArrayList<>();
         for (Duration period : PERIODS) {
-            String snapshots = "pslist:" + Periods.spec(period);
-            variants.add(new Variant(snapshots, snapshots, catalog.profile(snapshots), DutyCycle.FULL,
+            ActionSpec snapshots = new ActionSpec.ProcessList(period, true);
+            variants.add(new Variant(snapshots.toString(), snapshots, catalog.profile(snapshots), DutyCycle.FULL,
                     lifetimes.shareSeenEvery(period), "process snapshots instead of process events"));
         }
         return variants;

@@ -1,5 +1,6 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.ActionProfile;
 
 import java.util.Objects;
@@ -17,14 +18,14 @@ import java.util.Objects;
  * that does not fit already.
  *
  * @param name     what people call it, e.g. {@code syscalls:file without openat}; the spec where that is short
- * @param spec     how to build it: what {@code vmiscope monitor --action} takes, e.g. {@code syscalls:openat,execve}
+ * @param spec     how to build it, e.g. {@code syscalls:openat,execve}
  * @param profile  the built action's profile (its hooked sites and periodic work)
  * @param duty     when it runs; {@link DutyCycle#FULL} for continuously, {@link DutyCycle#OFF} for stopped
  * @param coverage share of the requested events it sees, in [0, 1]
  * @param change   what its form changes from the request's, for people, e.g. {@code "traces 12 of 40 syscalls"};
  *                 empty for the request's own form (its duty cycle shows in {@link #label()})
  */
-public record Variant(String name, String spec, ActionProfile profile, DutyCycle duty, double coverage,
+public record Variant(String name, ActionSpec spec, ActionProfile profile, DutyCycle duty, double coverage,
                       String change) {
 
     public Variant {
@@ -38,8 +39,8 @@ public record Variant(String name, String spec, ActionProfile profile, DutyCycle
     }
 
     /** The action as requested: continuous, full coverage. */
-    public static Variant requested(String spec, ActionProfile profile) {
-        return new Variant(spec, spec, profile, DutyCycle.FULL, 1.0, "");
+    public static Variant requested(ActionSpec spec, ActionProfile profile) {
+        return new Variant(spec.toString(), spec, profile, DutyCycle.FULL, 1.0, "");
     }
 
     /** The same, time-boxed: coverage scales by the duty's fraction (of a time-boxed one, fractions multiply). */

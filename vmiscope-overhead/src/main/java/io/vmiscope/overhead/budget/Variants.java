@@ -21,7 +21,7 @@ final class Variants {
                             Duration dutyPeriod) {
         List<Variant> structural = new ArrayList<>();
         structural.addAll(FewerSyscalls.of(request.spec(), request.profile(), rates, catalog));
-        structural.addAll(SlowerSnapshots.of(request.spec(), request.profile(), lifetimes, catalog));
+        structural.addAll(SlowerSnapshots.of(request.spec(), lifetimes, catalog));
         structural.addAll(SnapshotsInsteadOfEvents.of(request.spec(), lifetimes, catalog));
         List<Variant> all = new ArrayList<>(structural);
         all.addAll(DutyCycles.of(request, dutyPeriod));

@@ -2,8 +2,6 @@ package io.vmiscope.overhead.experiment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.store.ExperimentRun;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -37,12 +35,12 @@ public final class ExperimentRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final DuckDbEventStore store;
+    private final ExperimentStore store;
     private final Testbed testbed;
     private final Progress progress;
     private final LongSupplier nanoTime;
 
-    public ExperimentRunner(DuckDbEventStore store, Testbed testbed, Progress progress, LongSupplier nanoTime) {
+    public ExperimentRunner(ExperimentStore store, Testbed testbed, Progress progress, LongSupplier nanoTime) {
         this.store = Objects.requireNonNull(store, "store");
         this.testbed = Objects.requireNonNull(testbed, "testbed");
         this.progress = Objects.requireNonNull(progress, "progress");
@@ -55,9 +53,9 @@ public final class ExperimentRunner {
      * @throws io.vmiscope.store.StoreException when {@code name} exists with another design
      */
     public Outcome run(String name, Design design) {
-        store.registerExperiment(name, designJson(design));
+        store.register(name, designJson(design));
         Set<Integer> stored = new HashSet<>();
-        store.experimentRuns(name).forEach(r -> stored.add(r.run()));
+        store.runs(name).forEach(r -> stored.add(r.run()));
         List<PlannedRun> plan = design.plan();
         int storedBefore = (int) plan.stream().filter(r -> stored.contains(r.index())).count();
         int done = storedBefore;
@@ -83,7 +81,7 @@ public final class ExperimentRunner {
                 Window window = run.baseline()
                         ? testbed.baseline(run.workload(), design.window())
                         : testbed.monitored(run.workload(), run.actions(), design.warmUp(), design.window());
-                store.recordExperimentRun(new ExperimentRun(name, run.index(), run.baseline() ? "baseline" : "monitored",
+                store.record(new ExperimentRun(name, run.index(), run.baseline() ? "baseline" : "monitored",
                         run.workload(), run.combination(), run.repetition(), System.currentTimeMillis() * 1_000_000L,
                         window.opsPerSecond(), window.wallSeconds(), RunDetail.of(testbed.vcpus(), window).toJson()));
                 done++;

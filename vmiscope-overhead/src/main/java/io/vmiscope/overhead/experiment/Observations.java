@@ -1,7 +1,6 @@
 package io.vmiscope.overhead.experiment;
 
 import io.vmiscope.overhead.Observation;
-import io.vmiscope.store.ExperimentRun;
 
 import java.util.ArrayList;
 import java.util.List;

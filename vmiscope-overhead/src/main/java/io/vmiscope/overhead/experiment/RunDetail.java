@@ -2,7 +2,7 @@ package io.vmiscope.overhead.experiment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.overhead.ActionProfile;
 
 import java.time.Duration;

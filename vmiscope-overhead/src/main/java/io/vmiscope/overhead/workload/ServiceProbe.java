@@ -97,6 +97,7 @@ public final class ServiceProbe implements ProgressProbe {
     }
 
     /** One line for people: what is probed and its unmonitored latency. */
+    @Override
     public String describe() {
         return String.format(Locale.ROOT, "probing %s every %d ms: unmonitored median latency %.1f ms", url,
                 PERIOD_MILLIS, baselineNanos / 1e6);

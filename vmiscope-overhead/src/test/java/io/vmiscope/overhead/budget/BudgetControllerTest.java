@@ -1,7 +1,8 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ControlEvent;
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.overhead.HookRates;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.OptionalDouble;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +36,7 @@ class BudgetControllerTest {
     private void control(List<String> specs, String budget, double modelSecondsPerStop, StopPenalty penalty,
                          WorkloadProbe probe) {
         Plan plan = new Planner(new LinearPredictor(modelSecondsPerStop, 0.010), new TestCatalog(),
-                ProcessLifetimes.UNKNOWN, Duration.ofSeconds(4)).plan(specs, rates(2000), 1, Budget.parse(budget));
+                ProcessLifetimes.UNKNOWN, Duration.ofSeconds(4)).plan(specs.stream().map(TestCatalog::spec).toList(), rates(2000), 1, Budget.parse(budget));
         controller = new BudgetController("vm", plan, vm, penalty, probe, e -> {
             events.add((ControlEvent) e);
             decisionTimes.add(now);
@@ -165,7 +167,7 @@ class BudgetControllerTest {
         vm = new SimulatedVm(rates(2000), 0.00001, 0.010);
         String[] running = {null};
         MonitorControl watched = new MonitorControl() {
-            public String start(String spec) {
+            public String start(ActionSpec spec) {
                 running[0] = vm.start(spec);
                 return running[0];
             }
@@ -184,7 +186,7 @@ class BudgetControllerTest {
             }
         };
         Plan plan = new Planner(new LinearPredictor(0.00001, 0.010), new TestCatalog(), ProcessLifetimes.UNKNOWN,
-                Duration.ofSeconds(4)).plan(List.of("syscalls:all"), rates(2000), 1, Budget.parse("5%"));
+                Duration.ofSeconds(4)).plan(Stream.of("syscalls:all").map(TestCatalog::spec).toList(), rates(2000), 1, Budget.parse("5%"));
         double[] onShare = {0};
         controller = new BudgetController("vm", plan, watched, StopPenalty.NONE, () -> {
             double loss = 0.95 * Math.min(1, onShare[0]);
@@ -214,18 +216,18 @@ class BudgetControllerTest {
         vm = new SimulatedVm(rates(2000), 0.001, 0.010);
         Plan plan = new Planner(new LinearPredictor(0.0012, 0.010), new TestCatalog(),
                 new ProcessLifetimes(List.of(0.5, 2.0, 6.0), List.of()), Duration.ofSeconds(4))
-                .plan(List.of("procevents", "pslist:1s"), rates(2000), 1, Budget.parse("15%"));
+                .plan(Stream.of("procevents", "pslist:1s").map(TestCatalog::spec).toList(), rates(2000), 1, Budget.parse("15%"));
         controller = new BudgetController("vm", plan, vm, StopPenalty.NONE, WorkloadProbe.NONE,
                 e -> events.add((ControlEvent) e), BudgetController.Settings.DEFAULTS, () -> now);
         controller.begin(now);
-        assertThat(controller.current()).extracting(Variant::spec).containsExactly("pslist:1s", "pslist:1s");
+        assertThat(controller.current()).extracting(v -> v.spec().toString()).containsExactly("pslist:1s", "pslist:1s");
         assertThat(vm.log()).as("started once, not replaced by its second user").containsExactly("start pslist:1s");
 
         run(Duration.ofSeconds(30));
 
         assertThat(decisions("restored")).as("%s", events).singleElement()
                 .satisfies(e -> assertThat(e.action()).isEqualTo("procevents"));
-        assertThat(controller.current()).extracting(Variant::spec).containsExactly("procevents", "pslist:1s");
+        assertThat(controller.current()).extracting(v -> v.spec().toString()).containsExactly("procevents", "pslist:1s");
         assertThat(vm.running()).containsExactlyInAnyOrder("procevents", "pslist:1s");
     }
 
@@ -272,6 +274,80 @@ class BudgetControllerTest {
             assertThat(e.reason()).matches("last 4\\.0 s: VM stopped \\d+\\.\\d%, estimated slowdown \\d+\\.\\d%; "
                     + "whole session 20\\.0 s: VM stopped \\d+\\.\\d%, estimated slowdown \\d+\\.\\d%; budget 5\\.0%; "
                     + "\\d+ degraded, 0 restored");
+        });
+    }
+
+    @Test
+    void anActionAddedWhileRunning_isDegradedLikeTheOthers_whenItDoesNotFit() {
+        // the session's defaults fit; a trace started later (from the browser) costs 20% against a 5% budget
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        control(List.of("syscalls:execve"), "5%", 0.0001, StopPenalty.NONE, WorkloadProbe.NONE);
+        run(Duration.ofSeconds(3));
+        Plan later = new Planner(new LinearPredictor(0.00001, 0.010), new TestCatalog(), ProcessLifetimes.UNKNOWN,
+                Duration.ofSeconds(4)).plan(List.of(ActionSpec.parse("syscalls:all")), rates(2000), 1, Budget.parse("5%"));
+
+        controller.add(later, StopPenalty.NONE, "started from the browser");
+        run(Duration.ofSeconds(30));
+
+        assertThat(controller.names()).containsExactly("syscalls:execve", "syscalls:all");
+        assertThat(decisions("planned")).extracting(ControlEvent::action).contains("syscalls:all");
+        assertThat(decisions("degraded")).extracting(ControlEvent::action).contains("syscalls:all");
+        assertThat(stoppedShareOver(Duration.ofSeconds(16))).isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    void aRemovedAction_stopsAndLeavesControl() {
+        vm = new SimulatedVm(rates(2000), 0.0001, 0.010);
+        control(List.of("syscalls:execve", "syscalls:openat"), "50%", 0.0001, StopPenalty.NONE, WorkloadProbe.NONE);
+        run(Duration.ofSeconds(2));
+
+        assertThat(controller.remove("syscalls:openat", "stopped from the browser")).isTrue();
+        assertThat(controller.remove("syscalls:openat", "again")).isFalse();
+        run(Duration.ofSeconds(2));
+
+        assertThat(controller.names()).containsExactly("syscalls:execve");
+        assertThat(vm.running()).containsExactly("syscalls:execve");
+        assertThat(decisions("stopped")).singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("stopped from the browser"));
+    }
+
+    @Test
+    void theEstimate_isALowerBound_onStoppedTimeAlone_andSaysSo() {
+        vm = new SimulatedVm(rates(2000), 0.00001, 0.010);
+        control(List.of("syscalls:all"), "50%", 0.00001, StopPenalty.NONE, WorkloadProbe.NONE);
+        assertThat(controller.estimate()).isEmpty();
+
+        run(Duration.ofSeconds(3));
+
+        assertThat(controller.estimate()).hasValueSatisfying(e -> {
+            assertThat(e.lowerBound()).isTrue();
+            assertThat(e.slowdown()).isCloseTo(0.02 / 0.98, within(0.005));
+            assertThat(e.basis()).startsWith("VM-stopped time only (no model fitted for these actions, no probe)");
+        });
+    }
+
+    @Test
+    void theEstimate_withAPenaltyAndAProbe_isNoLowerBound_andNamesBoth() {
+        vm = new SimulatedVm(rates(2000), 0.00001, 0.010);
+        WorkloadProbe probe = new WorkloadProbe() {
+            public OptionalDouble slowdownSinceLastCall() {
+                return OptionalDouble.of(0.30);
+            }
+
+            public String describe() {
+                return "guest CPUs idle 60% unmonitored, 46% now";
+            }
+        };
+        control(List.of("syscalls:all"), "500%", 0.00001, site -> 0.00005, probe);
+
+        run(Duration.ofSeconds(4));
+
+        assertThat(controller.estimate()).hasValueSatisfying(e -> {
+            assertThat(e.lowerBound()).isFalse();
+            assertThat(e.basis()).isEqualTo("VM-stopped time + the model's per-stop cost + probe: guest CPUs idle "
+                    + "60% unmonitored, 46% now");
+            // 2000 stops/s × (10 µs + 50 µs) = 12% lost: 13.6% slowdown; the probe's 30% is larger
+            assertThat(e.slowdown()).isCloseTo(0.30, within(0.01));
         });
     }
 }

@@ -1,6 +1,7 @@
 package io.vmiscope.overhead.budget;
 
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.HookRates;
 
@@ -56,7 +57,7 @@ final class SimulatedVm implements MonitorControl {
     void elapse(long nanos) {
         Map<String, List<String>> hookers = new HashMap<>();
         for (String spec : running) {
-            catalog.profile(spec).sites().forEach(s -> hookers.computeIfAbsent(s, k -> new ArrayList<>()).add(spec));
+            catalog.profile(TestCatalog.spec(spec)).sites().forEach(s -> hookers.computeIfAbsent(s, k -> new ArrayList<>()).add(spec));
         }
         hookers.forEach((site, specs) -> {
             double n = rates.stopsPerSecond(site) * nanos / 1e9;
@@ -69,7 +70,7 @@ final class SimulatedVm implements MonitorControl {
         });
         nowNanos += nanos;
         for (String spec : running) {
-            ActionProfile profile = catalog.profile(spec);
+            ActionProfile profile = catalog.profile(TestCatalog.spec(spec));
             if (profile.periodic() && nowNanos >= nextRunNanos.get(spec)) {
                 costs.get(spec)[0] += secondsPerRun * 1e9;
                 costs.get(spec)[2]++;
@@ -82,12 +83,13 @@ final class SimulatedVm implements MonitorControl {
     }
 
     @Override
-    public String start(String spec) {
-        running.add(spec);
-        costs.putIfAbsent(spec, new double[3]);
-        nextRunNanos.put(spec, nowNanos);
-        log.add("start " + spec);
-        return spec;
+    public String start(ActionSpec spec) {
+        String id = spec.toString();
+        running.add(id);
+        costs.putIfAbsent(id, new double[3]);
+        nextRunNanos.put(id, nowNanos);
+        log.add("start " + id);
+        return id;
     }
 
     @Override

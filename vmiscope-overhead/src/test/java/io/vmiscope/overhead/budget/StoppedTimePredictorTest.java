@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static io.vmiscope.overhead.budget.TestCatalog.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -20,7 +21,7 @@ class StoppedTimePredictorTest {
 
     @Test
     void hooksAndPauses_combineAsLostTimeOverProgress() {
-        Prediction p = predictor.predict(List.of(catalog.profile("syscalls:all"), catalog.profile("pslist:1s")), rates, 1);
+        Prediction p = predictor.predict(List.of(catalog.profile(spec("syscalls:all")), catalog.profile(spec("pslist:1s"))), rates, 1);
 
         // H = 100/s × 1 ms = 0.1; φ = 10 ms / 1 s = 0.01; 1 + S = 1.1 / 0.99
         assertThat(p.slowdown()).isCloseTo(1.1 / 0.99 - 1, within(1e-12));
@@ -30,7 +31,7 @@ class StoppedTimePredictorTest {
 
     @Test
     void theInterval_isTwoPoissonDeviationsOfTheCountedStops() {
-        Prediction p = predictor.predict(List.of(catalog.profile("syscalls:all")), rates, 1);
+        Prediction p = predictor.predict(List.of(catalog.profile(spec("syscalls:all"))), rates, 1);
 
         double relative = 2 / Math.sqrt(200); // 100/s counted for 2 s
         assertThat(p.high()).isCloseTo(0.1 * (1 + relative), within(1e-12));
@@ -52,12 +53,12 @@ class StoppedTimePredictorTest {
     void unmeasuredSitesAndWalks_costTheDefaults_andAnUnpausedWalkAtMostAPausedOne() {
         HookRates other = new HookRates("vm", 1.0, Map.of("__x64_sys_openat", 10.0));
 
-        assertThat(predictor.predict(List.of(catalog.profile("syscalls:openat")), other, 1).slowdown())
+        assertThat(predictor.predict(List.of(catalog.profile(spec("syscalls:openat"))), other, 1).slowdown())
                 .isCloseTo(10 * StoppedTimePredictor.DEFAULT_SECONDS_PER_STOP, within(1e-12));
-        assertThat(predictor.predict(List.of(catalog.profile("modules:1s")), other, 1).slowdown())
+        assertThat(predictor.predict(List.of(catalog.profile(spec("modules:1s"))), other, 1).slowdown())
                 .isCloseTo(1 / (1 - StoppedTimePredictor.DEFAULT_SECONDS_PER_RUN) - 1, within(1e-12));
-        assertThat(predictor.predict(List.of(catalog.profile("pslist:1s:unpaused")), other, 1).slowdown())
+        assertThat(predictor.predict(List.of(catalog.profile(spec("pslist:1s:unpaused"))), other, 1).slowdown())
                 .isCloseTo(1 / 0.99 - 1, within(1e-12));
-        assertThat(catalog.profile("pslist:1s:unpaused").periodicKind()).isEqualTo("pslist:unpaused");
+        assertThat(catalog.profile(spec("pslist:1s:unpaused")).periodicKind()).isEqualTo("pslist:unpaused");
     }
 }

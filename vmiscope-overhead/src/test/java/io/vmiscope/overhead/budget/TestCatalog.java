@@ -1,11 +1,9 @@
 package io.vmiscope.overhead.budget;
 
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.overhead.ActionProfile;
 
-import java.time.Duration;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -14,43 +12,34 @@ import java.util.stream.Collectors;
  */
 final class TestCatalog implements ActionCatalog {
 
-    private static final Pattern PERIOD = Pattern.compile("(\\d+)(ms|s|m)");
-
-    @Override
-    public ActionProfile profile(String spec) {
-        String[] parts = spec.split(":");
-        return switch (parts[0]) {
-            case "syscalls" -> parts[1].equals("all")
-                    ? new ActionProfile(spec, Set.of("do_syscall_64"), null, false)
-                    : new ActionProfile(spec, syscalls(spec).stream().map(TestCatalog::entry)
-                    .collect(Collectors.toSet()), null, false);
-            case "procevents" -> new ActionProfile(spec, Set.of("__x64_sys_execve", "wake_up_new_task", "do_exit"),
-                    null, false);
-            case "pslist", "modules" -> new ActionProfile(spec, Set.of(), period(parts[1]),
-                    !(parts.length > 2 && parts[2].equals("unpaused")));
-            default -> throw new IllegalArgumentException("unknown action '" + spec + "'");
-        };
+    /** The spec a text names, for tests that write specs as text. */
+    static ActionSpec spec(String text) {
+        return ActionSpec.parse(text);
     }
 
     @Override
-    public Set<String> syscalls(String spec) {
-        return spec.startsWith("syscalls:") ? Set.of(spec.substring("syscalls:".length()).split(",")) : Set.of();
+    public ActionProfile profile(ActionSpec spec) {
+        String id = spec.toString();
+        if (spec instanceof ActionSpec.Syscalls trace) {
+            return trace.all() ? new ActionProfile(id, Set.of("do_syscall_64"), null, false)
+                    : new ActionProfile(id, trace.names().stream().map(TestCatalog::entry).collect(Collectors.toSet()),
+                    null, false);
+        } else if (spec instanceof ActionSpec.ProcessEvents) {
+            return new ActionProfile(id, Set.of("__x64_sys_execve", "wake_up_new_task", "do_exit"), null, false);
+        } else if (spec instanceof ActionSpec.ProcessList list) {
+            return new ActionProfile(id, Set.of(), list.period(), list.paused());
+        } else if (spec instanceof ActionSpec.ModuleList modules) {
+            return new ActionProfile(id, Set.of(), modules.period(), true);
+        }
+        throw new IllegalArgumentException("no profile for action '" + spec + "' in the test catalog");
+    }
+
+    @Override
+    public Set<String> syscalls(ActionSpec spec) {
+        return spec instanceof ActionSpec.Syscalls trace ? Set.copyOf(trace.names()) : Set.of();
     }
 
     private static String entry(String syscall) {
         return syscall.equals("lstat") ? "__x64_sys_newlstat" : "__x64_sys_" + syscall;
-    }
-
-    static Duration period(String text) {
-        Matcher m = PERIOD.matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("bad period " + text);
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMinutes(n);
-        };
     }
 }

@@ -1,10 +1,9 @@
 package io.vmiscope.overhead.experiment;
 
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.Observation;
 import io.vmiscope.store.DuckDbEventStore;
-import io.vmiscope.store.ExperimentRun;
 import io.vmiscope.store.StoreException;
 import io.vmiscope.store.StoreOptions;
 import org.junit.jupiter.api.Test;
@@ -83,12 +82,12 @@ class ExperimentRunnerTest {
             ExperimentRunner.Outcome outcome = runner(store, testbed).run("e", design);
             assertThat(outcome.complete()).isTrue();
             assertThat(outcome.ranNow()).isEqualTo(design.plan().size());
-            assertThat(store.experimentRuns("e")).hasSize(design.plan().size());
+            assertThat(new ExperimentStore(store).runs("e")).hasSize(design.plan().size());
             assertThat(testbed.calls).containsExactly("start " + design.plan().get(0).workload(),
                     "stop " + design.plan().get(0).workload(), "start " + design.plan().get(design.plan().size() - 1).workload(),
                     "stop " + design.plan().get(design.plan().size() - 1).workload());
 
-            List<Observation> observations = Observations.of(store.experimentRuns("e"));
+            List<Observation> observations = Observations.of(new ExperimentStore(store).runs("e"));
             assertThat(observations).hasSize(2 * 3 * 2);
             assertThat(observations).allSatisfy(o -> {
                 assertThat(o.slowdown()).isCloseTo(o.actions().size() == 2 ? 0.25 : 0.10,
@@ -117,7 +116,7 @@ class ExperimentRunnerTest {
         try (DuckDbEventStore store = DuckDbEventStore.open(file, StoreOptions.defaults())) {
             ExperimentRunner.Outcome outcome = runner(store, new FakeTestbed()).run("e", design);
             assertThat(outcome).isEqualTo(new ExperimentRunner.Outcome(total, 5, total - 5, true));
-            assertThat(store.experimentRuns("e")).extracting(ExperimentRun::run)
+            assertThat(new ExperimentStore(store).runs("e")).extracting(ExperimentRun::run)
                     .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, total).boxed().toList());
             assertThatThrownBy(() -> runner(store, new FakeTestbed()).run("e", new Design(design.actions(),
                     design.workloads(), 3, design.window(), design.warmUp(), 2, 0, 5, 0)))
@@ -127,7 +126,7 @@ class ExperimentRunnerTest {
 
     private static ExperimentRunner runner(DuckDbEventStore store, Testbed testbed) {
         long[] clock = {0};
-        return new ExperimentRunner(store, testbed, new ExperimentRunner.Progress() {
+        return new ExperimentRunner(new ExperimentStore(store), testbed, new ExperimentRunner.Progress() {
             @Override
             public void starting(PlannedRun run, int done, int total, Duration eta) {
                 assertThat(done).isLessThan(total);

@@ -1,6 +1,6 @@
 package io.vmiscope.overhead.model;
 
-import io.vmiscope.monitor.CostSummary;
+import io.vmiscope.events.CostSummary;
 import io.vmiscope.overhead.ActionProfile;
 import io.vmiscope.overhead.Observation;
 

@@ -8,7 +8,6 @@ import io.vmiscope.events.EventJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +28,6 @@ import java.util.stream.Stream;
  */
 public final class VmiscopeJsonlReader implements LogReader {
 
-    private static final List<String> HEADER = List.of("vm", "action", "kind", "pid", "tid", "ppid", "uid", "process");
     private static final String TIME_INFERRED = "timeInferred";
 
     private final ImportLimits limits;
@@ -98,21 +96,7 @@ public final class VmiscopeJsonlReader implements LogReader {
 
     /** The record as an event line: a store row's columns and fields are put into that shape. */
     private static ObjectNode event(ObjectNode record) {
-        JsonNode fields = record.get("fields");
-        if (record.has("time") || !record.has("time_ns") || fields == null || !fields.isObject()) {
-            return record;
-        }
-        ObjectNode event = record.objectNode();
-        for (Map.Entry<String, JsonNode> field : fields.properties()) {
-            event.set(field.getKey(), field.getValue());
-        }
-        event.set("time", record.get("time_ns"));
-        for (String key : HEADER) {
-            if (record.has(key)) {
-                event.set(key, record.get(key));
-            }
-        }
-        return event;
+        return StoredRowJson.isRow(record) ? StoredRowJson.eventLine(record) : record;
     }
 
     private static boolean timeInferred(ObjectNode event, JsonValues.Value record, int records) {
