@@ -68,9 +68,9 @@ final class DemoCommand implements Callable<Integer> {
         Budget vmBudget = Budget.parse(budget);
         ServerSettings settings = web.settings();
         web.checkPortFree();
-        GuestImage image = GuestCommand.buildImage();
+        GuestImage image = boot.image();
         String name = "demo-" + ProcessHandle.current().pid();
-        System.err.println("vmiscope: booting the demo guest (" + image.kernelVersion() + ") …");
+        System.err.println("vmiscope: booting the " + boot.distro().id() + " guest (" + image.kernelVersion() + ") …");
         try (QemuVm vm = QemuLauncher.withDefaults().start(image, boot.toOptions(name))) {
             Duration booted = vm.awaitBooted(Duration.ofMinutes(3));
             System.out.printf("guest %s up in %.1f s (%s); its web service: http://127.0.0.1:%d/%n", name,

@@ -21,6 +21,7 @@ final class EventText {
         String time = TIME.format(Instant.ofEpochSecond(0, event.timeNanos()));
         String who = event.process().pid() < 0 ? "" : " pid " + event.process().pid()
                 + (event.process().tid() != event.process().pid() ? "/" + event.process().tid() : "")
+                + (event.process().uid() < 0 ? "" : " uid " + event.process().uid())
                 + " (" + event.process().name() + ")";
         String fields = event.fields().entrySet().stream()
                 .filter(e -> !(e.getValue() instanceof java.util.List<?> l && l.size() > 8))

@@ -7,7 +7,8 @@ import io.vmiscope.gdb.GdbDriver;
 import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.guest.Accelerator;
 import io.vmiscope.guest.CommandResult;
-import io.vmiscope.guest.GuestBuilder;
+import io.vmiscope.guest.DebianGuestBuilder;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
@@ -29,8 +30,9 @@ import java.util.concurrent.Callable;
 
 /** {@code vmiscope guest build|start|stop|status|console|release}: the demo guest and its QEMU. */
 @Command(name = "guest", mixinStandardHelpOptions = true,
-        description = "Build and run the demo guest: Debian's cloud kernel and busybox services (httpd with a CGI "
-                + "script, syslogd, crond) with a test console on a second serial port.",
+        description = "Build and run a guest: the demo guest (Debian's cloud kernel and busybox services: httpd with a CGI "
+                + "script, syslogd, crond), or with --distro debian a Debian 12 system (systemd, nginx, sshd, cron, sudo); "
+                + "both with a test console on a second serial port.",
         subcommands = {GuestCommand.Build.class, GuestCommand.Start.class, GuestCommand.Stop.class,
                 GuestCommand.Status.class, GuestCommand.Console.class, GuestCommand.Release.class})
 final class GuestCommand {
@@ -39,14 +41,39 @@ final class GuestCommand {
 
     /** Builds (or reuses) the demo guest image, installing QEMU's tools first when needed. */
     static GuestImage buildImage() {
+        return buildImage(GuestDistro.BUSYBOX, DebianGuestBuilder.defaultMirror());
+    }
+
+    /** Builds (or reuses) a guest's image, installing the host tools its build needs first. */
+    static GuestImage buildImage(GuestDistro distro, String debianMirror) {
         HostTools.require("dpkg-deb", "dpkg");
-        return GuestBuilder.withDefaults().build();
+        if (distro == GuestDistro.DEBIAN) {
+            HostTools.require("debootstrap", "debootstrap");
+            HostTools.require("mke2fs", "e2fsprogs");
+        }
+        return distro.build(debianMirror);
+    }
+
+    /** The {@code --distro} option: which guest to build or boot. */
+    static final class DistroOption {
+        @Option(names = "--distro", defaultValue = "busybox", paramLabel = "busybox|debian",
+                description = "the guest: the busybox demo guest, or Debian 12 with systemd, nginx, sshd, python3 "
+                        + "(default: ${DEFAULT-VALUE}; see docs/demo-guest.md)")
+        String distro;
+
+        GuestDistro distro() {
+            return GuestDistro.of(distro);
+        }
     }
 
     /** Options shared by commands that boot a guest. */
     static final class BootOptions {
-        @Option(names = "--memory", defaultValue = "256", paramLabel = "MiB", description = "guest RAM (default: ${DEFAULT-VALUE} MiB)")
-        int memoryMb;
+        @picocli.CommandLine.Mixin
+        DistroOption distro;
+
+        @Option(names = "--memory", paramLabel = "MiB",
+                description = "guest RAM (default: 256 MiB for busybox, 512 MiB for debian)")
+        Integer memoryMb;
 
         @Option(names = "--vcpus", defaultValue = "1", description = "virtual CPUs (default: ${DEFAULT-VALUE})")
         int vcpus;
@@ -59,19 +86,39 @@ final class GuestCommand {
         String accel;
 
         VmOptions toOptions(String name) {
-            return VmOptions.named(name).withMemoryMb(memoryMb).withVcpus(vcpus).withKaslr(!nokaslr)
+            return VmOptions.named(name).withMemoryMb(memoryMb != null ? memoryMb : distro().defaultMemoryMb()).withVcpus(vcpus).withKaslr(!nokaslr)
                     .withAccelerator(Accelerator.valueOf(accel.toUpperCase(java.util.Locale.ROOT)));
+        }
+
+        GuestDistro distro() {
+            return distro.distro();
+        }
+
+        /** The chosen guest's image, built or found in the cache. */
+        GuestImage image() {
+            return buildImage(distro(), DebianGuestBuilder.defaultMirror());
         }
     }
 
     @Command(name = "build", mixinStandardHelpOptions = true,
-            description = "Fetch Debian's cloud kernel and busybox-static (apt-get download, nothing installed) and build the initramfs.")
+            description = {"Fetch Debian's cloud kernel and busybox-static (apt-get download, nothing installed) and build "
+                    + "the initramfs; with --distro debian also a Debian 12 system with debootstrap (as root) on an "
+                    + "ext4 image. Cached: a second build only checks the cache."})
     static final class Build implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        DistroOption distro;
+
+        @Option(names = "--mirror", paramLabel = "URL",
+                description = "the Debian archive for debootstrap (default: the one in /etc/apt/sources.list*, else "
+                        + "http://deb.debian.org/debian)")
+        String mirror;
+
         @Override
         public Integer call() {
-            GuestImage image = buildImage();
+            GuestImage image = buildImage(distro.distro(), mirror != null ? mirror : DebianGuestBuilder.defaultMirror());
             System.out.println("kernel:  " + image.kernel());
             System.out.println("initrd:  " + image.initrd());
+            image.rootDisk().ifPresent(disk -> System.out.println("disk:    " + disk));
             System.out.println("version: " + image.kernelVersion());
             return 0;
         }
@@ -89,7 +136,7 @@ final class GuestCommand {
         @Override
         public Integer call() {
             HostTools.require("qemu-system-x86_64", "qemu-system-x86");
-            GuestImage image = buildImage();
+            GuestImage image = boot.image();
             QemuVm vm = QemuLauncher.withDefaults().startDetached(image, boot.toOptions(name));
             Duration boot = vm.awaitBooted(Duration.ofMinutes(3));
             VmState s = vm.state();

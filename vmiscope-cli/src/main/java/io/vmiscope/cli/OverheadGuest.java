@@ -17,7 +17,7 @@ record OverheadGuest(QemuVm vm, TargetOptions.Session session, WorkloadGuest wor
 
     static OverheadGuest boot(GuestCommand.BootOptions boot, String prefix) {
         HostTools.require("qemu-system-x86_64", "qemu-system-x86");
-        GuestImage image = GuestCommand.buildImage();
+        GuestImage image = boot.image();
         String name = prefix + "-" + ProcessHandle.current().pid();
         QemuVm vm = QemuLauncher.withDefaults().start(image, boot.toOptions(name));
         try {

@@ -1,151 +1,37 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.events.ControlEvent;
-import io.vmiscope.events.ActionSpec;
-import io.vmiscope.events.CostSummary;
-import io.vmiscope.events.Event;
-import io.vmiscope.events.ExecEvent;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.events.ExitEvent;
 import io.vmiscope.events.FileEvent;
 import io.vmiscope.events.NetworkEvent;
 import io.vmiscope.events.SyscallEvent;
 import io.vmiscope.events.ModuleSnapshotEvent;
-import io.vmiscope.gdb.GdbAddress;
-import io.vmiscope.gdb.GdbDriver;
-import io.vmiscope.gdb.GdbOptions;
-import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuVm;
-import io.vmiscope.linux.LinuxGuest;
-import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.KernelProfiles;
-import io.vmiscope.linux.profile.ProfileCache;
-import io.vmiscope.linux.walk.WalkLimits;
-import io.vmiscope.monitor.Action;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.monitor.FileEventsAction;
 import io.vmiscope.monitor.NetworkEventsAction;
 import io.vmiscope.monitor.SyscallTraceAction;
-import io.vmiscope.monitor.Monitor;
 import io.vmiscope.monitor.ProcessEventsAction;
-import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.monitor.SnapshotAction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * Introspection actions on the real demo guest, with ground truth made through the test console.
- * One booted guest for the class; each test runs its own monitor session on a background thread.
- */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LiveMonitorIT {
+/** Introspection actions on the real demo guest (busybox); the harness is {@link LiveMonitorTest}'s. */
+class LiveMonitorIT extends LiveMonitorTest {
 
-    private QemuVm vm;
-    private GuestImage image;
-    private KernelProfile profile;
-    private GdbDriver driver;
-    private LinuxGuest linux;
-    private Monitor monitor;
-    private Thread loop;
-    private final List<Event> events = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    void bootGuest() {
-        image = TestGuests.image();
-        vm = TestGuests.boot("live-monitor");
-        profile = KernelProfiles.load(image.kernel(), ProfileCache.atDefaultLocation());
+    @Override
+    GuestDistro distro() {
+        return GuestDistro.BUSYBOX;
     }
 
-    @AfterAll
-    void stopGuest() {
-        if (vm != null) {
-            vm.stop();
-        }
-    }
-
-    @BeforeEach
-    void attach() {
-        events.clear();
-        driver = GdbDriver.connect(new GdbAddress.Unix(vm.gdbSocket()), GdbOptions.DEFAULTS);
-        linux = LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT);
-        monitor = new Monitor(driver, linux, events::add, Monitor.Options.named(vm.name()));
-        driver.resume(); // attaching stopped the VM; the console needs it running
-    }
-
-    @AfterEach
-    void detach() throws InterruptedException {
-        monitor.requestEnd();
-        if (loop != null) {
-            loop.join(10_000);
-        }
-        driver.close();
-        assertThat(vm.qmp().isRunning()).as("the VM runs after the session").isTrue();
-    }
-
-    private static ActionSpec.Syscalls syscalls(String names, ProcessFilter processes) {
-        return new ActionSpec.Syscalls(List.of(names.split(",")), processes);
-    }
-
-    private void runInBackground(Action... actions) {
-        for (Action action : actions) {
-            monitor.start(action);
-        }
-        loop = new Thread(() -> monitor.run(Duration.ofMinutes(2)), "monitor-loop");
-        loop.start();
-        awaitEvent(ControlEvent.class, e -> e.change().equals("started"));
-    }
-
-    private <T extends Event> T awaitEvent(Class<T> type, Predicate<T> matching) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Event e : events) {
-                if (type.isInstance(e) && matching.test(type.cast(e))) {
-                    return type.cast(e);
-                }
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("no matching " + type.getSimpleName() + " within 30 s; saw " + events.size() + " events");
-    }
-
-    private CostSummary cost(String action) {
-        return monitor.costs().stream().filter(c -> c.action().equals(action)).findFirst().orElseThrow();
-    }
-
-    @Test
-    void aKnownCommand_givesExecAndExitEvents_withTheRightPidPpidPathArgvAndExitCode() {
-        runInBackground(new ProcessEventsAction(linux, ProcessFilter.ALL));
-        String script = "echo $$ $PPID >/tmp/ids; exit 3";
-
-        vm.console().run("/bin/busybox sh -c '" + script + "'");
-        String[] ids = vm.console().run("cat /tmp/ids").orThrow().output().strip().split(" ");
-        int pid = Integer.parseInt(ids[0]);
-        int ppid = Integer.parseInt(ids[1]);
-
-        ExecEvent exec = awaitEvent(ExecEvent.class, e -> e.argv().contains(script));
-        assertThat(exec.path()).isEqualTo("/bin/busybox");
-        assertThat(exec.argv()).containsExactly("/bin/busybox", "sh", "-c", script);
-        assertThat(exec.process().pid()).isEqualTo(pid);
-        assertThat(exec.process().ppid()).isEqualTo(ppid);
-        ExitEvent exit = awaitEvent(ExitEvent.class, e -> e.process().pid() == pid);
-        assertThat(exit.exitCode()).isEqualTo(3);
-        assertThat(exit.signal()).isZero();
-        assertThat(exit.process().ppid()).isEqualTo(ppid);
+    @Override
+    List<String> shell() {
+        return List.of("/bin/busybox", "sh");
     }
 
     @Test
@@ -219,21 +105,6 @@ class LiveMonitorIT {
         NetworkEvent accept = awaitEvent(NetworkEvent.class, e -> e.operation().equals("accept"));
         assertThat(accept.process().name()).isEqualTo("httpd");
         assertThat(accept.address()).matches("127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:80");
-    }
-
-    @Test
-    void syscallTracing_decodesArguments_andReturnValuesWithErrnoNames() {
-        SyscallTraceAction trace = new SyscallTraceAction(linux, syscalls("openat", ProcessFilter.ALL), true);
-        runInBackground(trace);
-
-        vm.console().run("cat /no/such/file; true").orThrow();
-
-        SyscallEvent missing = awaitEvent(SyscallEvent.class,
-                e -> e.arguments().stream().anyMatch(a -> a.text().equals("\"/no/such/file\"")));
-        assertThat(missing.name()).isEqualTo("openat");
-        assertThat(missing.number()).isEqualTo(257);
-        assertThat(missing.result()).startsWith("-1 ENOENT");
-        assertThat(missing.process().name()).isEqualTo("cat");
     }
 
     @Test

@@ -5,10 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +62,7 @@ public final class DebianPackages {
         Path deb = download(name);
         Path partial = cacheDir.resolve("root").resolve(name + ".partial");
         try {
-            deleteTree(partial);
+            CacheFiles.deleteTree(partial);
             Files.createDirectories(partial);
             progress.accept("unpacking " + deb.getFileName());
             run(List.of("dpkg-deb", "-x", deb.toString(), partial.toString()), cacheDir);
@@ -130,38 +128,6 @@ public final class DebianPackages {
     }
 
     private static String run(List<String> command, Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " timed out");
-            }
-            if (p.exitValue() != 0) {
-                String last = out.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + last);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage()
-                    + " (on Debian: apt-get install apt dpkg)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(String.join(" ", command) + " interrupted", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> paths = new ArrayList<>(walk.toList());
-            java.util.Collections.reverse(paths);
-            for (Path p : paths) {
-                Files.delete(p);
-            }
-        }
+        return HostCommand.run(command, dir, COMMAND_TIMEOUT, "on Debian: apt-get install apt dpkg");
     }
 }

@@ -2,16 +2,11 @@ package io.vmiscope.guest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,8 +28,8 @@ public final class GuestBuilder {
     /** Self-contained modules put into the image but not loaded, for tests to {@code insmod}. */
     public static final List<String> SPARE_MODULES = List.of("dummy", "cordic", "nlmon");
 
-    private static final String BUSYBOX_PACKAGE = "busybox-static";
-    private static final String RESOURCES = "rootfs/";
+    static final String BUSYBOX_PACKAGE = "busybox-static";
+    static final String RESOURCES = "rootfs/";
     /** The files under {@code rootfs/} that go into the image (and into its cache key). */
     private static final List<String> ROOTFS_FILES = List.of("init", "inittab", "passwd", "group",
             "vmiscope-console", "crontab", "index.html", "status");
@@ -85,78 +80,67 @@ public final class GuestBuilder {
                 spares.stream().map(p -> moduleRoot + p).toList());
     }
 
-    private static String moduleName(String relativePath) {
+    static String moduleName(String relativePath) {
         String file = relativePath.substring(relativePath.lastIndexOf('/') + 1);
         return file.substring(0, file.length() - ".ko".length()).replace('-', '_');
     }
 
     private String inputHash(CloudKernel kernel, Path busybox, List<String> bootOrder, List<String> spares) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            update(sha, LAYOUT_VERSION);
-            update(sha, kernel.version());
-            sha.update(Files.readAllBytes(busybox));
+            RecipeHash hash = new RecipeHash().text(LAYOUT_VERSION).text(kernel.version())
+                    .bytes(Files.readAllBytes(busybox));
             for (String name : ROOTFS_FILES) {
-                update(sha, name);
-                sha.update(resource(name));
+                hash.text(name).bytes(resource(name));
             }
-            update(sha, String.join(",", bootOrder));
-            update(sha, String.join(",", spares));
-            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+            return hash.text(String.join(",", bootOrder)).text(String.join(",", spares)).hex();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + busybox + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 
-    private static void update(MessageDigest sha, String text) {
-        sha.update(text.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-    }
-
     private void write(Path initrd, CloudKernel kernel, Path busybox, List<String> bootOrder, List<String> spares) {
-        Path partial = initrd.resolveSibling(initrd.getFileName() + ".partial");
-        try {
-            Files.createDirectories(initrd.getParent());
-            try (OutputStream out = Files.newOutputStream(partial); Initramfs cpio = new Initramfs(out)) {
+        CacheFiles.writeAtomically(initrd, out -> {
+            try (Initramfs cpio = new Initramfs(out)) {
                 for (String dir : List.of("proc", "sys", "dev", "tmp", "run", "root", "etc", "var/log",
                         "var/spool/cron/crontabs", "srv/www/cgi-bin", "mnt")) {
                     cpio.directory(dir, dir.equals("tmp") ? 01777 : 0755);
                 }
                 cpio.characterDevice("dev/console", 0600, 5, 1);
                 cpio.characterDevice("dev/null", 0666, 1, 3);
-                cpio.file("bin/busybox", 0755, Files.readAllBytes(busybox));
-                for (String applet : applets(busybox)) {
-                    cpio.symlink(applet, "/bin/busybox");
-                }
+                busybox(cpio, busybox);
                 cpio.file("init", 0755, resource("init"));
                 cpio.file("etc/inittab", 0644, resource("inittab"));
                 cpio.file("etc/passwd", 0644, resource("passwd"));
                 cpio.file("etc/group", 0644, resource("group"));
-                cpio.file("etc/modules-boot", 0644,
-                        (String.join("\n", bootOrder) + "\n").getBytes(StandardCharsets.UTF_8));
                 cpio.file("usr/sbin/vmiscope-console", 0755, resource("vmiscope-console"));
                 cpio.file("var/spool/cron/crontabs/root", 0600, resource("crontab"));
                 cpio.file("srv/www/index.html", 0644, resource("index.html"));
                 cpio.file("srv/www/cgi-bin/status", 0755, resource("status"));
-                String moduleRoot = "lib/modules/" + kernel.version() + "/kernel/";
-                List<String> modules = new ArrayList<>(bootOrder);
-                modules.addAll(spares);
-                for (String module : modules) {
-                    cpio.file(moduleRoot + module, 0644,
-                            Files.readAllBytes(kernel.modulesDir().resolve("kernel").resolve(module)));
-                }
+                modules(cpio, kernel, bootOrder, spares);
             }
-            Files.move(partial, initrd, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + initrd + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(partial);
-            } catch (IOException e) {
-                progress.accept("cannot remove " + partial + ": " + e.getMessage());
-            }
+        });
+    }
+
+    /** Puts the static busybox and a link per applet into an initramfs. */
+    static void busybox(Initramfs cpio, Path busybox) throws IOException {
+        cpio.file("bin/busybox", 0755, Files.readAllBytes(busybox));
+        for (String applet : applets(busybox)) {
+            cpio.symlink(applet, "/bin/busybox");
+        }
+    }
+
+    /**
+     * Puts kernel modules (paths relative to {@code kernel/}) into an initramfs: {@code boot} in load order,
+     * also listed in {@code /etc/modules-boot} for {@code /init} to load, and {@code spares} not loaded.
+     */
+    static void modules(Initramfs cpio, CloudKernel kernel, List<String> boot, List<String> spares) throws IOException {
+        cpio.file("etc/modules-boot", 0644, (String.join("\n", boot) + "\n").getBytes(StandardCharsets.UTF_8));
+        String moduleRoot = "lib/modules/" + kernel.version() + "/kernel/";
+        List<String> modules = new ArrayList<>(boot);
+        modules.addAll(spares);
+        for (String module : modules) {
+            cpio.file(moduleRoot + module, 0644,
+                    Files.readAllBytes(kernel.modulesDir().resolve("kernel").resolve(module)));
         }
     }
 
@@ -182,9 +166,14 @@ public final class GuestBuilder {
     }
 
     private static byte[] resource(String name) {
-        try (InputStream in = GuestBuilder.class.getResourceAsStream(RESOURCES + name)) {
+        return resource(RESOURCES, name);
+    }
+
+    /** A file of this package's resources, e.g. {@code resource("debian/", "init")}. */
+    static byte[] resource(String folder, String name) {
+        try (InputStream in = GuestBuilder.class.getResourceAsStream(folder + name)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + RESOURCES + name + " missing from the jar");
+                throw new IllegalStateException("resource " + folder + name + " missing from the jar");
             }
             return in.readAllBytes();
         } catch (IOException e) {

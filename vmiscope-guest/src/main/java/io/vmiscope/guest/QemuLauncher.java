@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Starts demo guests under {@code qemu-system-x86_64}: the kernel and initramfs of a
- * {@link GuestImage}, user-mode networking with the guest's port 80 forwarded to a free loopback
+ * Starts guests under {@code qemu-system-x86_64}: the kernel and initramfs of a
+ * {@link GuestImage} (and its root disk, if it has one), user-mode networking with the guest's port 80 forwarded to a free loopback
  * port, virtio-net, the gdbstub and two QMP sockets on Unix sockets, ttyS0 to a log file and
  * ttyS1 (the {@link TestConsole}) on a Unix socket. Runtime files live in {@code CACHE/vms/NAME/}
  * next to the registry entry ({@link VmState}).
@@ -147,6 +147,8 @@ public final class QemuLauncher {
                 "-chardev", "socket,id=tc,path=" + console + ",server=on,wait=off", "-serial", "chardev:tc",
                 "-pidfile", pidFile.toString()));
 
+        image.rootDisk().ifPresent(disk -> command.addAll(rootDiskArguments(disk)));
+
         progress.accept("starting VM " + options.name() + " (" + accelerator.name().toLowerCase(Locale.ROOT)
                 + ", " + options.vcpus() + " vCPU, " + options.memoryMb() + " MiB, KASLR "
                 + (options.kaslr() ? "on" : "off") + ")");
@@ -171,6 +173,17 @@ public final class QemuLauncher {
             OWNED_HERE.put(options.name(), vm);
         }
         return vm;
+    }
+
+    /**
+     * The root disk on virtio-blk ({@code /dev/vda}) with {@code snapshot=on}: the VM's writes go to a
+     * temporary file QEMU deletes, so the cached image stays as built and VMs can share it.
+     */
+    static List<String> rootDiskArguments(Path disk) {
+        if (disk.toString().contains(",")) {
+            throw new IllegalArgumentException("QEMU cannot take a disk path with a comma: " + disk);
+        }
+        return List.of("-drive", "file=" + disk + ",format=raw,if=virtio,snapshot=on");
     }
 
     /** Waits for QEMU's pid file and sockets; on failure nothing of this start is left running. */

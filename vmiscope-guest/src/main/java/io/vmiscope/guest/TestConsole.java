@@ -37,6 +37,12 @@ public final class TestConsole implements AutoCloseable {
     private long sequence;
     private UnixLineChannel channel;
     private ConsoleProtocol.Assembler assembler;
+    /**
+     * Every readiness probe sent and not yet answered, across {@link #awaitReady} calls: a guest that
+     * starts its console late answers the probes queued in its tty one by one, and under load that backlog
+     * can take longer than a call waits, so an answer to any earlier probe proves the console is up.
+     */
+    private final Set<String> unansweredProbes = new HashSet<>();
 
     /** A console on QEMU's socket for the guest's ttyS1; connects on first use. */
     public TestConsole(Path socket) {
@@ -84,13 +90,13 @@ public final class TestConsole implements AutoCloseable {
     public synchronized Duration awaitReady(Duration timeout) {
         Instant start = Instant.now();
         Instant deadline = start.plus(timeout);
-        Set<String> probes = new HashSet<>();
         while (Instant.now().isBefore(deadline)) {
             String id = nextId();
-            probes.add(id);
+            unansweredProbes.add(id);
             Instant probeDeadline = min(Instant.now().plus(PROBE_INTERVAL), deadline);
             try {
-                if (exchange(ConsoleProtocol.request(id, 5, "true"), probes, probeDeadline).isPresent()) {
+                if (exchange(ConsoleProtocol.request(id, 5, "true"), Set.copyOf(unansweredProbes), probeDeadline).isPresent()) {
+                    unansweredProbes.clear();
                     return Duration.between(start, Instant.now());
                 }
             } catch (TransportException e) {

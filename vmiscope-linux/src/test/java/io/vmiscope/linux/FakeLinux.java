@@ -55,6 +55,8 @@ public final class FakeLinux {
     static final long MM_PGD = 0x10;
     static final long MM_ARG_START = 0x20;
     static final long MM_ARG_END = 0x28;
+    static final long MM_ENV_START = 0x30;
+    static final long MM_ENV_END = 0x38;
     /** Module layout: the offsets of Debian's 6.1 kernel ({@code struct module} and {@code struct module_layout}). */
     static final long MODULE_STATE = 0x00;
     static final long MODULE_LIST = 0x08;
@@ -120,7 +122,8 @@ public final class FakeLinux {
         StructLayout cred = new StructLayout("cred", 0x40, List.of(
                 member("uid", CRED_UID, 4, "kuid_t"), member("gid", CRED_GID, 4, "kgid_t")));
         StructLayout mm = new StructLayout("mm_struct", 0x40, List.of(member("pgd", MM_PGD, 8, "pgd_t *"),
-                member("arg_start", MM_ARG_START, 8, "unsigned long"), member("arg_end", MM_ARG_END, 8, "unsigned long")));
+                member("arg_start", MM_ARG_START, 8, "unsigned long"), member("arg_end", MM_ARG_END, 8, "unsigned long"),
+                member("env_start", MM_ENV_START, 8, "unsigned long"), member("env_end", MM_ENV_END, 8, "unsigned long")));
         StructLayout module = new StructLayout("module", MODULE_SIZE, List.of(
                 member("state", MODULE_STATE, 4, "enum module_state"),
                 member("list", MODULE_LIST, 16, "struct list_head"),
@@ -213,17 +216,29 @@ public final class FakeLinux {
 
     /** Gives {@code task} its own address space holding {@code argv} (NUL-separated) at a user address. */
     public void addressSpace(TaskListBuilder.Task task, byte[] argv) {
+        addressSpace(task, argv, new byte[0]);
+    }
+
+    /**
+     * Gives {@code task} its own address space holding {@code argv} then, right after it (as exec lays them
+     * out), {@code environment}: {@code arg_end == env_start}.
+     */
+    public void addressSpace(TaskListBuilder.Task task, byte[] argv, byte[] environment) {
         PageTableBuilder user = new PageTableBuilder(guest, 4, nextUserTablePool);
         nextUserTablePool += 0x100_0000;
         long argStart = 0x7ffc_0000_1000L;
-        user.mapFresh(argStart, argv.length);
+        long envStart = argStart + argv.length;
+        user.mapFresh(argStart, argv.length + environment.length);
         user.writeVirtual(argStart, argv);
+        user.writeVirtual(envStart, environment);
         long pgdVa = kernelObject(0x1000);
         kernelTables.map4k(pgdVa, user.cr3()); // the direct map shows the process's top-level table
         long mm = kernelObject(0x40);
         kernelTables.writeVirtualU64(mm + MM_PGD, pgdVa);
         kernelTables.writeVirtualU64(mm + MM_ARG_START, argStart);
-        kernelTables.writeVirtualU64(mm + MM_ARG_END, argStart + argv.length);
+        kernelTables.writeVirtualU64(mm + MM_ARG_END, envStart);
+        kernelTables.writeVirtualU64(mm + MM_ENV_START, envStart);
+        kernelTables.writeVirtualU64(mm + MM_ENV_END, envStart + environment.length);
         tasks.setMm(task, mm);
     }
 

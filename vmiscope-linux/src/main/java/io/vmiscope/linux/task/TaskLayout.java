@@ -11,7 +11,8 @@ import io.vmiscope.linux.symbols.StructMember;
  */
 record TaskLayout(long tasks, long pid, long tgid, long comm, int commBytes, long realParent, long realCred,
                   long mm, long flags, long state, long exitState, long startTime,
-                  long credUid, long credGid, long mmPgd, long mmArgStart, long mmArgEnd) {
+                  long credUid, long credGid, long mmPgd, long mmArgStart, long mmArgEnd, long mmEnvStart,
+                  long mmEnvEnd) {
 
     /** {@code PF_KTHREAD} in include/linux/sched.h. */
     static final int PF_KTHREAD = 0x0020_0000;
@@ -31,6 +32,7 @@ record TaskLayout(long tasks, long pid, long tgid, long comm, int commBytes, lon
                 comm.offsetBytes(), commBytes, task.offsetOf("real_parent"), task.offsetOf("real_cred"),
                 task.offsetOf("mm"), task.offsetOf("flags"), state, task.offsetOf("exit_state"),
                 task.offsetOf("start_time"), cred.offsetOf("uid"), cred.offsetOf("gid"),
-                mm.offsetOf("pgd"), mm.offsetOf("arg_start"), mm.offsetOf("arg_end"));
+                mm.offsetOf("pgd"), mm.offsetOf("arg_start"), mm.offsetOf("arg_end"),
+                mm.offsetOf("env_start"), mm.offsetOf("env_end"));
     }
 }

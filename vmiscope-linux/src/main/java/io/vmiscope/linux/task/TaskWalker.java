@@ -4,6 +4,7 @@ import io.vmiscope.api.AccessContext;
 import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.api.Gva;
 import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.task.CommandLineReader.CommandLine;
 import io.vmiscope.linux.walk.Anomaly;
 import io.vmiscope.linux.walk.GuestStrings;
 import io.vmiscope.linux.walk.KernelPointers;
@@ -11,7 +12,6 @@ import io.vmiscope.linux.walk.ReadPlan;
 import io.vmiscope.linux.walk.WalkLimits;
 import io.vmiscope.linux.walk.WalkPacer;
 import io.vmiscope.linux.walk.WalkResult;
-import io.vmiscope.x86.ContextRead;
 import io.vmiscope.x86.GuestMemory;
 
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ import java.util.Set;
  * <p>Cost, in round trips to the hypervisor: one per task while following the list (each step needs
  * the previous {@code next} pointer, and the task's fields go in one batch), then one batch for every
  * credential, one for every {@code mm_struct}, the page-table walks of each user process's argv, and
- * one batch for all argv bytes.
+ * one batch for all argv bytes (plus one for the rewritten titles that run on into the environment area,
+ * see {@link CommandLineReader}).
  */
 public final class TaskWalker {
 
@@ -51,6 +52,7 @@ public final class TaskWalker {
     private final ReadPlan taskPlan;
     private final ReadPlan credPlan;
     private final ReadPlan mmPlan;
+    private final CommandLineReader commandLines;
 
     /**
      * @param slide         the KASLR slide found at attach time (added to profile addresses)
@@ -70,7 +72,9 @@ public final class TaskWalker {
                 .field(layout.state(), 4).field(layout.exitState(), 4).field(layout.startTime(), 8).build();
         this.credPlan = ReadPlan.builder(maxReadBytes).field(layout.credUid(), 4).field(layout.credGid(), 4).build();
         this.mmPlan = ReadPlan.builder(maxReadBytes)
-                .field(layout.mmPgd(), 8).field(layout.mmArgStart(), 8).field(layout.mmArgEnd(), 8).build();
+                .field(layout.mmPgd(), 8).field(layout.mmArgStart(), 8).field(layout.mmArgEnd(), 8)
+                .field(layout.mmEnvStart(), 8).field(layout.mmEnvEnd(), 8).build();
+        this.commandLines = new CommandLineReader(memory, limits.maxArgvBytes());
     }
 
     /** Walks the task list once with the VM stopped throughout. */
@@ -92,7 +96,7 @@ public final class TaskWalker {
         // the idle task is not a process: /proc does not list it either
         List<RawTask> tasks = raw.stream().filter(t -> t.pid != 0).toList();
         Map<Long, ReadPlan.Block> creds = readCredentials(tasks, anomalies);
-        Map<Long, Argv> argvs = readCommandLines(tasks, anomalies);
+        Map<Long, CommandLine> argvs = readCommandLines(tasks, anomalies);
         List<ProcessInfo> processes = new ArrayList<>();
         for (RawTask t : tasks) {
             processes.add(complete(t, tgidByTask, creds.get(t.realCred), argvs.get(t.address), anomalies));
@@ -147,7 +151,7 @@ public final class TaskWalker {
     }
 
     /** Second pass: what lives outside the task_struct (parent, credentials, command line). */
-    private ProcessInfo complete(RawTask t, Map<Long, Integer> tgidByTask, ReadPlan.Block cred, Argv argv,
+    private ProcessInfo complete(RawTask t, Map<Long, Integer> tgidByTask, ReadPlan.Block cred, CommandLine argv,
                                  List<Anomaly> anomalies) {
         if (t.pid < 0 || t.pid > PID_MAX_LIMIT || t.tgid < 0 || t.tgid > PID_MAX_LIMIT) {
             anomalies.add(new Anomaly(Anomaly.Kind.IMPLAUSIBLE, where(t.address),
@@ -157,9 +161,9 @@ public final class TaskWalker {
         long uid = cred == null ? -1 : Integer.toUnsignedLong(cred.u32(layout.credUid()));
         long gid = cred == null ? -1 : Integer.toUnsignedLong(cred.u32(layout.credGid()));
         boolean kernelThread = isKernelThread(t);
-        Argv args = argv == null ? (hasAddressSpace(t) ? Argv.UNREADABLE : Argv.NONE) : argv;
+        CommandLine args = argv == null ? (hasAddressSpace(t) ? CommandLine.UNREADABLE : CommandLine.NONE) : argv;
         return new ProcessInfo(Gva.of(t.address), t.pid, t.tgid, ppid, t.comm, uid, gid, t.startTime,
-                stateLetter(t.state | t.exitState, t.state), kernelThread, args.args, args.complete);
+                stateLetter(t.state | t.exitState, t.state), kernelThread, args.args(), args.complete());
     }
 
     private static boolean isKernelThread(RawTask t) {
@@ -183,8 +187,8 @@ public final class TaskWalker {
         return readStructs(credPlan, owners, "real_cred", anomalies);
     }
 
-    /** The mm_structs in one batch, then every command line in one batch of reads through its page tables. */
-    private Map<Long, Argv> readCommandLines(List<RawTask> tasks, List<Anomaly> anomalies) {
+    /** The mm_structs in one batch, then the command lines through each process's page tables. */
+    private Map<Long, CommandLine> readCommandLines(List<RawTask> tasks, List<Anomaly> anomalies) {
         Map<Long, RawTask> owners = new LinkedHashMap<>();
         for (RawTask t : tasks) {
             if (!hasAddressSpace(t)) {
@@ -197,8 +201,7 @@ public final class TaskWalker {
             }
         }
         Map<Long, ReadPlan.Block> mms = readStructs(mmPlan, owners, "mm", anomalies);
-        Map<Long, ContextRead> reads = new LinkedHashMap<>();
-        Map<Long, Boolean> complete = new HashMap<>();
+        Map<Long, CommandLineReader.Area> areas = new LinkedHashMap<>();
         for (RawTask t : tasks) {
             ReadPlan.Block mm = mms.get(t.mm);
             if (mm == null || !hasAddressSpace(t)) {
@@ -222,39 +225,13 @@ public final class TaskWalker {
             }
             try {
                 long cr3 = memory.translate(AccessContext.kernel(Gva.of(pgd))).gpa().value();
-                int length = (int) Math.min(end - start, limits.maxArgvBytes());
-                reads.put(t.address, ContextRead.of(AccessContext.process(Gva.of(start), cr3), length));
-                complete.put(t.address, end - start <= limits.maxArgvBytes());
+                areas.put(t.address, new CommandLineReader.Area(cr3, start, end, mm.u64(layout.mmEnvStart()),
+                        mm.u64(layout.mmEnvEnd())));
             } catch (GuestAccessException e) {
                 anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, where(t.address), "mm->pgd: " + e.getMessage()));
             }
         }
-        Map<Long, Argv> argvs = new HashMap<>();
-        for (Map.Entry<Long, ContextRead> ok : readEach(reads).entrySet()) {
-            ContextRead read = ok.getValue();
-            argvs.put(ok.getKey(), new Argv(GuestStrings.argv(read.buffer(), read.length()), complete.get(ok.getKey())));
-        }
-        // argv pages that were never touched or are swapped out are normal: such reads stay absent, no anomaly
-        return argvs;
-    }
-
-    /** One batch; when it fails, each read alone, keeping the ones that succeed. */
-    private Map<Long, ContextRead> readEach(Map<Long, ContextRead> reads) {
-        try {
-            memory.readAll(List.copyOf(reads.values()));
-            return reads;
-        } catch (GuestAccessException batchFailed) {
-            Map<Long, ContextRead> ok = new LinkedHashMap<>();
-            reads.forEach((key, read) -> {
-                try {
-                    memory.readAll(List.of(read));
-                    ok.put(key, read);
-                } catch (GuestAccessException e) {
-                    // left out: the caller treats a missing read as unreadable
-                }
-            });
-            return ok;
-        }
+        return commandLines.read(areas);
     }
 
     /** One struct per address in one batch; when the batch fails, each alone, reporting the bad ones. */
@@ -297,11 +274,6 @@ public final class TaskWalker {
             anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, where(t.address), "real_parent: " + e.getMessage()));
             return -1;
         }
-    }
-
-    private record Argv(List<String> args, boolean complete) {
-        static final Argv NONE = new Argv(List.of(), true);
-        static final Argv UNREADABLE = new Argv(List.of(), false);
     }
 
     /** The letter /proc shows, after the kernel's {@code __task_state_index()}. */

@@ -147,6 +147,50 @@ class TaskWalkerTest {
     }
 
     @Test
+    void walk_readsARewrittenTitle_pastArgEndIntoTheEnvironment_asProcShowsIt() {
+        Task nginx = linux.add(600, "nginx");
+        String original = "/usr/sbin/nginx\0-g\0daemon on; master_process on;\0";
+        String title = "nginx: master process /usr/sbin/nginx -g daemon on; master_process on;";
+        byte[] written = (title + "\0\0\0\0").getBytes(StandardCharsets.US_ASCII); // setproctitle pads with NULs
+        byte[] environment = new byte[64];
+        System.arraycopy(written, original.length(), environment, 0, written.length - original.length());
+        linux.addressSpace(nginx, java.util.Arrays.copyOf(written, original.length()), environment);
+
+        ProcessInfo p = walk().items().get(0);
+
+        assertThat(p.argv()).containsExactly(title);
+        assertThat(p.argvComplete()).isTrue();
+    }
+
+    @Test
+    void walk_showsOnlyTheFirstString_whenTheArgumentAreasLastByteIsNotNul() {
+        Task t = linux.add(601, "worker");
+        linux.addressSpace(t, "worker: idle\0stale\0tail".getBytes(StandardCharsets.US_ASCII),
+                "HOME=/\0".getBytes(StandardCharsets.US_ASCII));
+
+        ProcessInfo p = walk().items().get(0);
+
+        assertThat(p.argv()).as("get_mm_proctitle() stops at the first NUL").containsExactly("worker: idle");
+        assertThat(p.argvComplete()).isTrue();
+    }
+
+    @Test
+    void walk_boundsARewrittenTitleWithoutNul_byTheLimit_andMarksItIncomplete() {
+        Task t = linux.add(602, "hostile");
+        byte[] environment = new byte[8192];
+        java.util.Arrays.fill(environment, (byte) 'E'); // no NUL anywhere in two pages
+        linux.addressSpace(t, "title".getBytes(StandardCharsets.US_ASCII), environment);
+
+        ProcessInfo capped = walk(new WalkLimits(100, 256, 64)).items().get(0);
+        ProcessInfo page = walk().items().get(0);
+
+        assertThat(capped.argv()).singleElement().asString().hasSize(64).startsWith("titleE");
+        assertThat(capped.argvComplete()).isFalse();
+        assertThat(page.argv()).as("one page, as get_mm_proctitle() reads").singleElement().asString().hasSize(4096);
+        assertThat(page.argvComplete()).as("the kernel shows no more than this either").isTrue();
+    }
+
+    @Test
     void stateLetter_followsTheKernelsTaskStateIndex() {
         assertThat(TaskWalker.stateLetter(0x00, 0x00)).isEqualTo('R');
         assertThat(TaskWalker.stateLetter(0x01, 0x01)).isEqualTo('S');

@@ -93,7 +93,7 @@ final class GuestLoopWorkload implements Workload {
                 HERE_DOC_END,
                 "setsid sh " + file(".sh") + " </dev/null >/dev/null 2>&1 &",
                 "i=0; until [ -s " + file(".count") + " ]; do i=$((i+1)); if [ $i -ge 500 ]; then "
-                        + "echo \"workload " + name + " did not start within 5 s\"; exit 3; fi; usleep 10000; done");
+                        + "echo \"workload " + name + " did not start within 5 s\"; exit 3; fi; sleep 0.01; done");
     }
 
     /** The loop as it runs in the guest; it writes its pid first, so that it can always be stopped. */
@@ -118,7 +118,7 @@ final class GuestLoopWorkload implements Workload {
                 "if read -r pg 2>/dev/null <" + file(".pid") + " && [ \"$pg\" -gt 1 ] 2>/dev/null; then",
                 "kill -s KILL -$pg 2>/dev/null",
                 "i=0; while kill -0 -$pg 2>/dev/null; do i=$((i+1)); if [ $i -ge 500 ]; then "
-                        + "echo \"workload " + name + " (process group $pg) survives SIGKILL\"; exit 3; fi; usleep 10000; done",
+                        + "echo \"workload " + name + " (process group $pg) survives SIGKILL\"; exit 3; fi; sleep 0.01; done",
                 "fi",
                 "rm -rf " + file(".sh") + " " + file(".pid") + " " + file(".count") + " " + file(".d"));
     }
