@@ -2,6 +2,9 @@ package io.vmiscope.cli;
 
 import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ProcessFilter;
+import io.vmiscope.detect.Detector;
+import io.vmiscope.detect.sigma.SigmaDetector;
+import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.QemuLauncher;
@@ -12,12 +15,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,6 +55,13 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     WebOptions web;
 
+    @Mixin
+    RuleOptions rules;
+
+    @Option(names = "--no-detect", description = "do not run the Sigma rules on what is seen (by default the default "
+            + "ruleset and any --rules run live: alerts are printed, stored and shown in the browser)")
+    boolean noDetect;
+
     @Override
     public Integer call() {
         HostTools.require("qemu-system-x86_64", "qemu-system-x86");
@@ -76,10 +88,14 @@ final class DemoCommand implements Callable<Integer> {
     private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
+        Optional<Detector> detector = noDetect ? Optional.empty()
+                : Optional.of(new SigmaDetector(rules.load(new PrintWriter(System.err, true))));
         LiveUi ui = new LiveUi(settings, web.model(), vmBudget,
-                List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL)));
+                List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL)), detector);
         ui.run(session.target(), db.path(), event -> {
-            if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot().toString())) {
+            if (event instanceof AlertEvent alert) {
+                System.out.println("ALERT " + DetectCommand.line(alert));
+            } else if (event instanceof ProcessSnapshotEvent snapshot && event.action().equals(defaultSnapshot().toString())) {
                 printTree(name, snapshot, uiUrl.get());
                 if (count > 0 && ++snapshots[0] >= count) {
                     ui.end();

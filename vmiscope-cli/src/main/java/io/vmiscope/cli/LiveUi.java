@@ -1,6 +1,7 @@
 package io.vmiscope.cli;
 
 import io.vmiscope.analysis.Analysis;
+import io.vmiscope.detect.Detector;
 import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.EventSink;
 import io.vmiscope.monitor.Actions;
@@ -9,6 +10,7 @@ import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.BuiltActions;
 import io.vmiscope.session.BudgetPlanning;
 import io.vmiscope.session.HookRateProbe;
+import io.vmiscope.session.LiveDetection;
 import io.vmiscope.session.LiveSession;
 import io.vmiscope.session.Session;
 import io.vmiscope.session.SessionSinks;
@@ -29,7 +31,8 @@ import java.util.function.Consumer;
 /**
  * A VM watched live with the browser UI on top, as {@code vmiscope demo} wires it, in this order: a counting
  * pass for the cost previews; the store; the web server (no live VM yet); the live session; the sinks, built
- * once (output, store, the browsers' stream, the live session's own); then the session runs until
+ * once (detection, output, store, the browsers' stream, the live session's own; detection's alerts go to the
+ * same sinks after the live session has decided their follow-ups); then the session runs until
  * {@link #end()} (or Ctrl-C) and the server learns of the live VM. The VM runs with no breakpoint left when
  * {@link #run} returns.
  */
@@ -39,14 +42,18 @@ final class LiveUi {
     private final Path modelFile;
     private final Budget budget;
     private final List<ActionSpec> defaultActions;
+    private final Optional<Detector> detector;
     private volatile Monitor monitor;
     private volatile boolean endRequested;
 
-    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<ActionSpec> defaultActions) {
+    /** @param detector what detects live (alerts printed, stored, streamed; follow-ups under the budget), if anything */
+    LiveUi(ServerSettings settings, Path modelFile, Budget budget, List<ActionSpec> defaultActions,
+           Optional<Detector> detector) {
         this.settings = settings;
         this.modelFile = modelFile;
         this.budget = budget;
         this.defaultActions = List.copyOf(defaultActions);
+        this.detector = detector;
     }
 
     /**
@@ -68,8 +75,12 @@ final class LiveUi {
         LiveVmList live = new LiveVmList();
         WebServer server = WebServer.start(settings, store, analysis, live, modelFile);
         LiveSession session = new LiveSession(target.name(), planning, budget, defaultActions, MonitorCommand::log);
-        SessionSinks sinks = new SessionSinks().add(output).addOwnedElsewhere(store)
-                .addOwnedElsewhere(server.liveEvents()).addOwnedElsewhere(session.sink());
+        Optional<LiveDetection> detection = detector.map(d -> new LiveDetection(d, MonitorCommand::log));
+        // detection first: closing drains it while the others still take its last alerts
+        SessionSinks sinks = new SessionSinks();
+        detection.ifPresent(sinks::add);
+        sinks.add(output).addOwnedElsewhere(store).addOwnedElsewhere(server.liveEvents()).addOwnedElsewhere(session.sink());
+        detection.ifPresent(d -> d.deliverTo(sinks, alert -> session.followUp(alert, d.followUps(alert))));
         Session.run(target, (m, sink) -> {
             monitor = m;
             Session.Beside beside = session.begin(m, sink, () -> started.accept(server));

@@ -13,11 +13,16 @@ import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.workload.ServiceProbe;
+import io.vmiscope.detect.sigma.SigmaDetector;
+import io.vmiscope.events.AlertEvent;
 import io.vmiscope.session.BudgetPlanning;
+import io.vmiscope.session.LiveDetection;
 import io.vmiscope.session.Session;
 import io.vmiscope.session.SessionSinks;
 import io.vmiscope.session.Target;
 import io.vmiscope.store.DuckDbEventStore;
+import io.vmiscope.store.EventColumns;
+import io.vmiscope.store.EventIds;
 import io.vmiscope.store.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +30,7 @@ import picocli.CommandLine.Option;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +101,15 @@ final class MonitorCommand implements Callable<Integer> {
             + "re-translation and inserted breakpoints)")
     String probeUrl;
 
+    @Option(names = "--detect", description = "run Sigma rules on the events as they come (vmiscope's default ruleset "
+            + "and any --rules): alerts are printed among the events (--json: one JSON object per alert with rule_id, "
+            + "title, level, time_ns, vm, pid, process, techniques, evidence) and stored with --db. Their follow-ups are "
+            + "reported, not run: the demo's live session runs them within its budget")
+    boolean detect;
+
+    @Mixin
+    RuleOptions rules;
+
     @Option(names = "--model", defaultValue = "vmiscope-data/overhead-model.json", paramLabel = "FILE",
             description = "with --budget: the overhead model 'vmiscope overhead fit' saved; used for the actions it was "
                     + "fitted on, the others are predicted from their measured VM-stopped time only (default: ${DEFAULT-VALUE})")
@@ -120,8 +135,15 @@ final class MonitorCommand implements Callable<Integer> {
             Function<ActionSpec, Action> build = spec -> Actions.build(spec, session.linux(), returns);
             Optional<DuckDbEventStore> store = Optional.ofNullable(db).map(file -> DuckDbEventStore.open(file,
                     StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
-            SessionSinks sinks = new SessionSinks().add(sink());
+            SessionSinks sinks = new SessionSinks();
+            Optional<LiveDetection> detection = detect ? Optional.of(new LiveDetection(
+                    new SigmaDetector(rules.load(new PrintWriter(System.err, true))), MonitorCommand::log))
+                    : Optional.empty();
+            detection.ifPresent(sinks::add); // first: closing drains it while the others still take its last alerts
+            sinks.add(oneAtATime(sink()));
             store.ifPresent(sinks::addOwnedElsewhere);
+            // without the live session's controller, follow-ups are only reported as requested
+            detection.ifPresent(d -> d.deliverTo(sinks, alert -> alert));
             if (maxSlowdown == null) {
                 Session.run(vm, specs.stream().map(build).toList(), sinks, store, limit, m -> { }, MonitorCommand::log);
             } else {
@@ -180,9 +202,33 @@ final class MonitorCommand implements Callable<Integer> {
                 }
             };
         }
+        EventIds ids = new EventIds();
         if (json) {
-            return EventJson.writer(System.out);
+            EventSink writer = EventJson.writer(System.out);
+            return event -> {
+                if (event instanceof AlertEvent alert) {
+                    System.out.println(DetectCommand.jsonLine(alert, ids.live(alert, EventColumns.fieldsJson(alert))));
+                } else {
+                    writer.accept(event);
+                }
+            };
         }
-        return event -> System.out.println(EventText.line(event));
+        return event -> System.out.println(event instanceof AlertEvent alert
+                ? "ALERT " + DetectCommand.line(alert) : EventText.line(event));
+    }
+
+    /** Alerts come from detection's thread, events from the monitor's: one line at a time. */
+    private static EventSink oneAtATime(EventSink sink) {
+        return new EventSink() {
+            @Override
+            public synchronized void accept(Event event) {
+                sink.accept(event);
+            }
+
+            @Override
+            public synchronized void close() {
+                sink.close();
+            }
+        };
     }
 }

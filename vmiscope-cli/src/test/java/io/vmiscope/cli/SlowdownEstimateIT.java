@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,7 +136,7 @@ class SlowdownEstimateIT {
         settings = ServerSettings.withToken("127.0.0.1", 0);
         // no budget to speak of while measuring: the estimate is checked, not the controller (that comes after)
         ui = new LiveUi(settings, db.resolveSibling("no-model.json"), Budget.MOST,
-                List.of(ActionSpec.parse("pslist:5s"), ActionSpec.parse("procevents")));
+                List.of(ActionSpec.parse("pslist:5s"), ActionSpec.parse("procevents")), Optional.empty());
         CompletableFuture<WebServer> listening = new CompletableFuture<>();
         runner = new Thread(() -> {
             try {

@@ -4,6 +4,8 @@ import io.vmiscope.events.ActionSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.guest.QemuVm;
+import io.vmiscope.detect.sigma.RuleLoader;
+import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.testkit.Browser;
 import io.vmiscope.web.ServerSettings;
@@ -30,6 +32,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +73,8 @@ class WebUiIT {
         // a generous budget: the tests change the guest's load after the probe's baseline, which the controller
         // would rightly count as slowdown; test 5 lowers it to see the controller act
         ui = new LiveUi(settings, db.resolveSibling("no-model.json"), new Budget(GENEROUS_BUDGET),
-                Stream.of("pslist:2s", "procevents").map(ActionSpec::parse).toList());
+                Stream.of("pslist:2s", "procevents").map(ActionSpec::parse).toList(),
+                Optional.of(new SigmaDetector(RuleLoader.load(List.of(), true, Set.of()))));
         CompletableFuture<WebServer> listening = new CompletableFuture<>();
         runner = new Thread(() -> {
             try {

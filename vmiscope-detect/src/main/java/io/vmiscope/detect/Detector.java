@@ -24,4 +24,9 @@ public interface Detector {
     default List<AlertEvent> finish() {
         return List.of();
     }
+
+    /** The introspection an alert this detector raised asks for (a live session runs it within its budget). */
+    default List<FollowUpRequest> followUps(AlertEvent alert) {
+        return List.of();
+    }
 }

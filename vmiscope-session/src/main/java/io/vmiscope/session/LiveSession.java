@@ -1,6 +1,8 @@
 package io.vmiscope.session;
 
+import io.vmiscope.detect.FollowUpRequest;
 import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.CostSummary;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.EventSink;
@@ -30,6 +32,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -73,6 +78,11 @@ public final class LiveSession implements LiveVm {
     private volatile Monitor monitor;
     private volatile BudgetController controller;
     private volatile boolean monitoring;
+    private final ScheduledExecutorService followUpClock = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vmiscope-follow-ups");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param planning the counting pass and model, over at least {@link #probedSpecs} and {@code defaults}
@@ -142,6 +152,7 @@ public final class LiveSession implements LiveVm {
         starter.start();
         return () -> {
             monitoring = false;
+            followUpClock.shutdownNow();
             join(starter);
             c.close();
         };
@@ -277,6 +288,78 @@ public final class LiveSession implements LiveVm {
         c.add(ladder, step, planning.penalty(List.of(ladder)),
                 on == null ? "started from the browser" : "started from the browser, time-boxed");
         return id;
+    }
+
+    /**
+     * Runs the introspection an alert asks for, under the budget controller — at the cheapest form that fits
+     * what is left of the budget, or not at all — and returns the alert saying what became of each request:
+     * the action, its predicted cost and whether it runs as asked, degraded or refused. When it ends, a
+     * control event gives its measured cost. Any thread.
+     */
+    public AlertEvent followUp(AlertEvent alert, List<FollowUpRequest> requests) {
+        if (requests.isEmpty()) {
+            return alert;
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (FollowUpRequest request : requests) {
+            outcomes.add(request.describe() + ": " + runFollowUp(alert, request));
+        }
+        return alert.withFollowUp(String.join("; ", outcomes));
+    }
+
+    private String runFollowUp(AlertEvent alert, FollowUpRequest request) {
+        BudgetController c = controller;
+        if (!monitoring || c == null) {
+            return "not run (the session is " + (monitoring ? "still starting" : "over") + ")";
+        }
+        ActionSpec spec;
+        try {
+            spec = followUpSpec(alert, request);
+        } catch (IllegalArgumentException e) {
+            return "not run: " + e.getMessage();
+        }
+        double used = c.estimate().map(BudgetController.Estimate::slowdown).orElse(0.0);
+        FollowUpDecision decision = FollowUpDecision.decide(budget, used,
+                left -> planning.plan(List.of(spec), left));
+        if (!decision.runs()) {
+            return decision.outcome();
+        }
+        Ladder ladder = decision.ladder();
+        int step = decision.step();
+        String id = ladder.request().profile().id();
+        try {
+            c.add(ladder, step, planning.penalty(List.of(ladder)), "follow-up of alert '" + alert.title() + "'");
+        } catch (IllegalArgumentException alreadyRunning) {
+            return "already running as " + id;
+        }
+        startedAt.putIfAbsent(id, System.nanoTime());
+        if (request.forDuration().isZero()) {
+            oneShots.add(id);
+        } else {
+            followUpClock.schedule(() -> endFollowUp(id, alert, request), request.forDuration().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        return decision.outcome() + "; its measured cost: action " + id;
+    }
+
+    /** The follow-up's action, for the alert's process where it asks for that. */
+    private static ActionSpec followUpSpec(AlertEvent alert, FollowUpRequest request) {
+        ActionSpec spec = ActionSpec.parse(request.action());
+        return request.scope() != FollowUpRequest.Scope.VM && alert.process().pid() > 0
+                ? spec.restrictedTo(ProcessFilter.pid(alert.process().pid())) : spec;
+    }
+
+    private void endFollowUp(String id, AlertEvent alert, FollowUpRequest request) {
+        BudgetController c = controller;
+        Monitor m = monitor;
+        if (c == null || m == null) {
+            return;
+        }
+        String measured = m.costs().stream().filter(cost -> cost.action().equals(id)).findFirst()
+                .map(cost -> String.format(Locale.ROOT, "%d hits, VM stopped %.1f ms", cost.hits(),
+                        cost.stoppedNanos() / 1e6)).orElse("nothing ran");
+        c.remove(id, "follow-up of alert '" + alert.title() + "' ended after " + request.forDuration().toSeconds()
+                + " s: " + measured);
     }
 
     @Override

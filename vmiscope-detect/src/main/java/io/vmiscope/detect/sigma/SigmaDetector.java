@@ -37,6 +37,8 @@ public final class SigmaDetector implements Detector {
     static final int MAX_EVIDENCE = 100;
 
     private final RuleSet rules;
+    /** Each rule's follow-ups, by rule id. */
+    private final Map<String, List<FollowUpRequest>> followUps;
     private final SigmaEvent view = new SigmaEvent();
     private final Map<String, VmState> vms = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -53,6 +55,15 @@ public final class SigmaDetector implements Detector {
 
     public SigmaDetector(RuleSet rules) {
         this.rules = rules;
+        Map<String, List<FollowUpRequest>> asked = new HashMap<>();
+        rules.rules().forEach(r -> asked.put(r.id(), r.followUps()));
+        rules.correlations().forEach(c -> asked.put(c.id(), c.followUps()));
+        this.followUps = Map.copyOf(asked);
+    }
+
+    @Override
+    public List<FollowUpRequest> followUps(AlertEvent alert) {
+        return alert.action().equals(ACTION) ? followUps.getOrDefault(alert.ruleId(), List.of()) : List.of();
     }
 
     @Override
