@@ -38,6 +38,12 @@ final class GuestCommand {
 
     static final String DEFAULT_NAME = "demo";
 
+    /** The running VM of this name, from the registry. */
+    private static QemuVm running(String name) {
+        return VmRegistry.withDefaults().find(name)
+                .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name + "'"));
+    }
+
     /** Builds (or reuses) the demo guest image, installing QEMU's tools first when needed. */
     static GuestImage buildImage() {
         HostTools.require("dpkg-deb", "dpkg");
@@ -109,8 +115,7 @@ final class GuestCommand {
 
         @Override
         public Integer call() {
-            QemuVm vm = VmRegistry.withDefaults().find(name)
-                    .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name + "'"));
+            QemuVm vm = running(name);
             vm.stop();
             System.out.println("stopped " + name);
             return 0;
@@ -153,8 +158,7 @@ final class GuestCommand {
 
         @Override
         public Integer call() {
-            QemuVm vm = VmRegistry.withDefaults().find(name)
-                    .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name + "'"));
+            QemuVm vm = running(name);
             CommandResult result = vm.console().run(String.join(" ", command), Duration.ofSeconds(timeoutSeconds));
             System.out.print(result.output());
             return result.exitCode();
@@ -178,8 +182,7 @@ final class GuestCommand {
 
         @Override
         public Integer call() {
-            QemuVm vm = VmRegistry.withDefaults().find(name)
-                    .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name + "'"));
+            QemuVm vm = running(name);
             try (LabAttack lab = LabAttack.start(vm.httpPort())) {
                 for (String step : steps == null || steps.isEmpty() ? LabAttack.STEPS : steps) {
                     LabAttack.StepResult result = lab.run(step);
