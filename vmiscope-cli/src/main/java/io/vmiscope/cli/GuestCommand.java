@@ -10,6 +10,7 @@ import io.vmiscope.guest.CommandResult;
 import io.vmiscope.guest.DebianGuestBuilder;
 import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.guest.GuestImage;
+import io.vmiscope.guest.LabAttack;
 import io.vmiscope.guest.QemuLauncher;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.guest.Qmp;
@@ -28,16 +29,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code vmiscope guest build|start|stop|status|console|release}: the demo guest and its QEMU. */
+/** {@code vmiscope guest build|start|stop|status|console|attack|release}: the demo guest and its QEMU. */
 @Command(name = "guest", mixinStandardHelpOptions = true,
-        description = "Build and run a guest: the demo guest (Debian's cloud kernel and busybox services: httpd with a CGI "
-                + "script, syslogd, crond), or with --distro debian a Debian 12 system (systemd, nginx, sshd, cron, sudo); "
-                + "both with a test console on a second serial port.",
-        subcommands = {GuestCommand.Build.class, GuestCommand.Start.class, GuestCommand.Stop.class,
+        description = "Build and run a guest: the demo guest (Debian's cloud kernel and busybox services: httpd with two CGI "
+                + "scripts, one the lab's deliberately vulnerable service, syslogd, crond), or with --distro debian a "
+                + "Debian 12 system (systemd, nginx, sshd, cron, sudo); both with a test console on a second serial port.",
+        subcommands = {GuestCommand.Build.class, GuestCommand.Start.class, GuestCommand.Stop.class, GuestCommand.Attack.class,
                 GuestCommand.Status.class, GuestCommand.Console.class, GuestCommand.Release.class})
 final class GuestCommand {
 
     static final String DEFAULT_NAME = "demo";
+
+    /** The running VM of this name, from the registry. */
+    private static QemuVm running(String name) {
+        return VmRegistry.withDefaults().find(name)
+                .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name + "'"));
+    }
 
     /** Builds (or reuses) the demo guest image, installing QEMU's tools first when needed. */
     static GuestImage buildImage() {
@@ -155,8 +162,7 @@ final class GuestCommand {
 
         @Override
         public Integer call() {
-            QemuVm vm = VmRegistry.withDefaults().find(name)
-                    .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name + "'"));
+            QemuVm vm = running(name);
             vm.stop();
             System.out.println("stopped " + name);
             return 0;
@@ -199,11 +205,42 @@ final class GuestCommand {
 
         @Override
         public Integer call() {
-            QemuVm vm = VmRegistry.withDefaults().find(name)
-                    .orElseThrow(() -> new IllegalArgumentException("no running VM named '" + name + "'"));
+            QemuVm vm = running(name);
             CommandResult result = vm.console().run(String.join(" ", command), Duration.ofSeconds(timeoutSeconds));
             System.out.print(result.output());
             return result.exitCode();
+        }
+    }
+
+    @Command(name = "attack", mixinStandardHelpOptions = true,
+            description = {"Play the lab's attack scenarios against a running demo guest, from the host, through the "
+                    + "command injection of its /cgi-bin/ping (the lab's deliberately vulnerable service): "
+                    + "injection, download, reverse-shell, crontab, shadow, module, log-truncation "
+                    + "(docs/detection.md, 'Live scenarios'). The payload server and the reverse shell's listener "
+                    + "listen on 127.0.0.1 only. Prints what each step printed."})
+    static final class Attack implements Callable<Integer> {
+        private static final int MAX_PRINTED_CHARS = 4096;
+
+        @Option(names = "--vm", defaultValue = DEFAULT_NAME, description = "VM name (default: ${DEFAULT-VALUE})")
+        String name;
+
+        @Parameters(arity = "0..*", paramLabel = "STEP", description = "the steps to play, in order (default: all)")
+        List<String> steps;
+
+        @Override
+        public Integer call() {
+            QemuVm vm = running(name);
+            try (LabAttack lab = LabAttack.start(vm.httpPort())) {
+                for (String step : steps == null || steps.isEmpty() ? LabAttack.STEPS : steps) {
+                    LabAttack.StepResult result = lab.run(step);
+                    String output = result.output().strip();
+                    // the guest's words: no terminal control characters, at most a screenful
+                    output = output.substring(0, Math.min(output.length(), MAX_PRINTED_CHARS))
+                            .replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?");
+                    System.out.printf("── %s (%.1f s) ──%n%s%n", step, result.took().toMillis() / 1000.0, output);
+                }
+            }
+            return 0;
         }
     }
 

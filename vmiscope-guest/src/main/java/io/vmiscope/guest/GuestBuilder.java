@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * Builds the demo guest: Debian's cloud kernel and a busybox initramfs with a small, realistic
- * service set (syslogd, klogd, crond with a heartbeat job, httpd with a CGI) and the test console on
+ * service set (syslogd, klogd, crond with a heartbeat job, httpd with two CGIs — one the lab's deliberately
+ * vulnerable service, docs/demo-guest.md), a root and a user account with password hashes, and the test console on
  * the second serial port. Packages come from {@link DebianPackages}; nothing is installed on the host.
  *
  * <p>The image is cached under {@code cacheDir/guest/KERNEL-HASH/}, keyed by the kernel version and a
@@ -32,7 +33,7 @@ public final class GuestBuilder {
     static final String RESOURCES = "rootfs/";
     /** The files under {@code rootfs/} that go into the image (and into its cache key). */
     private static final List<String> ROOTFS_FILES = List.of("init", "inittab", "passwd", "group",
-            "vmiscope-console", "crontab", "index.html", "status");
+            "vmiscope-console", "crontab", "index.html", "status", "ping", "shadow");
     /** Raised when the image layout changes in a way the hashed inputs do not show. */
     private static final String LAYOUT_VERSION = "1";
 
@@ -102,7 +103,7 @@ public final class GuestBuilder {
         CacheFiles.writeAtomically(initrd, out -> {
             try (Initramfs cpio = new Initramfs(out)) {
                 for (String dir : List.of("proc", "sys", "dev", "tmp", "run", "root", "etc", "var/log",
-                        "var/spool/cron/crontabs", "srv/www/cgi-bin", "mnt")) {
+                        "var/spool/cron/crontabs", "srv/www/cgi-bin", "mnt", "home/alice")) {
                     cpio.directory(dir, dir.equals("tmp") ? 01777 : 0755);
                 }
                 cpio.characterDevice("dev/console", 0600, 5, 1);
@@ -112,10 +113,12 @@ public final class GuestBuilder {
                 cpio.file("etc/inittab", 0644, resource("inittab"));
                 cpio.file("etc/passwd", 0644, resource("passwd"));
                 cpio.file("etc/group", 0644, resource("group"));
+                cpio.file("etc/shadow", 0600, resource("shadow"));
                 cpio.file("usr/sbin/vmiscope-console", 0755, resource("vmiscope-console"));
                 cpio.file("var/spool/cron/crontabs/root", 0600, resource("crontab"));
                 cpio.file("srv/www/index.html", 0644, resource("index.html"));
                 cpio.file("srv/www/cgi-bin/status", 0755, resource("status"));
+                cpio.file("srv/www/cgi-bin/ping", 0755, resource("ping"));
                 modules(cpio, kernel, bootOrder, spares);
             }
         });

@@ -1,6 +1,6 @@
 /**
  * The demo guest and QEMU control, for real-guest tests and {@code vmiscope guest build|start|stop|
- * status|console}.
+ * status|console|attack}.
  *
  * <pre>
  *   DebianPackages ──▶ CloudKernel ─┐
@@ -14,8 +14,10 @@
  *
  * <p>The guest's {@code /init} mounts the pseudo file systems, loads the virtio network modules,
  * sets QEMU user-net's static address, starts syslogd, klogd, crond (a heartbeat line every minute)
- * and httpd (an index page and {@code /cgi-bin/status}), and hands PID 1 to busybox init, which keeps
- * the test console on ttyS1 running. ttyS0 is the kernel console, written to a log file.
+ * and httpd (an index page, {@code /cgi-bin/status} and {@code /cgi-bin/ping}, the lab's deliberately
+ * vulnerable service), and hands PID 1 to busybox init, which keeps the test console on ttyS1 running.
+ * ttyS0 is the kernel console, written to a log file. {@link io.vmiscope.guest.LabAttack} plays the lab's
+ * attack scenarios through that service from the host.
  *
  * <p>No QEMU outlives its owner, and only its owner reaches its sockets (a {@code 0700} directory,
  * {@code 0600} sockets): see {@link io.vmiscope.guest.QemuLauncher}.

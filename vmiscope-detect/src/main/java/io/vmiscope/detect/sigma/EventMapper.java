@@ -54,7 +54,7 @@ final class EventMapper {
         Set<SigmaField> actor = EnumSet.of(IMAGE, PROCESS_ID, USER);
         for (String product : new String[] {Logsource.LINUX, Logsource.WINDOWS}) {
             m.put(new Logsource(product, PROCESS_CREATION), EnumSet.of(IMAGE, COMMAND_LINE, PARENT_IMAGE,
-                    PARENT_COMMAND_LINE, USER, PROCESS_ID, PARENT_PROCESS_ID));
+                    PARENT_COMMAND_LINE, GRAND_PARENT_IMAGE, USER, PROCESS_ID, PARENT_PROCESS_ID));
             for (String files : new String[] {FILE_EVENT, FILE_ACCESS, FILE_DELETE, FILE_CHANGE}) {
                 Set<SigmaField> f = EnumSet.copyOf(actor);
                 f.addAll(EnumSet.of(TARGET_FILENAME, SOURCE_FILENAME, OPERATION, FLAGS));
@@ -105,7 +105,7 @@ final class EventMapper {
 
     private boolean exec(String id, ExecEvent e, SigmaEvent out) {
         boolean windows = isWindowsPath(e.path());
-        String image = windows ? e.path() : ImagePaths.image(e.path(), e.argv());
+        String image = windows ? e.path() : ImagePaths.image(e.path(), e.argv(), image(e.process()));
         String commandLine = windows ? String.join(" ", e.argv()) : ImagePaths.commandLine(e.path(), e.argv());
         ProcessTable.Info now = processes.exec(e, image, commandLine);
         ProcessRef p = e.process();
@@ -114,6 +114,7 @@ final class EventMapper {
         out.set(COMMAND_LINE, commandLine);
         out.set(PARENT_IMAGE, now.parentImage());
         out.set(PARENT_COMMAND_LINE, now.parentCommandLine());
+        out.set(GRAND_PARENT_IMAGE, now.grandParentImage());
         out.set(PROCESS_ID, number(p.pid()));
         out.set(PARENT_PROCESS_ID, number(p.ppid()));
         if (!windows) {

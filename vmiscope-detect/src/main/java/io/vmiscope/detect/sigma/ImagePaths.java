@@ -8,22 +8,47 @@ import java.util.List;
  * and argv[0] {@code nc}, or as {@code busybox nc …}. Then the applet's path is the busybox directory plus the
  * applet's name ({@code /bin/nc}), and the command line starts at the applet — so a rule on
  * {@code Image|endswith: '/nc'} fires as on a full distribution.
+ *
+ * <p>Busybox's shell and tools run an applet by name as {@code execve("/proc/self/exe", ["nc", …])}: the caller's
+ * own binary under the applet's name. Then the image is {@code /bin/} plus the applet ({@code /bin/nc}), where
+ * busybox puts its applets: the caller's own path does not tell, as the caller is often a shell script (its image
+ * is the script, not busybox) or was started by a relative path (busybox httpd's CGIs). A program re-running itself
+ * under its own name keeps its (absolute) image.
  */
 final class ImagePaths {
 
     private static final String BUSYBOX = "busybox";
+    /** What a program execs to run itself again (busybox: one of its applets). */
+    private static final String SELF = "/proc/self/exe";
+    /** Where busybox puts its applets by default. */
+    private static final String APPLET_DIRECTORY = "/bin/";
 
     private ImagePaths() {
     }
 
-    /** The image for an exec of {@code path} with {@code argv}. */
-    static String image(String path, List<String> argv) {
+    /**
+     * The image for an exec of {@code path} with {@code argv}.
+     *
+     * @param callerImage the image of the process calling execve, or {@code null} when unknown
+     */
+    static String image(String path, List<String> argv, String callerImage) {
+        if (path.equals(SELF)) {
+            return self(argv, callerImage);
+        }
         String applet = applet(path, argv);
         if (applet == null) {
             return path;
         }
         int slash = path.lastIndexOf('/');
         return (slash >= 0 ? path.substring(0, slash + 1) : "") + applet;
+    }
+
+    private static String self(List<String> argv, String callerImage) {
+        String applet = argv.isEmpty() ? "" : name(argv.get(0));
+        if (callerImage != null && callerImage.startsWith("/") && (applet.isEmpty() || applet.equals(name(callerImage)))) {
+            return callerImage;
+        }
+        return applet.isEmpty() ? SELF : APPLET_DIRECTORY + applet;
     }
 
     /** The command line: argv joined by spaces, from the applet's name on for {@code busybox APPLET …}. */

@@ -17,8 +17,9 @@ import java.util.Map;
  */
 final class ProcessTable {
 
-    /** A process's program and its parent's; {@code null} where unknown. */
-    record Info(String image, String commandLine, String parentImage, String parentCommandLine) {
+    /** A process's program, its parent's and its grandparent's; {@code null} where unknown. */
+    record Info(String image, String commandLine, String parentImage, String parentCommandLine,
+                String grandParentImage) {
     }
 
     private final Map<Integer, Info> byPid;
@@ -50,7 +51,7 @@ final class ProcessTable {
         Info p = byPid.get(parent.pid());
         String image = p != null && p.image() != null ? p.image() : parent.name();
         String commandLine = p == null ? null : p.commandLine();
-        byPid.put(fork.childPid(), new Info(image, commandLine, image, commandLine));
+        byPid.put(fork.childPid(), new Info(image, commandLine, image, commandLine, p == null ? null : p.parentImage()));
     }
 
     /**
@@ -64,15 +65,18 @@ final class ProcessTable {
         Info known = byPid.get(self.pid());
         String parentImage;
         String parentCommandLine;
+        String grandParentImage;
         if (known != null) {
             parentImage = known.parentImage();
             parentCommandLine = known.parentCommandLine();
+            grandParentImage = known.grandParentImage();
         } else {
             Info parent = self.ppid() >= 0 ? byPid.get(self.ppid()) : null;
             parentImage = parent == null ? null : parent.image();
             parentCommandLine = parent == null ? null : parent.commandLine();
+            grandParentImage = parent == null ? null : parent.parentImage();
         }
-        Info now = new Info(image, commandLine, parentImage, parentCommandLine);
+        Info now = new Info(image, commandLine, parentImage, parentCommandLine, grandParentImage);
         byPid.put(self.pid(), now);
         return now;
     }
@@ -84,10 +88,12 @@ final class ProcessTable {
                 continue;
             }
             List<String> argv = e.argv();
-            String image = argv.isEmpty() || argv.get(0).isEmpty() ? e.name() : ImagePaths.image(argv.get(0), argv);
+            String image = argv.isEmpty() || argv.get(0).isEmpty() ? e.name()
+                    : ImagePaths.image(argv.get(0), argv, null);
             Info parent = byPid.get(e.ppid());
             byPid.put(e.pid(), new Info(image, argv.isEmpty() ? null : ImagePaths.commandLine(argv.get(0), argv),
-                    parent == null ? null : parent.image(), parent == null ? null : parent.commandLine()));
+                    parent == null ? null : parent.image(), parent == null ? null : parent.commandLine(),
+                    parent == null ? null : parent.parentImage()));
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.Optional;
  */
 public enum SigmaField {
     IMAGE("Image"), COMMAND_LINE("CommandLine"), PARENT_IMAGE("ParentImage"),
-    PARENT_COMMAND_LINE("ParentCommandLine"), USER("User"), PROCESS_ID("ProcessId"),
+    PARENT_COMMAND_LINE("ParentCommandLine"),
+    /** The program of the parent's parent (as SigmaHQ spells it): a CGI started by a relative path has only this. */
+    GRAND_PARENT_IMAGE("GrandParentImage"), USER("User"), PROCESS_ID("ProcessId"),
     PARENT_PROCESS_ID("ParentProcessId"), TARGET_FILENAME("TargetFilename"), SOURCE_FILENAME("SourceFilename"),
     OPERATION("Operation"), FLAGS("Flags"), INITIATED("Initiated"), DESTINATION_IP("DestinationIp"),
     DESTINATION_PORT("DestinationPort"), SOURCE_IP("SourceIp"), SOURCE_PORT("SourcePort"),

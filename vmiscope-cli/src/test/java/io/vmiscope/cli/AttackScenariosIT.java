@@ -1,0 +1,105 @@
+package io.vmiscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vmiscope.guest.LabAttack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lab's attack scenarios on the live demo guest (docs/detection.md, "Live scenarios"): each step, played
+ * through the ping CGI's command injection as {@code vmiscope guest attack} plays it, raises its expected alert
+ * (rule id and ATT&CK technique) within 10 s of the step's answer, under TCG too, with evidence ids that resolve to
+ * stored events. Prints the latency per step. One booted guest for the class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AttackScenariosIT {
+
+    /** A default rule's id and one of its techniques. */
+    private record Expected(String ruleId, String technique) {
+    }
+
+    private static final long WITHIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** Step → the alerts it must raise (docs/detection.md's table). */
+    private static final Map<String, List<Expected>> EXPECTED = Map.of(
+            "injection", List.of(new Expected("c050450b-a3bd-5ef1-87de-5f51b59b3d42", "T1190")),
+            "download", List.of(new Expected("68c5d54b-db92-587a-9d44-3eface0e4228", "T1105"),
+                    new Expected("24f87aee-ada1-5068-8755-93d9c5ec9b3a", "T1204.002")),
+            "reverse-shell", List.of(new Expected("e06259b5-13f7-5e4a-9631-6fe10c2bef8f", "T1059.004"),
+                    new Expected("7327f0c7-a5d6-561c-b541-98b97faba7eb", "T1059.004")),
+            "crontab", List.of(new Expected("49519377-8f5a-55fb-a94b-aae9149b9551", "T1053.003")),
+            "shadow", List.of(new Expected("355cd2f8-325c-5afc-be14-d42885e8c7c9", "T1003.008")),
+            "module", List.of(new Expected("015e0e48-29fe-5a11-bab7-f86f78d633e2", "T1547.006")),
+            "log-truncation", List.of(new Expected("3bfa33f7-ca9b-5827-b567-4e4e9169280b", "T1070.002")));
+
+    private LiveLab lab;
+    private LabAttack attack;
+
+    @BeforeAll
+    void startTheDemoWithDetection_andTheAttackersHostSide() throws Exception {
+        lab = LiveLab.start("attack");
+        attack = LabAttack.start(lab.vm.httpPort());
+    }
+
+    @AfterAll
+    void stopEverything() throws InterruptedException {
+        if (attack != null) {
+            attack.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void eachScenarioStep_raisesItsExpectedAlert_within10sOfTheStep_withStoredEvidence() throws Exception {
+        List<String> table = new ArrayList<>();
+        for (String step : LabAttack.STEPS) {
+            List<JsonNode> before = lab.alerts();
+            LabAttack.StepResult result = attack.run(step);
+            long answered = System.nanoTime();
+            if (step.equals("reverse-shell")) {
+                assertThat(result.output()).as("the reverse shell answered id").contains("uid=0");
+            }
+            for (Expected expected : EXPECTED.get(step)) {
+                JsonNode alert = awaitNew(expected.ruleId(), before, answered);
+                double latency = (System.nanoTime() - result.sentNanos()) / 1e9;
+                table.add(String.format(Locale.ROOT, "%-15s %s %-10s step %.1f s, alert seen %.1f s after it was sent",
+                        step, expected.ruleId(), expected.technique(), result.took().toMillis() / 1000.0, latency));
+                assertThat(alert.get("fields").get("techniques").toString()).contains(expected.technique());
+                assertThat(alert.get("fields").get("evidence")).isNotEmpty();
+                for (JsonNode evidence : alert.get("fields").get("evidence")) {
+                    assertThat(lab.event(evidence.asText()).get("kind").asText()).as("evidence %s of %s", evidence, step)
+                            .isIn("exec", "file", "network", "syscall", "fork");
+                }
+            }
+        }
+        table.forEach(line -> System.out.println("[AttackScenariosIT] " + line));
+    }
+
+    /** An alert of {@code ruleId} that was not among {@code before}, within 10 s of {@code answeredNanos}. */
+    private JsonNode awaitNew(String ruleId, List<JsonNode> before, long answeredNanos) throws Exception {
+        List<String> old = LiveLab.ofRule(before, ruleId).map(a -> a.get("id").asText()).toList();
+        while (true) {
+            List<JsonNode> now = lab.alerts();
+            var fresh = LiveLab.ofRule(now, ruleId).filter(a -> !old.contains(a.get("id").asText())).findFirst();
+            if (fresh.isPresent()) {
+                return fresh.get();
+            }
+            if (System.nanoTime() - answeredNanos > WITHIN_NANOS) {
+                throw new AssertionError("no new alert of " + ruleId + " within 10 s; alerts: " + LiveLab.ruleIds(now));
+            }
+            Thread.sleep(200);
+        }
+    }
+}
