@@ -2,11 +2,15 @@ package io.vmiscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmiscope.guest.LabAttack;
+import io.vmiscope.testkit.Browser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,6 +89,28 @@ class AttackScenariosIT {
             }
         }
         table.forEach(line -> System.out.println("[AttackScenariosIT] " + line));
+        theAlertsShowInTheBrowser();
+    }
+
+    /** Each scenario's alert opens in the live demo's browser UI, with its rule's title and technique. */
+    private void theAlertsShowInTheBrowser() throws Exception {
+        List<JsonNode> alerts = lab.alerts();
+        try (Browser browser = Browser.start()) {
+            String base = lab.demo.server().url() + "#/vm/" + URLEncoder.encode(lab.vm.name(), StandardCharsets.UTF_8)
+                    + "/alerts";
+            for (List<Expected> expected : EXPECTED.values()) {
+                for (Expected e : expected) {
+                    JsonNode alert = LiveLab.ofRule(alerts, e.ruleId()).findFirst().orElseThrow();
+                    browser.open(base + "/" + alert.get("id").asText());
+                    String detail = browser.await("#alert-detail[data-state=ready]").getText();
+                    assertThat(detail).as("the browser's detail of %s", e.ruleId())
+                            .contains(alert.get("fields").get("title").asText()).contains(e.technique());
+                }
+            }
+            browser.open(base);
+            browser.await("#view-alerts[data-state=ready]");
+            browser.screenshot(Path.of("target", "screenshots", "live-scenario-alerts.png"));
+        }
     }
 
     /** An alert of {@code ruleId} that was not among {@code before}, within 10 s of {@code answeredNanos}. */
