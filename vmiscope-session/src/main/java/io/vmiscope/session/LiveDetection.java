@@ -147,7 +147,8 @@ public final class LiveDetection implements EventSink {
         List<AlertEvent> pending = new ArrayList<>(detector.finish());
         long now = System.nanoTime();
         pending.forEach(a -> raise(a, now));
-        log.accept(String.format(java.util.Locale.ROOT, "detection: %d alerts; latency from the event to its alert "
+        log.accept(alerts() == 0 ? "detection: no alerts; " + dropped() + " events dropped"
+                : String.format(java.util.Locale.ROOT, "detection: %d alerts; latency from the event to its alert "
                 + "p50 %.1f ms, p99 %.1f ms; %d events dropped", alerts(), latencyNanos(0.5) / 1e6,
                 latencyNanos(0.99) / 1e6, dropped()));
     }
