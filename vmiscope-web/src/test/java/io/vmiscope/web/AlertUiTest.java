@@ -61,7 +61,7 @@ class AlertUiTest {
         browser.driver().findElement(By.id("al-rule")).clear();
         new Select(browser.driver().findElement(By.id("al-level"))).selectByValue("");
         new Select(browser.driver().findElement(By.id("al-mark"))).selectByValue("");
-        browser.driver().findElement(By.id("al-apply")).click();
+        clickFresh(() -> browser.driver().findElement(By.id("al-apply")));
         browser.awaitAll("#alerts-table tbody tr[data-id]", 8);
     }
 
@@ -78,9 +78,14 @@ class AlertUiTest {
     /** The row of the alert titled {@code title…}, once the list shows it (a live refresh may redraw the list). */
     /** Clicks an alert's row, again if the live list was redrawn under the click. */
     private static void clickAlertRow(String title) {
+        clickFresh(() -> alertRow(title));
+    }
+
+    /** Clicks what {@code find} finds, finding it again if a live redraw replaced it before the click landed. */
+    private static void clickFresh(java.util.function.Supplier<WebElement> find) {
         new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
                 .until(d -> {
-                    alertRow(title).click();
+                    find.get().click();
                     return true;
                 });
     }
@@ -100,12 +105,12 @@ class AlertUiTest {
         assertThat(browser.await("#al-counts").getText()).contains("critical 1").contains("high 6").contains("medium 1");
         browser.screenshot(SCREENSHOTS.resolve("alerts-list.png"));
         new Select(browser.driver().findElement(By.id("al-level"))).selectByValue("critical");
-        browser.driver().findElement(By.id("al-apply")).click();
+        clickFresh(() -> browser.driver().findElement(By.id("al-apply")));
         until("return document.querySelectorAll('#alerts-table tbody tr[data-id]').length === 1");
         assertThat(browser.await("#alerts-table tbody tr[data-id]").getText()).contains("File Downloaded");
         new Select(browser.driver().findElement(By.id("al-level"))).selectByValue("");
         browser.driver().findElement(By.id("al-text")).sendKeys("crontab");
-        browser.driver().findElement(By.id("al-apply")).click();
+        clickFresh(() -> browser.driver().findElement(By.id("al-apply")));
         until("return [...document.querySelectorAll('#alerts-table tbody tr[data-id]')].every(r => r.textContent.includes('rontab'))"
                 + " && document.querySelectorAll('#alerts-table tbody tr[data-id]').length === 1");
     }
@@ -127,7 +132,7 @@ class AlertUiTest {
         assertThat(ancestry.get(2)).isEqualTo("httpd (120) httpd -p 80");
         assertThat(browser.driver().getCurrentUrl()).contains("/alerts/");
         browser.screenshot(SCREENSHOTS.resolve("alerts-detail.png"));
-        browser.await("#alert-ancestry li:nth-child(2) a").click();
+        clickFresh(() -> browser.await("#alert-ancestry li:nth-child(2) a"));
         browser.await("#process-panel[data-state=ready]");
         assertThat(browser.await("#pp-details").getText()).contains("wget -O /tmp/kit");
     }
@@ -135,15 +140,15 @@ class AlertUiTest {
     @Test
     void markingAFalsePositive_isKeptInTheStore_andShownAfterAReload() {
         openAlerts();
-        alertRow("Crontab").findElement(By.cssSelector("button[data-mark=false_positive]")).click();
+        clickFresh(() -> alertRow("Crontab").findElement(By.cssSelector("button[data-mark=false_positive]")));
         until("return [...document.querySelectorAll('#alerts-table tbody tr[data-id]')]"
                 + ".some(r => r.textContent.includes('Crontab') && r.querySelector('.marked.false_positive'))");
         browser.driver().navigate().refresh();
         browser.await("#view-alerts[data-state=ready]");
-        WebElement crontab = alertRow("Crontab");
-        assertThat(crontab.findElement(By.cssSelector(".marked")).getText()).isEqualTo("false positive");
+        until("return [...document.querySelectorAll('#alerts-table tbody tr[data-id]')]"
+                + ".some(r => r.textContent.includes('Crontab') && r.querySelector('.marked')?.textContent === 'false positive')");
         browser.screenshot(SCREENSHOTS.resolve("alerts-marked.png"));
-        crontab.findElement(By.cssSelector("button[data-mark='']")).click();
+        clickFresh(() -> alertRow("Crontab").findElement(By.cssSelector("button[data-mark='']")));
         until("return [...document.querySelectorAll('#alerts-table tbody tr[data-id]')]"
                 + ".some(r => r.textContent.includes('Crontab') && !r.querySelector('.marked'))");
     }
