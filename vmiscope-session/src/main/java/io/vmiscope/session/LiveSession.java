@@ -153,6 +153,12 @@ public final class LiveSession implements LiveVm {
                 monitor.requestEnd();
                 return;
             }
+            // the monitor applies starts at its next pause: the browser may act once they run
+            long started = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (monitoring && System.nanoTime() < started && !monitor.running().containsAll(c.current().stream()
+                    .filter(Variant::runs).map(v -> planning.built().action(v.spec()).id()).toList())) {
+                sleep(50);
+            }
             ready.run();
         }, "vmiscope-live-start");
         starter.setDaemon(true);
