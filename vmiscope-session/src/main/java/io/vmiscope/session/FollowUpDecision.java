@@ -2,10 +2,10 @@ package io.vmiscope.session;
 
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.overhead.budget.Ladder;
+import io.vmiscope.overhead.budget.Percent;
 import io.vmiscope.overhead.budget.Plan;
 import io.vmiscope.overhead.budget.Variant;
 
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -30,25 +30,22 @@ record FollowUpDecision(Ladder ladder, int step, String outcome) {
     static FollowUpDecision decide(Budget budget, double used, Function<Budget, Plan> planning) {
         double left = budget.maxSlowdown() - used;
         if (left <= 0) {
-            return new FollowUpDecision(null, -1, "refused: the VM is estimated at " + percent(used) + ", its budget is "
-                    + percent(budget.maxSlowdown()));
+            return new FollowUpDecision(null, -1, "refused: the VM is estimated at " + Percent.of(used) + ", its budget is "
+                    + Percent.of(budget.maxSlowdown()));
         }
         Plan plan = planning.apply(new Budget(Math.min(left, Budget.MOST.maxSlowdown())));
         Ladder ladder = plan.ladders().get(0);
-        String predicted = "predicted " + percent(ladder.level(0).average().slowdown());
+        String predicted = "predicted " + Percent.of(ladder.level(0).average().slowdown());
         if (plan.best().isEmpty()) {
-            return new FollowUpDecision(ladder, -1, "refused: " + predicted + ", over the " + percent(left)
+            return new FollowUpDecision(ladder, -1, "refused: " + predicted + ", over the " + Percent.of(left)
                     + " left of the budget");
         }
         Plan.Option best = plan.best().get();
         int step = ladder.indexOf(best.levels().get(0));
         Variant chosen = ladder.level(step).variant();
         return new FollowUpDecision(ladder, step, step == 0 ? "runs as asked, " + predicted
-                : "runs degraded to fit the budget as " + chosen.label() + " (" + percent(best.prediction().slowdown())
+                : "runs degraded to fit the budget as " + chosen.label() + " (" + Percent.of(best.prediction().slowdown())
                 + "; asked for: " + predicted + ")");
     }
 
-    private static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
-    }
 }

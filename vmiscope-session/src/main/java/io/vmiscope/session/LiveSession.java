@@ -14,6 +14,7 @@ import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.GuestCpuProbe;
 import io.vmiscope.overhead.budget.Ladder;
 import io.vmiscope.overhead.budget.MonitorAdapter;
+import io.vmiscope.overhead.budget.Percent;
 import io.vmiscope.overhead.budget.Plan;
 import io.vmiscope.overhead.budget.Variant;
 import io.vmiscope.session.live.ActionPreview;
@@ -248,7 +249,7 @@ public final class LiveSession implements LiveVm {
         Budget current = budget;
         List<String> notes = new ArrayList<>();
         if (!running.isEmpty()) {
-            notes.add("running actions are predicted at " + percent(used) + " of the budget's " + percent(current.maxSlowdown()));
+            notes.add("running actions are predicted at " + Percent.of(used) + " of the budget's " + Percent.of(current.maxSlowdown()));
         }
         if (t.perProcess()) {
             notes.add(Plan.PROCESS_FILTER_NOTE);
@@ -415,9 +416,6 @@ public final class LiveSession implements LiveVm {
         return all;
     }
 
-    private static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
-    }
 
     private static void sleep(long millis) {
         try {

@@ -3,12 +3,12 @@ package io.vmiscope.overhead.budget;
 import java.util.Locale;
 
 /** Fractions written as percentages for people: {@code 0.0512} → {@code "5.1%"}. */
-final class Percent {
+public final class Percent {
 
     private Percent() {
     }
 
-    static String of(double fraction) {
+    public static String of(double fraction) {
         return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
     }
 }
