@@ -77,7 +77,7 @@ class BenignRunIT {
         client.interrupt();
         Thread.sleep(10_000); // the last events through detection
 
-        List<JsonNode> alerts = lab.alerts();
+        List<JsonNode> alerts = lab.demo.alerts();
         Map<String, Long> perLevel = new TreeMap<>();
         for (AlertEvent.Level level : AlertEvent.Level.values()) {
             perLevel.put(level.label(), 0L);

@@ -17,8 +17,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class LiveDemo implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The API's largest page. */
+    private static final int PAGE = 1000;
 
     private final QemuVm vm;
     private final TargetOptions.Session session;
@@ -59,6 +64,68 @@ final class LiveDemo implements AutoCloseable {
         runner.start();
         this.server = listening.get(2, TimeUnit.MINUTES);
         this.csrf = json("/api/session").get("csrf").asText();
+        awaitRunning(defaults);
+    }
+
+    /**
+     * Until the API lists every default action as running: the session calls itself ready after a bounded wait,
+     * and a step the tests send before an action's hooks are armed would go unseen.
+     */
+    private void awaitRunning(List<ActionSpec> defaults) throws Exception {
+        List<String> wanted = defaults.stream().map(ActionSpec::toString).toList();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!runningActions().containsAll(wanted)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the defaults " + wanted + " did not run within a minute; running: "
+                        + runningActions());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The ids of the actions the API lists as running. */
+    List<String> runningActions() throws Exception {
+        List<String> ids = new ArrayList<>();
+        json(vmPath() + "/actions").get("running").forEach(a -> ids.add(a.get("id").asText()));
+        return ids;
+    }
+
+    /** Every alert stored so far, page by page as the API serves them. */
+    List<JsonNode> alerts() throws Exception {
+        List<JsonNode> all = new ArrayList<>();
+        while (true) {
+            JsonNode page = json(vmPath() + "/events?kind=alert&limit=" + PAGE + "&offset=" + all.size());
+            page.get("items").forEach(all::add);
+            if (page.get("items").size() < PAGE || all.size() >= page.get("total").asLong()) {
+                return all;
+            }
+        }
+    }
+
+    /**
+     * The first stored alert that {@code which} accepts, within {@code within}; else an assertion error naming the
+     * alerts there are and the actions that run (what a reader of a failed run needs first).
+     */
+    JsonNode awaitAlert(Predicate<JsonNode> which, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            List<JsonNode> alerts = alerts();
+            Optional<JsonNode> found = alerts.stream().filter(which).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no such alert within " + within.toSeconds() + " s; alerts of rules "
+                        + alerts.stream().map(a -> a.get("fields").get("rule_id").asText()).toList()
+                        + "; running " + runningActions());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Accepts the alerts of one rule (its {@code rule_id}). */
+    static Predicate<JsonNode> ofRule(String ruleId) {
+        return alert -> alert.get("fields").get("rule_id").asText().equals(ruleId);
     }
 
     /** Attaches to {@code vm} and runs the live session with its UI until closed; returns once the UI listens. */

@@ -9,11 +9,9 @@ import io.vmiscope.overhead.budget.Budget;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The demo guest watched live as {@code vmiscope demo} runs it (LiveUi, the default Sigma rules live), with the
@@ -26,9 +24,6 @@ final class LiveLab implements AutoCloseable {
     /** The actions of the lab's live runs: the demo's two, plus what the scenarios' rules read. */
     static final List<String> ACTIONS = List.of("pslist:5s", "procevents", "files", "network",
             "syscalls:init_module,finit_module");
-
-    /** The API's largest page. */
-    private static final int PAGE = 1000;
 
     final QemuVm vm;
     final LiveDemo demo;
@@ -46,30 +41,9 @@ final class LiveLab implements AutoCloseable {
                 Optional.of(new SigmaDetector(RuleLoader.load(List.of(), true, Set.of())))));
     }
 
-    /** Every alert stored so far, page by page as the API serves them. */
-    List<JsonNode> alerts() throws Exception {
-        List<JsonNode> all = new ArrayList<>();
-        while (true) {
-            JsonNode page = demo.json(demo.vmPath() + "/events?kind=alert&limit=" + PAGE + "&offset=" + all.size());
-            page.get("items").forEach(all::add);
-            if (page.get("items").size() < PAGE || all.size() >= page.get("total").asLong()) {
-                return all;
-            }
-        }
-    }
-
     /** The stored event of this id, as the API returns it. */
     JsonNode event(String id) throws Exception {
         return demo.json(demo.vmPath() + "/events/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
-    }
-
-    /** The rule ids of an alert list, for messages. */
-    static List<String> ruleIds(List<JsonNode> alerts) {
-        return alerts.stream().map(a -> a.get("fields").get("rule_id").asText()).toList();
-    }
-
-    static Stream<JsonNode> ofRule(List<JsonNode> alerts, String ruleId) {
-        return alerts.stream().filter(a -> a.get("fields").get("rule_id").asText().equals(ruleId));
     }
 
     @Override

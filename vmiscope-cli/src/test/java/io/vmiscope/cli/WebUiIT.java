@@ -194,17 +194,8 @@ class WebUiIT {
                 .output().strip();
         // by its path: busybox's shell runs a bare applet name in its own process, without an exec to see
         vm.console().run("$(which insmod) " + module + "; $(which rmmod) dummy", Duration.ofSeconds(20));
-        JsonNode alert = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (alert == null && System.nanoTime() < deadline) {
-            sleep(500);
-            for (JsonNode a : demo.json(demo.vmPath() + "/events?kind=alert&limit=500").get("items")) {
-                if (a.get("fields").get("title").asText().startsWith("Kernel Module Inserted")) {
-                    alert = a;
-                }
-            }
-        }
-        assertThat(alert).as("the live alert of the insmod").isNotNull();
+        JsonNode alert = demo.awaitAlert(a -> a.get("fields").get("title").asText().startsWith("Kernel Module Inserted"),
+                Duration.ofSeconds(30));
         String alerts = server.url() + "#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8) + "/alerts";
         browser.open(alerts + "/" + alert.get("id").asText());
         assertThat(browser.await("#alert-detail[data-state=ready]").getText())
