@@ -47,12 +47,16 @@ final class LiveAlertBench {
     /** A step's alerts are over once none has come for this long. */
     private static final Duration QUIET = Duration.ofSeconds(3);
 
-    private record Delivered(long nanos, AlertEvent alert) {
+    /** An alert as the sinks got it: when (monotonic), and how long after the guest's act it names (wall clock). */
+    private record Delivered(long nanos, AlertEvent alert, long sinceActNanos) {
     }
 
-    /** One step: its own time, and when its first and last alert arrived (NaN: none), from when it was sent. */
+    /**
+     * One step: its own time; when its first and last alert arrived (NaN: none), from when it was sent; and the
+     * longest time from a guest act (the hit an alert names) to its alert.
+     */
     private record StepFigures(String step, double tookSeconds, double firstAlertSeconds, double lastAlertSeconds,
-                               List<String> titles) {
+                               double actToAlertSeconds, List<String> titles) {
     }
 
     private final PrintWriter out;
@@ -76,7 +80,9 @@ final class LiveAlertBench {
                 try {
                     ui.run(session.target(), db, event -> {
                         if (event instanceof AlertEvent alert) {
-                            delivered.add(new Delivered(System.nanoTime(), alert));
+                            // the alert's time is its event's: the monitor's wall clock at the hit
+                            delivered.add(new Delivered(System.nanoTime(), alert,
+                                    System.currentTimeMillis() * 1_000_000L - alert.timeNanos()));
                         }
                     }, server -> ready.complete(null));
                 } catch (RuntimeException e) {
@@ -118,6 +124,7 @@ final class LiveAlertBench {
                 figures.add(new StepFigures(step, result.took().toNanos() / 1e9,
                         alerts.isEmpty() ? Double.NaN : (alerts.get(0).nanos() - result.sentNanos()) / 1e9,
                         alerts.isEmpty() ? Double.NaN : (alerts.get(alerts.size() - 1).nanos() - result.sentNanos()) / 1e9,
+                        alerts.stream().mapToLong(Delivered::sinceActNanos).max().orElse(-1) / 1e9,
                         alerts.stream().map(d -> d.alert().title()).distinct().toList()));
             }
         }
@@ -128,18 +135,20 @@ final class LiveAlertBench {
         out.println();
         out.println("bench detect --live — the lab's attack on the demo guest (TCG or KVM as it booted), default rules "
                 + "live, actions " + LAB_ACTIONS);
-        out.printf("  %-15s %10s %12s %12s %8s  %s%n", "step", "step took", "first alert", "last alert", "vs goal",
-                "alerts (time from sending the step)");
+        out.printf("  %-15s %10s %12s %12s %13s %8s  %s%n", "step", "step took", "first alert", "last alert",
+                "act → alert", "vs goal", "alerts");
         for (StepFigures s : steps) {
-            out.printf(Locale.ROOT, "  %-15s %9.1fs %12s %12s %8s  %s%n", s.step(), s.tookSeconds(),
+            out.printf(Locale.ROOT, "  %-15s %9.1fs %12s %12s %13s %8s  %s%n", s.step(), s.tookSeconds(),
                     seconds(s.firstAlertSeconds()), seconds(s.lastAlertSeconds()),
-                    Double.isNaN(s.lastAlertSeconds()) ? "-" : String.format(Locale.ROOT, "%.2f×",
-                            s.lastAlertSeconds() / STEP_GOAL_SECONDS),
+                    s.titles().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2fs", s.actToAlertSeconds()),
+                    s.titles().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f×", s.actToAlertSeconds() / STEP_GOAL_SECONDS),
                     s.titles().isEmpty() ? "-" : String.join("; ", s.titles()));
         }
-        long met = steps.stream().filter(s -> s.lastAlertSeconds() <= STEP_GOAL_SECONDS).count();
-        out.printf("  steps whose every alert came within the %.0f s goal: %d of %d (the step's own time is the floor: "
-                + "the guest acts before anything can be seen)%n", STEP_GOAL_SECONDS, met, steps.size());
+        long met = steps.stream().filter(s -> !s.titles().isEmpty() && s.actToAlertSeconds() <= STEP_GOAL_SECONDS).count();
+        out.printf("  first/last alert: from sending the step (which includes the step's own run in the guest); act → "
+                + "alert: from the hit an alert names to the alert, the longest of the step's%n");
+        out.printf("  steps whose every alert came within %.0f s of the act: %d of %d%n", STEP_GOAL_SECONDS, met,
+                steps.size());
         detection.ifPresent(d -> out.printf(Locale.ROOT, "  event arrival → alert delivered to the sinks (the store "
                         + "among them): p50 %.1f ms, p99 %.1f ms over %d alerts; goal p99 ≤ %.0f ms: %s; %d events dropped%n",
                 d.latencyNanos(0.5) / 1e6, d.latencyNanos(0.99) / 1e6, d.alerts(), LATENCY_GOAL_MILLIS,
