@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -313,6 +314,39 @@ public final class GdbDriver implements GuestConnection {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /**
+     * Writes guest physical memory with {@code M} packets in physical-memory mode, one per
+     * {@link #preferredChunkBytes()} bytes, each acknowledged before the next. Monitoring never writes:
+     * this exists for test tooling that plays a rootkit (and undoes it). Page protections do not apply to
+     * physical writes, so read-only kernel text can be changed.
+     *
+     * @throws GuestAccessException when the stub refuses a chunk ({@code E..}); earlier chunks stay written
+     * @throws IllegalStateException while the VM is running
+     */
+    public void write(Gpa address, byte[] bytes) {
+        if (bytes.length > Gpa.MAX_EXCLUSIVE - address.value()) {
+            throw beyondAddressSpace(address, bytes.length);
+        }
+        int chunk = Math.max(1, preferredChunkBytes() / 2 - 32);
+        lock.lock();
+        try {
+            requireStopped("write memory");
+            for (int from = 0; from < bytes.length; from += chunk) {
+                int length = Math.min(chunk, bytes.length - from);
+                long at = address.value() + from;
+                String command = "M" + Long.toHexString(at) + "," + Integer.toHexString(length) + ":"
+                        + HexFormat.of().formatHex(bytes, from, from + length);
+                channel.request(command, false, deadline());
+                if (!channel.answerIs("OK")) {
+                    throw new GuestAccessException("GDB stub at " + channel.peer() + " refused to write " + length
+                            + " bytes at physical " + Gpa.of(at) + ": '" + channel.answerString() + "'");
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
