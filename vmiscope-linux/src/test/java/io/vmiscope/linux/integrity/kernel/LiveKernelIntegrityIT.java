@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,5 +77,14 @@ class LiveKernelIntegrityIT {
         assertThat(check.pagesCompared()).isGreaterThan(3000);
         assertThat(check.bytesAccounted().get(PatchClass.RELOCATION)).as("KASLR is on").isPositive();
         assertThat(check.bytesAccounted().get(PatchClass.FTRACE)).isPositive();
+    }
+
+    @Test
+    void cleanIdt_holdsTheHandlersTheKernelInstalls() {
+        List<EntryPointFinding> findings = attached((driver, guest) ->
+                new EntryPointVerifier(guest.memory(), profile, image.elf(), guest.location().slide()).verify());
+
+        findings.forEach(f -> System.out.println("[idt] " + f));
+        assertThat(findings).isEmpty();
     }
 }
