@@ -6,6 +6,7 @@ import io.vmiscope.linux.symbols.KernelSymbol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -29,6 +30,12 @@ public final class SymbolIndex {
         byAddress.values().forEach(names -> names.sort(null));
         this.lowest = profile.findSymbol("_text").orElse(byAddress.isEmpty() ? 0 : byAddress.firstKey());
         this.endExclusive = profile.findSymbol("_end").orElse(byAddress.isEmpty() ? 0 : byAddress.lastKey() + 1);
+    }
+
+    /** The address of the first kernel-half symbol above {@code address}, if any: where a function or table ends. */
+    public OptionalLong next(long address) {
+        Long higher = byAddress.higherKey(address);
+        return higher == null ? OptionalLong.empty() : OptionalLong.of(higher);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.vmiscope.linux.integrity.kernel;
 
 import io.vmiscope.linux.image.ElfFile;
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.symbols.KernelSymbol;
 import io.vmiscope.linux.symbols.ProfileException;
 import io.vmiscope.linux.symbols.StructLayout;
 import io.vmiscope.linux.syscall.SymbolIndex;
@@ -120,8 +119,12 @@ public final class IdtLayout {
     /** Overrides gates with one {@code struct idt_data} table, bounded by the next symbol of the image. */
     private static void apply(Gate[] gates, ElfFile image, KernelProfile profile, SymbolIndex symbols,
                               StructLayout layout, String table) {
-        long start = profile.symbol(table);
-        long next = nextSymbol(profile, start);
+        OptionalLong symbol = profile.findSymbol(table);
+        if (symbol.isEmpty()) {
+            return; // e.g. no early_pf_idts: that kernel installs #PF from def_idts
+        }
+        long start = symbol.getAsLong();
+        long next = symbols.next(start).orElse(start + (long) MAX_TABLE_ENTRIES * GATE_BYTES);
         int size = (int) layout.sizeBytes();
         long vectorAt = layout.offsetOf("vector");
         long segmentAt = layout.offsetOf("segment");
@@ -140,11 +143,5 @@ public final class IdtLayout {
             gates[(int) vector] = new Gate(handler, name == null ? "0x" + Long.toHexString(handler) : name, bytes.getInt(at + (int) segmentAt) & 0xffff,
                     bytes.getShort(at + (int) bitsAt) & 0xffff);
         }
-    }
-
-    private static long nextSymbol(KernelProfile profile, long address) {
-        OptionalLong next = profile.allSymbols().stream().mapToLong(KernelSymbol::address)
-                .filter(a -> Long.compareUnsigned(a, address) > 0).reduce((a, b) -> Long.compareUnsigned(a, b) < 0 ? a : b);
-        return next.orElse(address + (long) MAX_TABLE_ENTRIES * GATE_BYTES);
     }
 }

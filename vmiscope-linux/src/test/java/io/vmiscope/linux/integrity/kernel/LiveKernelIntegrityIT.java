@@ -87,4 +87,15 @@ class LiveKernelIntegrityIT {
         findings.forEach(f -> System.out.println("[idt] " + f));
         assertThat(findings).isEmpty();
     }
+
+    @Test
+    void cleanSyscallSwitch_sendsEveryNumberToItsOwnEntryFunction() {
+        SyscallDispatchCheck check = attached((driver, guest) ->
+                new SyscallDispatchVerifier(guest.memory(), profile, guest.location().slide()).verify());
+
+        check.findings().forEach(f -> System.out.println("[x64_sys_call] " + f));
+        assertThat(check.notApplicable()).as("Debian's 6.1.0-57 has the backported switch").isEmpty();
+        assertThat(check.numbersChecked()).isEqualTo(451);
+        assertThat(check.findings()).isEmpty();
+    }
 }
