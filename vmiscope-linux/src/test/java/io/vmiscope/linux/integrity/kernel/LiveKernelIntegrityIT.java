@@ -19,6 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.vmiscope.api.AccessContext;
+import io.vmiscope.api.Gva;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -97,5 +102,102 @@ class LiveKernelIntegrityIT {
         assertThat(check.notApplicable()).as("Debian's 6.1.0-57 has the backported switch").isEmpty();
         assertThat(check.numbersChecked()).isEqualTo(451);
         assertThat(check.findings()).isEmpty();
+    }
+
+    @Test
+    void aPatchedByteOfKernelText_isReportedWithItsFunction_andTheTextIsIntactOnceRestored() {
+        long stext = profile.symbol("_stext");
+        TextPatchSites sites = TextPatchSites.read(image.elf(), profile, stext, profile.symbol("_etext"));
+        long function = profile.symbol("do_sys_openat2");
+        long offset = 8;
+        while (sites.classAt(function + offset).isPresent()) {
+            offset++;
+        }
+        long at = offset;
+        attached((driver, guest) -> {
+            long slide = guest.location().slide();
+            KernelTextVerifier verifier = textVerifier(guest);
+            byte[] original = guest.memory().read(AccessContext.kernel(Gva.of(function + at + slide)), 1);
+            KernelTextCheck patched;
+            try (KernelWrites ignored = KernelWrites.overwrite(driver, guest.memory(), function + at + slide,
+                    new byte[] {(byte) ~original[0]})) {
+                patched = verifier.verify();
+            }
+            KernelTextCheck restored = verifier.verify();
+
+            System.out.println("[kernel text, patched] " + patched.findings());
+            assertThat(patched.pagesDiffering()).isEqualTo(1);
+            KernelTextFinding finding = patched.findings().get(0);
+            assertThat(finding.pageAddress()).isEqualTo((function + at + slide) & ~0xfffL);
+            assertThat(finding.differingBytes()).isEqualTo(1);
+            assertThat(finding.runs()).singleElement().satisfies(run -> {
+                assertThat(run.offset()).isEqualTo((int) ((function + at) & 0xfff));
+                assertThat(run.symbol()).isEqualTo("do_sys_openat2+0x" + Long.toHexString(at));
+            });
+            assertThat(finding.toString()).contains("do_sys_openat2+0x" + Long.toHexString(at));
+            assertThat(restored.isIntact()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
+    void aRedirectedIdtGate_isReportedWithTheHandlerItNowReaches_andTheOneExpected() {
+        attached((driver, guest) -> {
+            long slide = guest.location().slide();
+            long gate = profile.symbol("idt_table") + slide; // vector 0, #DE
+            long hook = profile.symbol("do_sys_openat2") + slide;
+            byte[] original = guest.memory().read(AccessContext.kernel(Gva.of(gate)), IdtLayout.GATE_BYTES);
+            byte[] redirected = original.clone();
+            ByteBuffer bytes = ByteBuffer.wrap(redirected).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.putShort(0, (short) hook).putShort(6, (short) (hook >>> 16)).putInt(8, (int) (hook >>> 32));
+            EntryPointVerifier verifier = new EntryPointVerifier(guest.memory(), profile, image.elf(), slide);
+            List<EntryPointFinding> findings;
+            try (KernelWrites ignored = KernelWrites.overwrite(driver, guest.memory(), gate, redirected)) {
+                findings = verifier.verify();
+            }
+            List<EntryPointFinding> restored = verifier.verify();
+
+            System.out.println("[idt, redirected] " + findings);
+            assertThat(findings).singleElement().satisfies(f -> {
+                assertThat(f.entry()).isEqualTo("IDT vector 0");
+                assertThat(f.address()).isEqualTo(hook);
+                assertThat(f.actualSymbol()).isEqualTo("do_sys_openat2");
+                assertThat(f.expectedSymbol()).isEqualTo("asm_exc_divide_error");
+            });
+            assertThat(restored).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void aRedirectedBranchOfTheSyscallSwitch_isReportedForItsNumber() {
+        attached((driver, guest) -> {
+            long slide = guest.location().slide();
+            long function = profile.symbol("x64_sys_call") + slide;
+            byte[] code = guest.memory().read(AccessContext.kernel(Gva.of(function)), 8192);
+            long jump = SwitchDecoder.follow(code, function, profile.symbol("__fentry__") + slide, 39).at(); // getpid
+            long hook = profile.symbol("__x64_sys_getppid") + slide;
+            byte[] redirected = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) (hook - (jump + 5))).array();
+            SyscallDispatchVerifier verifier = new SyscallDispatchVerifier(guest.memory(), profile, slide);
+            SyscallDispatchCheck check;
+            try (KernelWrites ignored = KernelWrites.overwrite(driver, guest.memory(), jump + 1, redirected)) {
+                check = verifier.verify();
+            }
+            SyscallDispatchCheck restored = verifier.verify();
+
+            System.out.println("[x64_sys_call, redirected] " + check.findings());
+            assertThat(check.findings()).singleElement().satisfies(f -> {
+                assertThat(f.number()).isEqualTo(39);
+                assertThat(f.actualSymbol()).as("the entry or its alias").isIn("__x64_sys_getppid", "__do_sys_getppid");
+                assertThat(f.expectedSymbol()).isEqualTo("__x64_sys_getpid");
+            });
+            assertThat(restored.isIntact()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
+    void theGuestRunsOnAfterTheManipulations() {
+        assertThat(vm.console().run("cat /proc/self/stat").orThrow().output()).contains("cat");
     }
 }
