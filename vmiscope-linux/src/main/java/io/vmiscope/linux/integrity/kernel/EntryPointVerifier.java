@@ -38,10 +38,15 @@ public final class EntryPointVerifier {
      * @throws io.vmiscope.linux.symbols.ProfileException when the profile or image lacks what {@link IdtLayout} needs
      */
     public EntryPointVerifier(GuestMemory memory, KernelProfile profile, ElfFile image, long slide) {
+        this(memory, profile, IdtLayout.read(image, profile), slide);
+    }
+
+    /** As the public constructor, with the expected IDT given (tests build it by hand). */
+    EntryPointVerifier(GuestMemory memory, KernelProfile profile, IdtLayout expected, long slide) {
         this.memory = memory;
         this.slide = slide;
         this.idtTable = profile.symbol("idt_table");
-        this.expected = IdtLayout.read(image, profile);
+        this.expected = expected;
         this.symbols = new SymbolIndex(profile);
     }
 

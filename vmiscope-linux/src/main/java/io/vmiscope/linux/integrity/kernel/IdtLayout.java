@@ -107,6 +107,14 @@ public final class IdtLayout {
         return new IdtLayout(gates);
     }
 
+    /** A layout of 256 given gates (tests). */
+    static IdtLayout of(Gate[] gates) {
+        if (gates.length != VECTORS) {
+            throw new IllegalArgumentException("an IDT has " + VECTORS + " gates, not " + gates.length);
+        }
+        return new IdtLayout(gates.clone());
+    }
+
     /** The gate expected at {@code vector} (0–255). */
     public Gate expected(int vector) {
         return gates[vector];
