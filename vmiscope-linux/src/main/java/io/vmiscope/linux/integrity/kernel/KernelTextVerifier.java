@@ -29,12 +29,12 @@ import java.util.Map;
  * </pre>
  *
  * <p>The expected text is built once per verifier (about 14 MiB for Debian's 6.1 cloud kernel); each
- * {@link #verify} reads the whole text again. The VM must be stopped while a batch is read: the caller
+ * {@link #verify} reads the whole text again into a buffer of the same size, checks what each patch site
+ * holds against the forms the kernel writes there ({@link PatchSiteForms}: a site holding anything else
+ * is compared like any other byte), then compares. The VM must be stopped while a batch is read: the caller
  * pauses it, the pacer may let it run between batches. Guest memory cannot steer the work: the range
  * comes from the image, a page that cannot be read becomes a finding, and at most {@link #MAX_FINDINGS}
- * pages with {@link #MAX_RUNS_PER_PAGE} runs each are listed. What a patch site holds is not checked
- * (a rootkit that rewrote a jump label's 5 bytes would not be seen here); see docs/detection.md. Not
- * thread-safe.
+ * pages with {@link #MAX_RUNS_PER_PAGE} runs each are listed. Not thread-safe.
  */
 public final class KernelTextVerifier {
 
@@ -55,6 +55,7 @@ public final class KernelTextVerifier {
     private final TextPatchSites sites;
     private final int relocatedWords;
     private final SymbolIndex symbols;
+    private final PatchSiteForms forms;
     private final ReadPlan page = ReadPlan.builder(PAGE_BYTES).field(0, PAGE_BYTES).build();
 
     /**
@@ -92,6 +93,7 @@ public final class KernelTextVerifier {
         this.relocatedWords = relocations.apply(expected, textStart, slide);
         this.sites = sites != null ? sites : TextPatchSites.read(image, profile, textStart, textEnd);
         this.symbols = new SymbolIndex(profile);
+        this.forms = new PatchSiteForms(profile);
     }
 
     /** Reads and compares the whole text with the VM stopped throughout. */
@@ -99,13 +101,17 @@ public final class KernelTextVerifier {
         return verify(WalkPacer.PAUSED);
     }
 
-    /** Reads and compares the whole text, calling {@code pacer} between batches of pages. */
+    /**
+     * Reads the whole text, calling {@code pacer} between batches of pages, then checks what every patch
+     * site holds ({@link PatchSiteForms}) and compares the pages.
+     */
     public KernelTextCheck verify(WalkPacer pacer) {
-        Pass pass = new Pass();
+        Pass pass = new Pass(new byte[raw.length]);
         long firstPage = Math.floorDiv(textStart, PAGE_BYTES) * PAGE_BYTES;
         long end = textStart + raw.length;
         long stoppedNanos = 0;
         int reads = 0;
+        List<Long> readable = new ArrayList<>();
         for (long batch = firstPage; batch < end; batch += (long) PAGE_BYTES * PAGES_PER_BATCH) {
             if (batch != firstPage) {
                 pacer.betweenSteps();
@@ -115,15 +121,21 @@ public final class KernelTextVerifier {
                 pages.add(p);
             }
             long started = System.nanoTime();
-            List<byte[]> live = read(pages, pass);
-            reads += live.size() == pages.size() ? 1 : 1 + pages.size();
+            List<byte[]> bytes = read(pages, pass);
+            reads += bytes.size() == pages.size() ? 1 : 1 + pages.size();
             stoppedNanos += System.nanoTime() - started;
             for (int i = 0; i < pages.size(); i++) {
-                if (live.get(i) != null) {
-                    pass.compare(pages.get(i), live.get(i));
+                if (bytes.get(i) != null) {
+                    pass.keep(pages.get(i), bytes.get(i));
+                    readable.add(pages.get(i));
                 }
             }
         }
+        boolean[] rejected = new boolean[sites.size()];
+        for (int i = 0; i < rejected.length; i++) {
+            rejected[i] = !forms.allowed(sites, i, pass.live, expected, textStart);
+        }
+        readable.forEach(p -> pass.compare(p, rejected));
         Map<PatchClass, Integer> siteCounts = new EnumMap<>(PatchClass.class);
         siteCounts.putAll(sites.siteCounts());
         siteCounts.put(PatchClass.RELOCATION, relocatedWords);
@@ -150,12 +162,18 @@ public final class KernelTextVerifier {
         }
     }
 
-    /** The tallies of one {@link #verify}. */
+    /** The live text and the tallies of one {@link #verify}. */
     private final class Pass {
+        /** Index 0 = {@code textStart}, like {@code raw} and {@code expected}. */
+        final byte[] live;
         final List<KernelTextFinding> findings = new ArrayList<>();
         final Map<PatchClass, Long> accounted = new EnumMap<>(PatchClass.class);
         int compared;
         int differing;
+
+        Pass(byte[] live) {
+            this.live = live;
+        }
 
         void unreadable(long pageAddress, String why) {
             differing++;
@@ -164,8 +182,19 @@ public final class KernelTextVerifier {
             }
         }
 
-        /** Compares the part of a page inside the text; {@code pageAddress} is link-time. */
-        void compare(long pageAddress, byte[] live) {
+        /** Keeps the part of a page (link-time address) inside the text. */
+        void keep(long pageAddress, byte[] bytes) {
+            int from = (int) Math.max(0, textStart - pageAddress);
+            int to = (int) Math.min(PAGE_BYTES, textStart + raw.length - pageAddress);
+            System.arraycopy(bytes, from, live, (int) (pageAddress + from - textStart), to - from);
+        }
+
+        /**
+         * Compares the part of a page inside the text; {@code pageAddress} is link-time. A byte differing
+         * at a site the kernel may have patched is accounted to its class, unless the site holds a form
+         * the kernel never writes ({@code rejected}).
+         */
+        void compare(long pageAddress, boolean[] rejected) {
             compared++;
             int from = (int) Math.max(0, textStart - pageAddress);
             int to = (int) Math.min(PAGE_BYTES, textStart + raw.length - pageAddress);
@@ -176,12 +205,12 @@ public final class KernelTextVerifier {
                 boolean differs = false;
                 if (i < to) {
                     int at = (int) (pageAddress + i - textStart);
-                    if (live[i] != expected[at]) {
-                        PatchClass kind = sites.classAt(pageAddress + i).orElse(null);
-                        if (kind == null) {
+                    if (live[at] != expected[at]) {
+                        int site = sites.siteAt(pageAddress + i, rejected);
+                        if (site < 0) {
                             differs = true;
-                        } else if (live[i] != raw[at]) {
-                            accounted.merge(kind, 1L, Long::sum);
+                        } else if (live[at] != raw[at]) {
+                            accounted.merge(sites.classOf(site), 1L, Long::sum);
                         }
                     } else if (expected[at] != raw[at]) {
                         accounted.merge(PatchClass.RELOCATION, 1L, Long::sum);

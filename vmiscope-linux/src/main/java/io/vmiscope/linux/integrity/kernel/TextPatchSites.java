@@ -38,11 +38,13 @@ public final class TextPatchSites {
     private final long[] starts;
     private final long[] ends;
     private final PatchClass[] classes;
+    private final long[] targets;
     /** {@code reach[i]} = the largest end among sites 0..i: bounds the backward search of {@link #classAt}. */
     private final long[] reach;
     private final Map<PatchClass, Integer> counts;
 
-    private record Site(long start, long end, PatchClass patchClass) {
+    /** {@code target}: where a jump label's jump leads (link-time), 0 for other classes. */
+    private record Site(long start, long end, PatchClass patchClass, long target) {
     }
 
     private TextPatchSites(List<Site> sites) {
@@ -51,6 +53,7 @@ public final class TextPatchSites {
         starts = new long[n];
         ends = new long[n];
         classes = new PatchClass[n];
+        targets = new long[n];
         reach = new long[n];
         Map<PatchClass, Integer> tally = new EnumMap<>(PatchClass.class);
         for (int i = 0; i < n; i++) {
@@ -58,6 +61,7 @@ public final class TextPatchSites {
             starts[i] = site.start;
             ends[i] = site.end;
             classes[i] = site.patchClass;
+            targets[i] = site.target;
             reach[i] = i == 0 ? site.end : Math.max(reach[i - 1], site.end);
             tally.merge(site.patchClass, 1, Integer::sum);
         }
@@ -85,15 +89,25 @@ public final class TextPatchSites {
         return new TextPatchSites(reader.sites);
     }
 
-    /** Sites built by hand (tests): each {@code {start, length}} of one class. */
+    /** Sites built by hand (tests): each {@code {start, length}} or {@code {start, length, jump target}} of one class. */
     static TextPatchSites of(Map<PatchClass, List<long[]>> sites) {
         List<Site> all = new ArrayList<>();
-        sites.forEach((kind, ranges) -> ranges.forEach(r -> all.add(new Site(r[0], r[0] + r[1], kind))));
+        sites.forEach((kind, ranges) -> ranges.forEach(r -> all.add(new Site(r[0], r[0] + r[1], kind, r.length > 2 ? r[2] : 0))));
         return new TextPatchSites(all);
     }
 
     /** The class of a site covering the link-time address, or empty when no run-time patch touches it. */
     public Optional<PatchClass> classAt(long address) {
+        int site = siteAt(address, null);
+        return site < 0 ? Optional.empty() : Optional.of(classes[site]);
+    }
+
+    /**
+     * The index of a site covering the link-time address and not {@code rejected}, or -1.
+     *
+     * @param rejected per site index, true for sites to disregard; {@code null} for none
+     */
+    int siteAt(long address, boolean[] rejected) {
         int low = 0;
         int high = starts.length - 1;
         int floor = -1;
@@ -107,11 +121,34 @@ public final class TextPatchSites {
             }
         }
         for (int i = floor; i >= 0 && reach[i] > address; i--) {
-            if (ends[i] > address) {
-                return Optional.of(classes[i]);
+            if (ends[i] > address && (rejected == null || !rejected[i])) {
+                return i;
             }
         }
-        return Optional.empty();
+        return -1;
+    }
+
+    /** Number of sites. */
+    int size() {
+        return starts.length;
+    }
+
+    /** Link-time address of site {@code i} (sites in address order). */
+    long start(int i) {
+        return starts[i];
+    }
+
+    int length(int i) {
+        return (int) (ends[i] - starts[i]);
+    }
+
+    PatchClass classOf(int i) {
+        return classes[i];
+    }
+
+    /** Where jump label {@code i}'s jump leads (link-time); 0 for other classes. */
+    long target(int i) {
+        return targets[i];
     }
 
     /** How many sites of each class lie in the compared text (classes without sites absent). */
@@ -167,9 +204,10 @@ public final class TextPatchSites {
 
         void jumpLabels() {
             table("__start___jump_table", "__stop___jump_table", "jump_entry").ifPresent(t -> t.forEach(entry -> {
-                long field = t.member("code");
-                long site = entry.address + field + entry.s32(field);
-                add(site, jumpLabelLength(site), PatchClass.JUMP_LABEL);
+                long code = t.member("code");
+                long target = t.member("target");
+                long site = entry.address + code + entry.s32(code);
+                add(site, jumpLabelLength(site), PatchClass.JUMP_LABEL, entry.address + target + entry.s32(target));
             }));
         }
 
@@ -218,8 +256,12 @@ public final class TextPatchSites {
         }
 
         private void add(long start, int length, PatchClass kind) {
+            add(start, length, kind, 0);
+        }
+
+        private void add(long start, int length, PatchClass kind, long target) {
             if (inText(start) && length > 0) {
-                sites.add(new Site(start, start + length, kind));
+                sites.add(new Site(start, start + length, kind, target));
             }
         }
 

@@ -2,6 +2,8 @@ package io.vmiscope.linux.integrity.kernel;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 
@@ -57,17 +59,18 @@ class KernelTextVerifierTest {
         long ftraceSite = TextFixture.BETA;
         long jumpLabel = TextFixture.TEXT + 0x2100;
         System.arraycopy(new byte[] {0x0f, 0x1f, 0x44, 0x00, 0x00}, 0, live, (int) (ftraceSite - TextFixture.TEXT), 5);
-        live[(int) (jumpLabel - TextFixture.TEXT)] = (byte) (fixture.text[0x2100] + 1);
+        live[0x2100] = 0x66; // the 2-byte NOP
+        live[0x2101] = (byte) 0x90;
         TextPatchSites sites = TextPatchSites.of(Map.of(PatchClass.FTRACE, List.of(new long[] {ftraceSite, 5}),
                 PatchClass.JUMP_LABEL, List.of(new long[] {jumpLabel, 2})));
 
         KernelTextCheck check = fixture.load(live).verifier(sites).verify();
 
         assertThat(check.isIntact()).isTrue();
-        assertThat(check.bytesAccounted().get(PatchClass.JUMP_LABEL)).isEqualTo(1);
+        assertThat(check.bytesAccounted().get(PatchClass.JUMP_LABEL)).isBetween(1L, 2L);
         assertThat(check.bytesAccounted().get(PatchClass.FTRACE)).isBetween(1L, 5L);
         assertThat(check.sites()).containsEntry(PatchClass.FTRACE, 1).containsEntry(PatchClass.JUMP_LABEL, 1);
-        assertThat(check.summary()).contains("3 pages compared, 0 differing", "jump labels 1 (1 sites)");
+        assertThat(check.summary()).contains("3 pages compared, 0 differing", "jump labels " + check.bytesAccounted().get(PatchClass.JUMP_LABEL) + " (1 sites)");
     }
 
     @Test
@@ -97,5 +100,36 @@ class KernelTextVerifierTest {
             assertThat(f.unreadable()).isNotBlank();
             assertThat(f.toString()).contains("cannot be read");
         });
+    }
+
+    @Test
+    void anInlineHookInTheFtraceSiteAtAFunctionsEntry_isAFinding() {
+        TextFixture fixture = new TextFixture();
+        byte[] live = fixture.relocated();
+        int entry = (int) (TextFixture.BETA - TextFixture.TEXT);
+        live[entry] = (byte) 0xe9; // jmp rel32 to wherever the hook lives
+        live[entry + 1] = 0x10;
+        TextPatchSites sites = TextPatchSites.of(Map.of(PatchClass.FTRACE, List.of(new long[] {TextFixture.BETA, 5})));
+
+        KernelTextCheck check = fixture.load(live).verifier(sites).verify();
+
+        assertThat(check.findings()).singleElement().satisfies(f ->
+                assertThat(f.runs().get(0).symbol()).isEqualTo("beta"));
+    }
+
+    @Test
+    void aJumpLabel_mayJumpToItsOwnTarget_butNowhereElse() {
+        TextFixture fixture = new TextFixture();
+        long site = TextFixture.TEXT + 0x2100;
+        long target = TextFixture.TEXT + 0x2180;
+        TextPatchSites sites = TextPatchSites.of(Map.of(PatchClass.JUMP_LABEL, List.of(new long[] {site, 5, target})));
+        byte[] toTarget = fixture.relocated();
+        toTarget[0x2100] = (byte) 0xe9;
+        ByteBuffer.wrap(toTarget).order(ByteOrder.LITTLE_ENDIAN).putInt(0x2101, (int) (target - (site + 5)));
+        byte[] elsewhere = toTarget.clone();
+        ByteBuffer.wrap(elsewhere).order(ByteOrder.LITTLE_ENDIAN).putInt(0x2101, (int) (target + 0x40 - (site + 5)));
+
+        assertThat(fixture.load(toTarget).verifier(sites).verify().isIntact()).isTrue();
+        assertThat(fixture.load(elsewhere).verifier(sites).verify().findings()).hasSize(1);
     }
 }

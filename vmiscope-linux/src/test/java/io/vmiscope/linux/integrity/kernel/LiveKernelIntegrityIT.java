@@ -141,6 +141,29 @@ class LiveKernelIntegrityIT {
     }
 
     @Test
+    void anInlineHookAtAFunctionsEntry_whereFtraceLeftItsNop_isReported() {
+        long function = profile.symbol("__x64_sys_getpid");
+        attached((driver, guest) -> {
+            long slide = guest.location().slide();
+            long hook = profile.symbol("do_sys_openat2") + slide;
+            long entry = function + slide;
+            byte[] jump = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0xe9)
+                    .putInt((int) (hook - (entry + 5))).array();
+            KernelTextVerifier verifier = textVerifier(guest);
+            KernelTextCheck hooked;
+            try (KernelWrites ignored = KernelWrites.overwrite(driver, guest.memory(), entry, jump)) {
+                hooked = verifier.verify();
+            }
+
+            System.out.println("[kernel text, entry hook] " + hooked.findings());
+            assertThat(hooked.findings()).singleElement().satisfies(f ->
+                    assertThat(f.runs().get(0).symbol()).isIn("__x64_sys_getpid", "__do_sys_getpid"));
+            assertThat(verifier.verify().isIntact()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
     void aRedirectedIdtGate_isReportedWithTheHandlerItNowReaches_andTheOneExpected() {
         attached((driver, guest) -> {
             long slide = guest.location().slide();
