@@ -53,22 +53,16 @@ final class SwitchDecoder {
             }
             int op = u8(code, pc);
             long at = address + pc;
-            if (op == 0x81 && has(code, pc, 6) && u8(code, pc + 1) == 0xfe) {
-                int imm = s32(code, pc + 2);
+            boolean cmp32 = op == 0x81 && has(code, pc, 6) && u8(code, pc + 1) == 0xfe;
+            boolean cmp8 = op == 0x83 && has(code, pc, 3) && u8(code, pc + 1) == 0xfe;
+            if (cmp32 || cmp8) {
+                int imm = cmp32 ? s32(code, pc + 2) : code[pc + 2]; // imm8 is sign-extended
                 int result = nr - imm;
                 zero = result == 0;
                 carry = Integer.compareUnsigned(nr, imm) < 0;
                 sign = result < 0;
                 overflow = ((nr ^ imm) & (nr ^ result)) < 0;
-                pc += 6;
-            } else if (op == 0x83 && has(code, pc, 3) && u8(code, pc + 1) == 0xfe) {
-                int imm = code[pc + 2];
-                int result = nr - imm;
-                zero = result == 0;
-                carry = Integer.compareUnsigned(nr, imm) < 0;
-                sign = result < 0;
-                overflow = ((nr ^ imm) & (nr ^ result)) < 0;
-                pc += 3;
+                pc += cmp32 ? 6 : 3;
             } else if (op == 0x85 && has(code, pc, 2) && u8(code, pc + 1) == 0xf6) {
                 zero = nr == 0;
                 carry = false;
