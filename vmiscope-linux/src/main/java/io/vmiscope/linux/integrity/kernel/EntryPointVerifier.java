@@ -1,6 +1,7 @@
 package io.vmiscope.linux.integrity.kernel;
 
 import io.vmiscope.api.AccessContext;
+import io.vmiscope.api.Gpa;
 import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.api.Gva;
 import io.vmiscope.api.Hex;
@@ -21,9 +22,9 @@ import java.util.List;
  * Not thread-safe.
  *
  * <p>Limits, measured on QEMU 7.2: the gdbstub's x86-64 target description has no {@code idtr} and no
- * MSRs, so neither the IDTR (a rootkit could load another table) nor {@code MSR_LSTAR} (the
- * {@code syscall} entry) can be read; the IDT is reached through the {@code idt_table} symbol, and the
- * code at {@code entry_SYSCALL_64} (where Linux 6.1 points LSTAR, with or without PTI) is covered by
+ * MSRs. The IDTR comes from the monitor's {@code info registers} through the stub ({@link #verify(List)});
+ * {@code MSR_LSTAR} (the {@code syscall} entry) cannot be read at all, so the code at
+ * {@code entry_SYSCALL_64} (where Linux 6.1 points LSTAR, with or without PTI) is left to
  * {@link KernelTextVerifier}.
  */
 public final class EntryPointVerifier {
@@ -64,6 +65,44 @@ public final class EntryPointVerifier {
                     "cannot be read: " + e.getMessage()));
         }
         return compare(table);
+    }
+
+    /**
+     * As {@link #verify()}, and checks each vCPU's IDTR: it must point at a mapping of {@code idt_table}'s
+     * page (Linux 6.1 loads the read-only alias in the CPU entry area, {@code CPU_ENTRY_AREA_RO_IDT}) with
+     * the limit of 256 gates. A rootkit that loaded a table of its own with {@code lidt} is reported here.
+     *
+     * @param idtrs the vCPUs' IDT registers ({@link Idtr#parseAll} of the monitor's {@code info registers -a})
+     */
+    public List<EntryPointFinding> verify(List<Idtr> idtrs) {
+        List<EntryPointFinding> findings = new ArrayList<>(verify());
+        Gpa table;
+        try {
+            table = memory.translate(AccessContext.kernel(Gva.of(idtTable + slide))).gpa();
+        } catch (GuestAccessException e) {
+            return findings; // already reported by verify()
+        }
+        for (int i = 0; i < idtrs.size(); i++) {
+            Idtr idtr = idtrs.get(i);
+            List<String> details = new ArrayList<>(2);
+            try {
+                Gpa loaded = memory.translate(AccessContext.kernel(Gva.of(idtr.base()))).gpa();
+                if (!loaded.equals(table)) {
+                    details.add("its table is at physical " + loaded + ", idt_table at " + table);
+                }
+            } catch (GuestAccessException e) {
+                details.add("its table cannot be translated: " + e.getMessage());
+            }
+            if (idtr.limit() != IdtLayout.VECTORS * IdtLayout.GATE_BYTES - 1) {
+                details.add("limit 0x" + Integer.toHexString(idtr.limit()) + " instead of 0x"
+                        + Integer.toHexString(IdtLayout.VECTORS * IdtLayout.GATE_BYTES - 1));
+            }
+            if (!details.isEmpty()) {
+                findings.add(new EntryPointFinding("IDTR of vCPU " + i, idtr.base(), symbols.describe(idtr.base() - slide,
+                        "idt_table"), "idt_table", String.join(", ", details)));
+            }
+        }
+        return findings;
     }
 
     /** Compares a table's bytes (256 × 16, little-endian) with the expected gates. */

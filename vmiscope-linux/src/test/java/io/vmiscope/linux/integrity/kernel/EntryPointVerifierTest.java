@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,5 +99,44 @@ class EntryPointVerifierTest {
 
         assertThat(verifier(memory).verify()).singleElement().satisfies(f ->
                 assertThat(f.detail()).startsWith("cannot be read: "));
+    }
+
+    /** A guest whose idt_table (slid) and its CPU-entry-area alias map the same page holding {@link #table()}. */
+    static GuestMemory guestWithIdt(long aliasTarget) {
+        FakeGuest guest = new FakeGuest();
+        PageTableBuilder tables = new PageTableBuilder(guest, 4, 0x10_0000);
+        tables.map4k(IDT + SLIDE, 0x20_0000);
+        tables.map4k(CEA_RO_IDT, aliasTarget);
+        guest.write(io.vmiscope.api.Gpa.of(0x20_0000), table());
+        return new GuestMemory(guest, tables.cr3(), PagingMode.FOUR_LEVEL);
+    }
+
+    static final long CEA_RO_IDT = 0xffff_fe00_0000_0000L;
+
+    @Test
+    void anIdtrOnTheReadOnlyAliasOfIdtTable_isFine() {
+        assertThat(verifier(guestWithIdt(0x20_0000)).verify(List.of(new Idtr(CEA_RO_IDT, 0xfff)))).isEmpty();
+    }
+
+    @Test
+    void anIdtrOnATableOfItsOwn_orWithAnotherLimit_isReportedForItsVcpu() {
+        List<EntryPointFinding> findings = verifier(guestWithIdt(0x30_0000)).verify(List.of(
+                new Idtr(CEA_RO_IDT, 0xfff), new Idtr(IDT + SLIDE, 0x7ff)));
+
+        assertThat(findings).hasSize(2);
+        assertThat(findings.get(0).entry()).isEqualTo("IDTR of vCPU 0");
+        assertThat(findings.get(0).detail()).isEqualTo("its table is at physical 0x0000000000300000, idt_table at 0x0000000000200000");
+        assertThat(findings.get(1).entry()).isEqualTo("IDTR of vCPU 1");
+        assertThat(findings.get(1).actualSymbol()).isEqualTo("idt_table");
+        assertThat(findings.get(1).detail()).isEqualTo("limit 0x7ff instead of 0xfff");
+    }
+
+    @Test
+    void idtrLines_areReadFromTheMonitorsInfoRegisters_onePerVcpu() {
+        String output = "CPU#0\nRAX=0000000000000000 RBX=0\nGDT=     fffffe0000001000 0000007f\n"
+                + "IDT=     fffffe0000000000 00000fff\nCR0=80050033\nCPU#1\nIDT=     ffffffff82a00000 000007ff\n";
+
+        assertThat(Idtr.parseAll(output)).containsExactly(new Idtr(CEA_RO_IDT, 0xfff), new Idtr(0xffff_ffff_82a0_0000L, 0x7ff));
+        assertThat(Idtr.parseAll("no registers here")).isEmpty();
     }
 }

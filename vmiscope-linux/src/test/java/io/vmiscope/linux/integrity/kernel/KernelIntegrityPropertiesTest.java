@@ -24,6 +24,11 @@ class KernelIntegrityPropertiesTest {
     }
 
     @Property
+    void anyMonitorOutput_givesAtMostOneIdtrPerVcpuLimit(@ForAll String output) {
+        assertThat(Idtr.parseAll(output + "\nIDT=     " + output)).hasSizeLessThanOrEqualTo(Idtr.MAX_VCPUS);
+    }
+
+    @Property
     void anyCode_endsInATargetOrAReason_withinTheStepLimit(@ForAll @Size(max = 512) byte[] code, @ForAll int nr) {
         SwitchDecoder.Outcome outcome = SwitchDecoder.follow(code, SwitchDecoderTest.F, SwitchDecoderTest.FENTRY, nr);
 

@@ -85,17 +85,20 @@ class LiveKernelIntegrityIT {
     }
 
     @Test
-    void cleanIdt_holdsTheHandlersTheKernelInstalls() {
+    void cleanIdt_holdsTheHandlersTheKernelInstalls_andEveryIdtrMapsIt() {
         long[] nanos = new long[1];
         List<EntryPointFinding> findings = attached((driver, guest) -> {
             EntryPointVerifier verifier = new EntryPointVerifier(guest.memory(), profile, image.elf(), guest.location().slide());
             long started = System.nanoTime();
-            List<EntryPointFinding> found = verifier.verify();
+            List<Idtr> idtrs = Idtr.parseAll(driver.monitor("info registers -a"));
+            List<EntryPointFinding> found = verifier.verify(idtrs);
             nanos[0] = System.nanoTime() - started;
+            System.out.println("[idt] IDTR " + idtrs);
+            assertThat(idtrs).hasSize(driver.vcpus().size());
             return found;
         });
 
-        System.out.printf("[idt] 256 gates compared in %.1f ms stopped%n", nanos[0] / 1e6);
+        System.out.printf("[idt] IDTR read and 256 gates compared in %.1f ms stopped%n", nanos[0] / 1e6);
         findings.forEach(f -> System.out.println("[idt] " + f));
         assertThat(findings).isEmpty();
     }

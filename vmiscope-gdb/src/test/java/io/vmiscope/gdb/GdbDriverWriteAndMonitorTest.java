@@ -12,8 +12,8 @@ import java.util.HexFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Physical writes ({@code M} packets) against scripted stub transcripts. */
-class GdbDriverWriteTest {
+/** Physical writes ({@code M} packets) and monitor commands ({@code qRcmd}) against scripted stub transcripts. */
+class GdbDriverWriteAndMonitorTest {
 
     private static final GdbOptions FAST = GdbOptions.DEFAULTS.withCommandTimeout(Duration.ofMillis(800));
 
@@ -55,6 +55,32 @@ class GdbDriverWriteTest {
                         .hasMessageContaining("refused to write 1 bytes at physical " + Gpa.of(0x3000))
                         .hasMessageContaining("'E14'");
                 assertThat(driver.isClosed()).isFalse();
+            }
+            assertThat(stub.problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void monitor_collectsTheOutputPackets_untilOk() throws Exception {
+        HexFormat hex = HexFormat.of();
+        Script script = Script.qemuHandshake().expect("qRcmd," + hex.formatHex("info registers".getBytes()))
+                .reply("O" + hex.formatHex("RAX=0\n".getBytes())).reply("O" + hex.formatHex("IDT=     fffffe0000000000 00000fff\n".getBytes()))
+                .reply("OK").detach();
+        try (FakeStub stub = FakeStub.start(script)) {
+            try (GdbDriver driver = GdbDriver.connect(stub.address(), FAST)) {
+                assertThat(driver.monitor("info registers")).isEqualTo("RAX=0\nIDT=     fffffe0000000000 00000fff\n");
+            }
+            assertThat(stub.problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void monitor_onAStubWithoutIt_saysSo() throws Exception {
+        Script script = Script.qemuHandshake().expect("qRcmd,6869").reply("").detach();
+        try (FakeStub stub = FakeStub.start(script)) {
+            try (GdbDriver driver = GdbDriver.connect(stub.address(), FAST)) {
+                assertThatThrownBy(() -> driver.monitor("hi")).isInstanceOf(UnsupportedOperationException.class)
+                        .hasMessageContaining("has no monitor (qRcmd)");
             }
             assertThat(stub.problems()).isEmpty();
         }
