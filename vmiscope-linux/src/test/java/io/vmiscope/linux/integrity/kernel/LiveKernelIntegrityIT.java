@@ -1,19 +1,9 @@
 package io.vmiscope.linux.integrity.kernel;
 
-import io.vmiscope.gdb.GdbAddress;
 import io.vmiscope.gdb.GdbDriver;
-import io.vmiscope.gdb.GdbOptions;
-import io.vmiscope.guest.GuestDistro;
-import io.vmiscope.guest.GuestImage;
-import io.vmiscope.guest.QemuLauncher;
-import io.vmiscope.guest.QemuVm;
-import io.vmiscope.guest.VmOptions;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.image.KernelImage;
 import io.vmiscope.linux.profile.KernelProfile;
-import io.vmiscope.linux.profile.KernelProfiles;
-import io.vmiscope.linux.profile.ProfileCache;
-import io.vmiscope.linux.walk.WalkLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +14,6 @@ import io.vmiscope.api.Gva;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -38,37 +27,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveKernelIntegrityIT {
 
-    private QemuVm vm;
+    private DemoGuest demo;
     private KernelProfile profile;
     private KernelImage image;
 
     @BeforeAll
     void bootGuest() {
-        GuestImage guest = GuestDistro.BUSYBOX.build();
-        vm = QemuLauncher.withDefaults().start(guest, VmOptions.named("kernel-integrity-" + ProcessHandle.current().pid())
-                .withKaslr(true).withMemoryMb(GuestDistro.BUSYBOX.defaultMemoryMb()));
-        vm.awaitBooted(Duration.ofMinutes(3));
-        profile = KernelProfiles.load(guest.kernel(), ProfileCache.atDefaultLocation());
-        image = KernelImage.open(guest.kernel());
+        demo = DemoGuest.boot("kernel-integrity", true);
+        profile = demo.profile;
+        image = demo.image;
     }
 
     @AfterAll
     void stopGuest() {
-        if (vm != null) {
-            vm.stop();
+        if (demo != null) {
+            demo.close();
         }
     }
 
-    /** Attaches (the VM stops), works, detaches (the VM runs again). */
     private <T> T attached(BiFunction<GdbDriver, LinuxGuest, T> work) {
-        try (GdbDriver driver = GdbDriver.connect(new GdbAddress.Unix(vm.gdbSocket()), GdbOptions.DEFAULTS)) {
-            return work.apply(driver, LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT));
-        }
+        return demo.attached(work);
     }
 
     private KernelTextVerifier textVerifier(LinuxGuest guest) {
-        return new KernelTextVerifier(guest.memory(), profile, image.elf(), image.relocations(),
-                guest.location().slide());
+        return demo.textVerifier(guest);
     }
 
     @Test
@@ -238,6 +220,6 @@ class LiveKernelIntegrityIT {
 
     @Test
     void theGuestRunsOnAfterTheManipulations() {
-        assertThat(vm.console().run("cat /proc/self/stat").orThrow().output()).contains("cat");
+        assertThat(demo.vm.console().run("cat /proc/self/stat").orThrow().output()).contains("cat");
     }
 }
