@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The kernel-integrity readers on the real demo guest (KASLR on): the clean kernel is intact for all
- * three, and a byte of kernel text and an IDT entry, changed through the stub as a rootkit would, are
- * each reported with the right symbol — and put back, so the guest runs on.
+ * three, and a byte of kernel text, a jump at a function's entry, an IDT gate and a branch of the syscall
+ * switch, changed through the stub as a rootkit would, are each reported with the right symbol — and put
+ * back before the guest resumes, so it runs on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveKernelIntegrityIT {
