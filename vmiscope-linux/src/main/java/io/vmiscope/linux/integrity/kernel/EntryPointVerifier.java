@@ -21,8 +21,8 @@ import java.util.List;
  * caller pauses it). Guest bytes cannot steer the work: 256 gates are decoded, each at most one finding.
  * Not thread-safe.
  *
- * <p>Limits, measured on QEMU 7.2: the gdbstub's x86-64 target description has no {@code idtr} and no
- * MSRs. The IDTR comes from the monitor's {@code info registers} through the stub ({@link #verify(List)});
+ * <p>Limits, measured on QEMU 7.2: the gdbstub's x86-64 target description has no {@code idtr}, and of
+ * the MSRs only {@code efer} and the segment bases. The IDTR comes from the monitor's {@code info registers} through the stub ({@link #verify(List)});
  * {@code MSR_LSTAR} (the {@code syscall} entry) cannot be read at all, so the code at
  * {@code entry_SYSCALL_64} (where Linux 6.1 points LSTAR, with or without PTI) is left to
  * {@link KernelTextVerifier}.
