@@ -370,11 +370,21 @@ public final class Monitor implements AutoCloseable {
         return charged.isEmpty() ? List.of() : charged.stream().distinct().toList();
     }
 
+    /**
+     * Steps the vCPU past the breakpoint. Over a no-op the VM is resumed at the next instruction in the
+     * same message ({@link GuestConnection#resumeAt}) unless the loop has work to do while it is stopped.
+     */
     private void stepOver(Site site, int vcpu) {
         if (site.nopLength > 0) {
-            connection.setRegister(vcpu, "rip", site.address.value() + site.nopLength);
+            long next = site.address.value() + site.nopLength;
             if (site.unused()) {
                 site.breakpoint.close();
+            }
+            long now = System.nanoTime();
+            if (endRequested || !control.isEmpty() || periodicDue(now) || returnsExpired(now)) {
+                connection.setRegister(vcpu, "rip", next);
+            } else {
+                connection.resumeAt(vcpu, next);
             }
             return;
         }

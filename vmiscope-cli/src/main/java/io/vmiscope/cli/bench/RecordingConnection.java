@@ -115,6 +115,11 @@ final class RecordingConnection implements GuestConnection {
     }
 
     @Override
+    public void resumeAt(int vcpu, long rip) {
+        target.resumeAt(vcpu, rip);
+    }
+
+    @Override
     public boolean isPaused() {
         return target.isPaused();
     }
