@@ -35,7 +35,8 @@ public final class DependencyChains {
             "wake_up_new_task", FORK,
             "do_exit", EXIT,
             "__x64_sys_connect", CONNECT,
-            "inet_getname", ACCEPT);
+            "inet_getname", ACCEPT,
+            "inet6_getname", ACCEPT);
 
     private DependencyChains() {
     }
