@@ -127,6 +127,11 @@ final class TraceBenchCommand implements Callable<Integer> {
         System.out.printf("  %-26s %10s %13.0f µs %12s %14d   (openat's chain: (%d + 1 resume) × %.1f µs median round trip)%n",
                 "dependency floor", "", io.vmiscope.cli.bench.DependencyChains.floorNanos(openat, rtt) / 1e3, "",
                 openat.depth(), openat.depth(), rtt / 1e3);
+        double firstAnswer = ours.firstAnswers().median();
+        double tcgFloor = firstAnswer + openat.depth() * rtt;
+        System.out.printf("  %-26s %10s %13.0f µs %12s %14d   (the same, with the stub's first answer after a stop as"
+                        + " measured: `g` %.0f µs median)%n", "dependency floor, TCG", "", tcgFloor / 1e3, "",
+                openat.depth(), firstAnswer / 1e3);
         System.out.printf("  %-26s %10.1f %13.0f µs %9.0f µs %14s   (VM stopped per hit, timed by a relay between gdb and the stub, n=%d)%n",
                 "gdb + Python breakpoints", gdb.eventsPerSecond(),
                 gdb.stopped().map(s -> s.median() / 1e3).orElse(Double.NaN),
@@ -138,6 +143,8 @@ final class TraceBenchCommand implements Callable<Integer> {
         System.out.printf("  vmiscope vs dependency floor: %.2f× its time per hit (median), %.1f round trips per hit against a depth of %d   goal ≤ 1.25×, ≤ 7 round trips%n",
                 cost.stoppedMedianNanos() / io.vmiscope.cli.bench.DependencyChains.floorNanos(openat, rtt),
                 cost.roundTripsPerStop(), openat.depth());
+        System.out.printf("  vmiscope vs dependency floor with the stub's first answer as measured: %.2f×%n",
+                cost.stoppedMedianNanos() / tcgFloor);
         System.out.printf("  vmiscope vs replay floor:  %.2f× the floor's median time per hit, %.2f× its hits/s%n",
                 cost.stoppedMedianNanos() / (double) floor.perHitNanos().median(),
                 floor.hitsPerSecond() / ours.eventsPerSecond());

@@ -33,7 +33,7 @@ public final class TraceBenchmark {
 
     /** What vmiscope did: events, its cost summary, and the read batches of every stop (for the floor). */
     public record Traced(long events, double seconds, CostSummary cost, List<RecordingConnection.Group> stops,
-                         Map<String, Long> hookAddresses, Samples roundTrips) {
+                         Map<String, Long> hookAddresses, Samples roundTrips, Samples firstAnswers) {
         public double eventsPerSecond() {
             return events / seconds;
         }
@@ -74,11 +74,12 @@ public final class TraceBenchmark {
             long t0 = System.nanoTime();
             monitor.run(time);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            List<Long> registerNanos = recorder.registerNanos();
             List<RecordingConnection.Group> stops = recorder.stop();
             CostSummary cost = monitor.costs().stream().filter(c -> c.action().equals(trace.id())).findFirst()
                     .orElseThrow();
             return new Traced(cost.events(), seconds, cost, stops.subList(1, stops.size()), hooks,
-                    roundTrips(driver, ROUND_TRIP_SAMPLES));
+                    roundTrips(driver, ROUND_TRIP_SAMPLES), Samples.of(registerNanos));
         }
     }
 
