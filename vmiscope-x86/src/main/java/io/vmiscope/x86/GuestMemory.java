@@ -12,7 +12,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,7 +127,7 @@ public final class GuestMemory {
                 .filter(level -> level.pageSizeAllowed() || level.equals(lastLevel))
                 .sorted(Comparator.comparingInt(PagingLevel::shift))
                 .toList();
-        this.entryCache = lruMap(options.entryCacheCapacity());
+        this.entryCache = TranslationCache.lruMap(options.entryCacheCapacity());
         this.translations = new TranslationCache(leafLevels.stream().map(PagingLevel::pageSizeBytes).toList(),
                 options.translationCacheCapacity());
     }
@@ -397,17 +396,6 @@ public final class GuestMemory {
         return context instanceof AccessContext.Process process
                 ? process.address()
                 : ((AccessContext.Kernel) context).address();
-    }
-
-    private static <K, V> Map<K, V> lruMap(int capacity) {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > capacity;
-            }
-        };
     }
 
     /** One physical read of a planned virtual read. */

@@ -35,11 +35,16 @@ final class TranslationCache {
     /** @param pageSizes the sizes a page may have, smallest first: where to look */
     TranslationCache(List<Long> pageSizes, int capacity) {
         this.pageSizes = List.copyOf(pageSizes);
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+        this.entries = lruMap(capacity);
+    }
+
+    /** A map that drops its least recently used entry beyond {@code capacity} entries. */
+    static <K, V> Map<K, V> lruMap(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<PageKey, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
                 return size() > capacity;
             }
         };

@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,14 +45,7 @@ public final class CurrentTaskReader {
     private final int addressBits;
     private final ReadPlan identityPlan;
     private final Map<Long, Long> lastTaskByPerCpuArea = new HashMap<>();
-    private final Map<Long, Links> linksByTask = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Links> eldest) {
-            return size() > REMEMBERED_TASKS;
-        }
-    };
+    private final Map<Long, Links> linksByTask = new HashMap<>();
 
     private record Links(long parent, long cred) {
     }
@@ -205,6 +197,9 @@ public final class CurrentTaskReader {
             ReadPlan.Block block = fields.block();
             long parent = block.u64(layout.realParent());
             long cred = block.u64(layout.realCred());
+            if (linksByTask.size() >= REMEMBERED_TASKS) {
+                linksByTask.clear(); // hints only: forgetting them costs a round trip, never a wrong value
+            }
             linksByTask.put(task, new Links(parent, cred));
             boolean confirmed = remembered != null && remembered.parent() == parent && remembered.cred() == cred
                     && !failures.containsKey(first + count) && !failures.containsKey(first + count + 1);
