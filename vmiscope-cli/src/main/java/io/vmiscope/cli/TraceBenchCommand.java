@@ -26,7 +26,11 @@ import java.util.concurrent.Callable;
                 + "/bin/true every 50th turn) for a fixed time "
                 + "with vmiscope, then with the protocol floor (the same breakpoints, stops and step-overs, replaying "
                 + "vmiscope's reads of each hit, no decoding), then with Debian's gdb and a Python breakpoint class "
-                + "decoding the same fields. Prints events/s and per-hit cost side by side.",
+                + "decoding the same fields, its VM-stopped time per hit timed by a relay between gdb and the stub. "
+                + "Prints events/s and per-hit cost side by side, against the dependency floor (the hit's chain of "
+                + "reads that cannot overlap × the round trip measured in the same run). A last phase runs every "
+                + "kind of hit at once (syscalls, procevents, network, with a web client in the guest) and prints "
+                + "round trips, bytes and stopped time per hooked function.",
                 "Boots its own demo guest unless --vm names a running one."})
 final class TraceBenchCommand implements Callable<Integer> {
 
