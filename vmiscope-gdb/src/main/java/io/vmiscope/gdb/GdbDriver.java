@@ -777,7 +777,8 @@ public final class GdbDriver implements GuestConnection {
     /**
      * Sets {@code vcpu}'s instruction pointer and resumes all vCPUs with one {@code c addr} packet: the
      * stub sets the pc of its continue thread ({@code gdb_set_cpu_pc} on {@code c_cpu}) and continues —
-     * no answer to wait for, where a {@code P} first would cost a round trip. QEMU makes the vCPU that
+     * no answer to wait for, where a {@code P} first would cost a round trip. Returns once the packet is
+     * written; its acknowledgement is taken by the next wait for a stop. QEMU makes the vCPU that
      * reported a stop its continue thread; for another vCPU an {@code Hc} selects it first.
      *
      * @throws IllegalStateException while the VM is running or after the guest exited
@@ -796,7 +797,7 @@ public final class GdbDriver implements GuestConnection {
                 }
                 selectedContinueTid = thread.tid();
             }
-            channel.send("c" + Long.toHexString(rip), deadline());
+            channel.sendWithoutWaiting("c" + Long.toHexString(rip));
             state = RunState.RUNNING;
         } finally {
             lock.unlock();

@@ -363,6 +363,25 @@ class GdbDriverTranscriptTest {
     }
 
     @Test
+    void resumeAt_returnsWithoutWaitingForTheAcknowledgement_andSendsTheContinueAgainOnANak() throws Exception {
+        String stop = "T05thread:p01.01;";
+        Script script = Script.qemuHandshake()
+                .expect("Hcp1.1").reply("OK")
+                .expectAndReject("c401000")
+                .expect("c401000")
+                .pause(100).raw("$" + stop + "#" + String.format("%02x", checksum(stop)))
+                .detach();
+        try (FakeStub stub = FakeStub.start(script)) {
+            try (GdbDriver driver = connect(stub)) {
+                driver.resumeAt(1, 0x401000);
+
+                assertThat(driver.awaitStop(Duration.ofSeconds(3))).isPresent();
+            }
+            assertThat(stub.problems()).isEmpty();
+        }
+    }
+
+    @Test
     void exitReply_endsTheGuest_andCloseSendsNothingMore() throws Exception {
         Script script = Script.qemuHandshake().expect("c").reply("W00");
         try (FakeStub stub = FakeStub.start(script)) {
