@@ -43,7 +43,7 @@ class HandStartedQemuIT {
         qemu = new ProcessBuilder("qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot",
                 "-accel", accelerator.name().toLowerCase(Locale.ROOT), "-m", "256",
                 "-kernel", image.kernel().toString(), "-initrd", image.initrd().toString(),
-                "-append", "console=ttyS0 panic=-1", "-serial", "file:" + serial,
+                "-append", "console=ttyS0 panic=-1 no_timer_check", "-serial", "file:" + serial,
                 "-gdb", "unix:" + gdbSocket + ",server=on,wait=off")
                 .redirectInput(new File("/dev/null")).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("qemu.log").toFile()).start();

@@ -15,14 +15,14 @@ class VmOptionsTest {
 
         assertThat(options.memoryMb()).isEqualTo(256);
         assertThat(options.accelerator()).isEqualTo(Accelerator.AUTO);
-        assertThat(options.kernelCommandLine()).isEqualTo("console=ttyS0 panic=-1");
+        assertThat(options.kernelCommandLine()).isEqualTo("console=ttyS0 panic=-1 no_timer_check");
     }
 
     @Test
     void nokaslr_andExtraArguments_goOnTheKernelCommandLine() {
         VmOptions options = VmOptions.named("demo").withKaslr(false).withExtraKernelArgs(List.of("loglevel=3"));
 
-        assertThat(options.kernelCommandLine()).isEqualTo("console=ttyS0 panic=-1 nokaslr loglevel=3");
+        assertThat(options.kernelCommandLine()).isEqualTo("console=ttyS0 panic=-1 no_timer_check nokaslr loglevel=3");
     }
 
     @Test
