@@ -47,12 +47,14 @@ public final class Monitor implements AutoCloseable {
     /**
      * @param vm                 the VM's name, written into every event
      * @param controlPoll        longest time the loop lets the VM run before looking at control requests
-     * @param returnTimeout      how long a return breakpoint waits for its call to return
+     * @param returnTimeout      how long a return breakpoint waits for its call to return (host time: a TCG guest
+     *                           on a loaded host may take hundreds of milliseconds for a call that needs
+     *                           microseconds)
      * @param maxPendingReturns  most calls waiting for their return at once (more are given up at once)
      */
     public record Options(String vm, Duration controlPoll, Duration returnTimeout, int maxPendingReturns) {
         public static Options named(String vm) {
-            return new Options(vm, Duration.ofMillis(50), Duration.ofMillis(200), 1024);
+            return new Options(vm, Duration.ofMillis(50), Duration.ofSeconds(1), 1024);
         }
     }
 
