@@ -216,6 +216,21 @@ class DefaultRuleGoldenTest {
                         "File Downloaded into a World-Writable Directory, then Executed");
     }
 
+    /**
+     * As recorded on the Debian guest's heartbeat job: cron's child checks the account through PAM (reading
+     * {@code /etc/shadow}), asks nscd over a unix socket, then becomes the job's shell — neither a credential theft
+     * nor a reverse shell.
+     */
+    @Test
+    void debianCronJob_readingShadowAndConnectingToNscd_beforeItsShell_firesNothing() {
+        assertThat(fired(exec(0.5, 400, 1, 0, "systemd", "/usr/sbin/cron", "/usr/sbin/cron", "-f"),
+                fork(1, 400, "cron", 436), file(1.1, 436, 0, "cron", "open", "/etc/shadow", "O_RDONLY|O_CLOEXEC"),
+                connect(1.2, 436, "cron", "/var/run/nscd/socket"),
+                exec(1.5, 436, 400, 0, "cron", "/bin/sh", "/bin/sh", "-c", "date +%s >>/var/log/heartbeat"))).isEmpty();
+        assertThat(fired(connect(1, 436, "cron", "/var/run/nscd/socket"), exec(1.5, 436, 1, 0, "cron", "/bin/sh", "sh")))
+                .as("a unix socket is not a connection out").isEmpty();
+    }
+
     @Test
     void ptraceAttach_orProcessVmWritev_fires_butPtraceTracemeDoesNot() {
         String title = "Process Attaches to or Writes into Another Process";
