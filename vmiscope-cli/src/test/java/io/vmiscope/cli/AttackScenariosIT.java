@@ -1,6 +1,8 @@
 package io.vmiscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vmiscope.cli.LabScenarios.Expected;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.guest.LabAttack;
 import io.vmiscope.testkit.Browser;
 import org.junit.jupiter.api.AfterAll;
@@ -11,10 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,15 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttackScenariosIT {
-
-    /** A default rule's id and one of its techniques. */
-    private record Expected(String ruleId, String technique) {
-    }
-
-    /** The goal: each alert within 10 s of its step, printed per step. */
-    private static final double GOAL_SECONDS = 10;
-    /** How long the test waits for an alert: a CI run saw the crontab step's alert come later than the goal. */
-    private static final Duration WITHIN = Duration.ofSeconds(30);
 
     /** Step → the alerts it must raise (docs/detection.md's table). */
     private static final Map<String, List<Expected>> EXPECTED = Map.of(
@@ -55,7 +45,7 @@ class AttackScenariosIT {
     @BeforeAll
     void startTheDemoWithDetection_andTheAttackersHostSide() throws Exception {
         lab = LiveLab.start("attack");
-        attack = LabAttack.start(lab.vm.httpPort());
+        attack = LabAttack.start(GuestDistro.BUSYBOX, lab.vm.httpPort());
     }
 
     @AfterAll
@@ -70,28 +60,8 @@ class AttackScenariosIT {
 
     @Test
     void eachScenarioStep_raisesItsExpectedAlert_within10sOfTheStep_withStoredEvidence() throws Exception {
-        List<String> table = new ArrayList<>();
-        for (String step : LabAttack.STEPS) {
-            List<JsonNode> before = lab.demo.alerts();
-            LabAttack.StepResult result = attack.run(step);
-            if (step.equals("reverse-shell")) {
-                assertThat(result.output()).as("the reverse shell answered id").contains("uid=0");
-            }
-            for (Expected expected : EXPECTED.get(step)) {
-                JsonNode alert = awaitNew(expected.ruleId(), before);
-                double latency = (System.nanoTime() - result.sentNanos()) / 1e9;
-                table.add(String.format(Locale.ROOT, "%-15s %s %-10s step %.1f s, alert seen %.1f s after it was sent%s",
-                        step, expected.ruleId(), expected.technique(), result.took().toMillis() / 1000.0, latency,
-                        latency > GOAL_SECONDS ? " (over the 10 s goal)" : ""));
-                assertThat(alert.get("fields").get("techniques").toString()).contains(expected.technique());
-                assertThat(alert.get("fields").get("evidence")).isNotEmpty();
-                for (JsonNode evidence : alert.get("fields").get("evidence")) {
-                    assertThat(lab.event(evidence.asText()).get("kind").asText()).as("evidence %s of %s", evidence, step)
-                            .isIn("exec", "file", "network", "syscall", "fork");
-                }
-            }
-        }
-        table.forEach(line -> System.out.println("[AttackScenariosIT] " + line));
+        LabScenarios.playAll(lab, attack, EXPECTED, "uid=0")
+                .forEach(line -> System.out.println("[AttackScenariosIT] " + line));
         theAlertsShowInTheBrowser();
     }
 
@@ -114,11 +84,5 @@ class AttackScenariosIT {
             browser.await("#view-alerts[data-state=ready]");
             browser.screenshot(Path.of("target", "screenshots", "live-scenario-alerts.png"));
         }
-    }
-
-    /** An alert of {@code ruleId} that was not among {@code before}, within 30 s. */
-    private JsonNode awaitNew(String ruleId, List<JsonNode> before) throws Exception {
-        List<String> old = before.stream().filter(LiveDemo.ofRule(ruleId)).map(a -> a.get("id").asText()).toList();
-        return lab.demo.awaitAlert(LiveDemo.ofRule(ruleId).and(a -> !old.contains(a.get("id").asText())), WITHIN);
     }
 }
