@@ -3,7 +3,6 @@ package io.vmiscope.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmiscope.cli.LabScenarios.Expected;
 import io.vmiscope.guest.GuestDistro;
-import io.vmiscope.guest.LabAttack;
 import io.vmiscope.testkit.Browser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,28 +38,25 @@ class AttackScenariosIT {
             "module", List.of(new Expected("015e0e48-29fe-5a11-bab7-f86f78d633e2", "T1547.006")),
             "log-truncation", List.of(new Expected("3bfa33f7-ca9b-5827-b567-4e4e9169280b", "T1070.002")));
 
+    private LabScenarios scenarios;
     private LiveLab lab;
-    private LabAttack attack;
 
     @BeforeAll
     void startTheDemoWithDetection_andTheAttackersHostSide() throws Exception {
-        lab = LiveLab.start("attack");
-        attack = LabAttack.start(GuestDistro.BUSYBOX, lab.vm.httpPort());
+        scenarios = LabScenarios.start(GuestDistro.BUSYBOX, "attack", true);
+        lab = scenarios.lab;
     }
 
     @AfterAll
     void stopEverything() throws InterruptedException {
-        if (attack != null) {
-            attack.close();
-        }
-        if (lab != null) {
-            lab.close();
+        if (scenarios != null) {
+            scenarios.close();
         }
     }
 
     @Test
     void eachScenarioStep_raisesItsExpectedAlert_within10sOfTheStep_withStoredEvidence() throws Exception {
-        LabScenarios.playAll(lab, attack, EXPECTED, "uid=0")
+        scenarios.playAll(EXPECTED, "uid=0")
                 .forEach(line -> System.out.println("[AttackScenariosIT] " + line));
         theAlertsShowInTheBrowser();
     }

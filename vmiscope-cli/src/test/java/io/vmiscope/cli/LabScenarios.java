@@ -1,6 +1,7 @@
 package io.vmiscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.guest.LabAttack;
 
 import java.time.Duration;
@@ -12,12 +13,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Plays a lab's attack steps against a guest watched live ({@link LiveLab}) and checks that each step raises its
- * expected alerts (rule id and ATT&CK technique) with evidence ids that resolve to stored events, within 30 s; the
- * latency per step is measured against the issue's 10 s goal, not asserted. Shared by the scenario tests of both
- * guests.
+ * A guest watched live ({@link LiveLab}) with the attacker's host side ({@link LabAttack}) beside it: plays the lab's
+ * attack steps and checks that each step raises its expected alerts (rule id and ATT&CK technique) with evidence ids
+ * that resolve to stored events, within 30 s; the latency per step is measured against the issue's 10 s goal, not
+ * asserted. Shared by the scenario tests of both guests; {@link #close()} stops the host side, the session and the VM.
  */
-final class LabScenarios {
+final class LabScenarios implements AutoCloseable {
 
     /** A default rule's id and one of its techniques. */
     record Expected(String ruleId, String technique) {
@@ -28,18 +29,33 @@ final class LabScenarios {
     /** How long a test waits for an alert: a CI run saw the crontab step's alert come later than the goal. */
     private static final Duration WITHIN = Duration.ofSeconds(30);
 
-    private LabScenarios() {
+    final LiveLab lab;
+    final LabAttack attack;
+
+    private LabScenarios(LiveLab lab, LabAttack attack) {
+        this.lab = lab;
+        this.attack = attack;
+    }
+
+    /** Boots the guest, starts the live session with detection (see {@link LiveLab#start}) and the host side. */
+    static LabScenarios start(GuestDistro distro, String prefix, boolean followUps) throws Exception {
+        LiveLab lab = LiveLab.start(distro, prefix, followUps);
+        try {
+            return new LabScenarios(lab, LabAttack.start(distro, lab.vm.httpPort()));
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
     }
 
     /**
-     * Plays every step of {@code attack} in order and checks its alerts.
+     * Plays every step of the lab in order and checks its alerts.
      *
      * @param expected      step → the alerts it must raise; every step of the lab has an entry
      * @param shellAnswered what the reverse shell's answer to {@code id} must contain
      * @return one line per expected alert: step, rule, technique, how long the step took and when the alert was seen
      */
-    static List<String> playAll(LiveLab lab, LabAttack attack, Map<String, List<Expected>> expected,
-            String shellAnswered) throws Exception {
+    List<String> playAll(Map<String, List<Expected>> expected, String shellAnswered) throws Exception {
         assertThat(expected.keySet()).as("the steps with expected alerts").containsExactlyInAnyOrderElementsOf(attack.steps());
         List<String> table = new ArrayList<>();
         for (String step : attack.steps()) {
@@ -49,7 +65,7 @@ final class LabScenarios {
                 assertThat(result.output()).as("the reverse shell answered id").contains(shellAnswered);
             }
             for (Expected e : expected.get(step)) {
-                JsonNode alert = awaitNew(lab, e.ruleId(), before);
+                JsonNode alert = awaitNew(e.ruleId(), before);
                 double latency = (System.nanoTime() - result.sentNanos()) / 1e9;
                 table.add(String.format(Locale.ROOT, "%-15s %s %-10s step %.1f s, alert seen %.1f s after it was sent%s",
                         step, e.ruleId(), e.technique(), result.took().toMillis() / 1000.0, latency,
@@ -66,8 +82,17 @@ final class LabScenarios {
     }
 
     /** An alert of {@code ruleId} that was not among {@code before}, within 30 s. */
-    private static JsonNode awaitNew(LiveLab lab, String ruleId, List<JsonNode> before) throws Exception {
+    private JsonNode awaitNew(String ruleId, List<JsonNode> before) throws Exception {
         List<String> old = before.stream().filter(LiveDemo.ofRule(ruleId)).map(a -> a.get("id").asText()).toList();
         return lab.demo.awaitAlert(LiveDemo.ofRule(ruleId).and(a -> !old.contains(a.get("id").asText())), WITHIN);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            attack.close();
+        } finally {
+            lab.close();
+        }
     }
 }
