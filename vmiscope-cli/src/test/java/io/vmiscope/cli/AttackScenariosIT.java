@@ -28,15 +28,13 @@ class AttackScenariosIT {
 
     /** Step → the alerts it must raise (docs/detection.md's table). */
     private static final Map<String, List<Expected>> EXPECTED = Map.of(
-            "injection", List.of(new Expected("c050450b-a3bd-5ef1-87de-5f51b59b3d42", "T1190")),
-            "download", List.of(new Expected("68c5d54b-db92-587a-9d44-3eface0e4228", "T1105"),
-                    new Expected("24f87aee-ada1-5068-8755-93d9c5ec9b3a", "T1204.002")),
-            "reverse-shell", List.of(new Expected("e06259b5-13f7-5e4a-9631-6fe10c2bef8f", "T1059.004"),
-                    new Expected("7327f0c7-a5d6-561c-b541-98b97faba7eb", "T1059.004")),
-            "crontab", List.of(new Expected("49519377-8f5a-55fb-a94b-aae9149b9551", "T1053.003")),
-            "shadow", List.of(new Expected("355cd2f8-325c-5afc-be14-d42885e8c7c9", "T1003.008")),
-            "module", List.of(new Expected("015e0e48-29fe-5a11-bab7-f86f78d633e2", "T1547.006")),
-            "log-truncation", List.of(new Expected("3bfa33f7-ca9b-5827-b567-4e4e9169280b", "T1070.002")));
+            "injection", List.of(LabScenarios.WEB_SHELL),
+            "download", List.of(LabScenarios.DOWNLOAD_THEN_EXECUTE, LabScenarios.EXECUTED_FROM_TMP),
+            "reverse-shell", List.of(LabScenarios.NETCAT_EXEC, LabScenarios.CONNECT_THEN_SHELL),
+            "crontab", List.of(LabScenarios.CRONTAB),
+            "shadow", List.of(LabScenarios.SHADOW_READ),
+            "module", List.of(LabScenarios.MODULE_LOADED),
+            "log-truncation", List.of(LabScenarios.LOG_TRUNCATED));
 
     private LabScenarios scenarios;
     private LiveLab lab;

@@ -24,6 +24,19 @@ final class LabScenarios implements AutoCloseable {
     record Expected(String ruleId, String technique) {
     }
 
+    // The default rules the lab's steps raise (docs/detection.md, "Live scenarios").
+    static final Expected WEB_SHELL = new Expected("c050450b-a3bd-5ef1-87de-5f51b59b3d42", "T1190");
+    static final Expected DOWNLOAD_THEN_EXECUTE = new Expected("68c5d54b-db92-587a-9d44-3eface0e4228", "T1105");
+    static final Expected EXECUTED_FROM_TMP = new Expected("24f87aee-ada1-5068-8755-93d9c5ec9b3a", "T1204.002");
+    static final Expected NETCAT_EXEC = new Expected("e06259b5-13f7-5e4a-9631-6fe10c2bef8f", "T1059.004");
+    static final Expected CONNECT_THEN_SHELL = new Expected("7327f0c7-a5d6-561c-b541-98b97faba7eb", "T1059.004");
+    static final Expected CRONTAB = new Expected("49519377-8f5a-55fb-a94b-aae9149b9551", "T1053.003");
+    static final Expected SHADOW_READ = new Expected("355cd2f8-325c-5afc-be14-d42885e8c7c9", "T1003.008");
+    static final Expected MODULE_LOADED = new Expected("015e0e48-29fe-5a11-bab7-f86f78d633e2", "T1547.006");
+    static final Expected MODULE_TOOL = new Expected("43cdebd7-825f-5db9-9e57-c3b07a58d649", "T1547.006");
+    static final Expected ACCOUNT_CREATED = new Expected("4a9472f0-af37-54fb-a44f-b46d65b511d9", "T1136.001");
+    static final Expected LOG_TRUNCATED = new Expected("3bfa33f7-ca9b-5827-b567-4e4e9169280b", "T1070.002");
+
     /** The goal: each alert within 10 s of its step, printed per step. */
     private static final double GOAL_SECONDS = 10;
     /** How long a test waits for an alert: a CI run saw the crontab step's alert come later than the goal. */
