@@ -213,16 +213,20 @@ final class GuestCommand {
     }
 
     @Command(name = "attack", mixinStandardHelpOptions = true,
-            description = {"Play the lab's attack scenarios against a running demo guest, from the host, through the "
+            description = {"Play the lab's attack scenarios against a running guest, from the host, through the "
                     + "command injection of its /cgi-bin/ping (the lab's deliberately vulnerable service): "
-                    + "injection, download, reverse-shell, crontab, shadow, module, log-truncation "
-                    + "(docs/detection.md, 'Live scenarios'). The payload server and the reverse shell's listener "
-                    + "listen on 127.0.0.1 only. Prints what each step printed."})
+                    + "injection, download, reverse-shell, crontab, shadow, module, log-truncation; on the Debian "
+                    + "guest (--distro debian, the distro the VM was started with) also user-added, the root steps "
+                    + "through sudo (docs/detection.md, 'Live scenarios'). The payload server and the reverse "
+                    + "shell's listener listen on 127.0.0.1 only. Prints what each step printed."})
     static final class Attack implements Callable<Integer> {
         private static final int MAX_PRINTED_CHARS = 4096;
 
         @Option(names = "--vm", defaultValue = DEFAULT_NAME, description = "VM name (default: ${DEFAULT-VALUE})")
         String name;
+
+        @picocli.CommandLine.Mixin
+        DistroOption distro;
 
         @Parameters(arity = "0..*", paramLabel = "STEP", description = "the steps to play, in order (default: all)")
         List<String> steps;
@@ -230,8 +234,8 @@ final class GuestCommand {
         @Override
         public Integer call() {
             QemuVm vm = running(name);
-            try (LabAttack lab = LabAttack.start(vm.httpPort())) {
-                for (String step : steps == null || steps.isEmpty() ? LabAttack.STEPS : steps) {
+            try (LabAttack lab = LabAttack.start(distro.distro(), vm.httpPort())) {
+                for (String step : steps == null || steps.isEmpty() ? lab.steps() : steps) {
                     LabAttack.StepResult result = lab.run(step);
                     String output = result.output().strip();
                     // the guest's words: no terminal control characters, at most a screenful

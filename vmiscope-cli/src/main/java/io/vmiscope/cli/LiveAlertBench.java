@@ -4,6 +4,7 @@ import io.vmiscope.detect.sigma.RuleLoader;
 import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.AlertEvent;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.guest.GuestImage;
 import io.vmiscope.guest.LabAttack;
 import io.vmiscope.guest.QemuLauncher;
@@ -105,8 +106,8 @@ final class LiveAlertBench {
 
     private List<StepFigures> playEveryStep(QemuVm vm) throws InterruptedException {
         List<StepFigures> figures = new ArrayList<>();
-        try (LabAttack attack = LabAttack.start(vm.httpPort())) {
-            for (String step : LabAttack.STEPS) {
+        try (LabAttack attack = LabAttack.start(GuestDistro.BUSYBOX, vm.httpPort())) {
+            for (String step : attack.steps()) {
                 MonitorCommand.log("step " + step + " …");
                 delivered.clear();
                 LabAttack.StepResult result = attack.run(step);

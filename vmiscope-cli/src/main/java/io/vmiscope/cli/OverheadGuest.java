@@ -22,6 +22,9 @@ record OverheadGuest(QemuVm vm, TargetOptions.Session session, WorkloadGuest wor
         QemuVm vm = QemuLauncher.withDefaults().start(image, boot.toOptions(name));
         try {
             vm.awaitBooted(Duration.ofMinutes(3));
+            // the Debian guest's systemd still starts units after the console answers: workloads measured
+            // then would run slow, and the first console commands miss their time limits
+            boot.distro().awaitSettled(vm, Duration.ofMinutes(3));
             TargetOptions.Session session = TargetOptions.attach(TargetOptions.Resolved.of(vm, image.kernel()));
             session.driver().resume(); // attaching stopped the VM; workloads need it running
             return new OverheadGuest(vm, session, new WorkloadGuest(new ConsoleShell(vm.console()),

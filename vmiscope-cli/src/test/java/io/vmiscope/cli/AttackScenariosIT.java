@@ -1,7 +1,8 @@
 package io.vmiscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vmiscope.guest.LabAttack;
+import io.vmiscope.cli.LabScenarios.Expected;
+import io.vmiscope.guest.GuestDistro;
 import io.vmiscope.testkit.Browser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,10 +12,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,70 +26,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttackScenariosIT {
 
-    /** A default rule's id and one of its techniques. */
-    private record Expected(String ruleId, String technique) {
-    }
-
-    /** The goal: each alert within 10 s of its step, printed per step. */
-    private static final double GOAL_SECONDS = 10;
-    /** How long the test waits for an alert: a CI run saw the crontab step's alert come later than the goal. */
-    private static final Duration WITHIN = Duration.ofSeconds(30);
-
     /** Step → the alerts it must raise (docs/detection.md's table). */
     private static final Map<String, List<Expected>> EXPECTED = Map.of(
-            "injection", List.of(new Expected("c050450b-a3bd-5ef1-87de-5f51b59b3d42", "T1190")),
-            "download", List.of(new Expected("68c5d54b-db92-587a-9d44-3eface0e4228", "T1105"),
-                    new Expected("24f87aee-ada1-5068-8755-93d9c5ec9b3a", "T1204.002")),
-            "reverse-shell", List.of(new Expected("e06259b5-13f7-5e4a-9631-6fe10c2bef8f", "T1059.004"),
-                    new Expected("7327f0c7-a5d6-561c-b541-98b97faba7eb", "T1059.004")),
-            "crontab", List.of(new Expected("49519377-8f5a-55fb-a94b-aae9149b9551", "T1053.003")),
-            "shadow", List.of(new Expected("355cd2f8-325c-5afc-be14-d42885e8c7c9", "T1003.008")),
-            "module", List.of(new Expected("015e0e48-29fe-5a11-bab7-f86f78d633e2", "T1547.006")),
-            "log-truncation", List.of(new Expected("3bfa33f7-ca9b-5827-b567-4e4e9169280b", "T1070.002")));
+            "injection", List.of(LabScenarios.WEB_SHELL),
+            "download", List.of(LabScenarios.DOWNLOAD_THEN_EXECUTE, LabScenarios.EXECUTED_FROM_TMP),
+            "reverse-shell", List.of(LabScenarios.NETCAT_EXEC, LabScenarios.CONNECT_THEN_SHELL),
+            "crontab", List.of(LabScenarios.CRONTAB),
+            "shadow", List.of(LabScenarios.SHADOW_READ),
+            "module", List.of(LabScenarios.MODULE_LOADED),
+            "log-truncation", List.of(LabScenarios.LOG_TRUNCATED));
 
+    private LabScenarios scenarios;
     private LiveLab lab;
-    private LabAttack attack;
 
     @BeforeAll
     void startTheDemoWithDetection_andTheAttackersHostSide() throws Exception {
-        lab = LiveLab.start("attack");
-        attack = LabAttack.start(lab.vm.httpPort());
+        scenarios = LabScenarios.start(GuestDistro.BUSYBOX, "attack", true);
+        lab = scenarios.lab;
     }
 
     @AfterAll
     void stopEverything() throws InterruptedException {
-        if (attack != null) {
-            attack.close();
-        }
-        if (lab != null) {
-            lab.close();
+        if (scenarios != null) {
+            scenarios.close();
         }
     }
 
     @Test
     void eachScenarioStep_raisesItsExpectedAlert_within10sOfTheStep_withStoredEvidence() throws Exception {
-        List<String> table = new ArrayList<>();
-        for (String step : LabAttack.STEPS) {
-            List<JsonNode> before = lab.demo.alerts();
-            LabAttack.StepResult result = attack.run(step);
-            if (step.equals("reverse-shell")) {
-                assertThat(result.output()).as("the reverse shell answered id").contains("uid=0");
-            }
-            for (Expected expected : EXPECTED.get(step)) {
-                JsonNode alert = awaitNew(expected.ruleId(), before);
-                double latency = (System.nanoTime() - result.sentNanos()) / 1e9;
-                table.add(String.format(Locale.ROOT, "%-15s %s %-10s step %.1f s, alert seen %.1f s after it was sent%s",
-                        step, expected.ruleId(), expected.technique(), result.took().toMillis() / 1000.0, latency,
-                        latency > GOAL_SECONDS ? " (over the 10 s goal)" : ""));
-                assertThat(alert.get("fields").get("techniques").toString()).contains(expected.technique());
-                assertThat(alert.get("fields").get("evidence")).isNotEmpty();
-                for (JsonNode evidence : alert.get("fields").get("evidence")) {
-                    assertThat(lab.event(evidence.asText()).get("kind").asText()).as("evidence %s of %s", evidence, step)
-                            .isIn("exec", "file", "network", "syscall", "fork");
-                }
-            }
-        }
-        table.forEach(line -> System.out.println("[AttackScenariosIT] " + line));
+        scenarios.playAll(EXPECTED, "uid=0")
+                .forEach(line -> System.out.println("[AttackScenariosIT] " + line));
         theAlertsShowInTheBrowser();
     }
 
@@ -114,11 +78,5 @@ class AttackScenariosIT {
             browser.await("#view-alerts[data-state=ready]");
             browser.screenshot(Path.of("target", "screenshots", "live-scenario-alerts.png"));
         }
-    }
-
-    /** An alert of {@code ruleId} that was not among {@code before}, within 30 s. */
-    private JsonNode awaitNew(String ruleId, List<JsonNode> before) throws Exception {
-        List<String> old = before.stream().filter(LiveDemo.ofRule(ruleId)).map(a -> a.get("id").asText()).toList();
-        return lab.demo.awaitAlert(LiveDemo.ofRule(ruleId).and(a -> !old.contains(a.get("id").asText())), WITHIN);
     }
 }

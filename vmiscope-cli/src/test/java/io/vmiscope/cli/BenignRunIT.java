@@ -1,7 +1,6 @@
 package io.vmiscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vmiscope.events.AlertEvent;
 import io.vmiscope.overhead.workload.Workload;
 import io.vmiscope.overhead.workload.WorkloadGuest;
 import io.vmiscope.overhead.workload.Workloads;
@@ -17,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -78,21 +76,15 @@ class BenignRunIT {
         Thread.sleep(10_000); // the last events through detection
 
         List<JsonNode> alerts = lab.demo.alerts();
-        Map<String, Long> perLevel = new TreeMap<>();
-        for (AlertEvent.Level level : AlertEvent.Level.values()) {
-            perLevel.put(level.label(), 0L);
-        }
-        alerts.forEach(a -> perLevel.merge(a.get("fields").get("level").asText(), 1L, Long::sum));
         int heartbeats = heartbeats() - heartbeatsBefore;
         System.out.printf("[BenignRunIT] %s of workloads %s, %d cron heartbeats, %d web answers: alerts per level %s; "
                         + "rules: %s%n", RUN, workloads.stream().map(Workload::name).toList(), heartbeats, answered.get(),
-                perLevel, alerts.stream().collect(Collectors.groupingBy(a -> a.get("fields").get("rule_id").asText()
+                LiveDemo.perLevel(alerts), alerts.stream().collect(Collectors.groupingBy(a -> a.get("fields").get("rule_id").asText()
                         + " " + a.get("fields").get("level").asText(), TreeMap::new, Collectors.counting())));
 
         assertThat(heartbeats).as("cron heartbeats during the run").isGreaterThanOrEqualTo(8);
         assertThat(answered.get()).as("web requests answered").isGreaterThan(50);
-        assertThat(alerts).as("alerts of level medium or higher").noneMatch(a -> AlertEvent.Level.of(
-                a.get("fields").get("level").asText()).compareTo(AlertEvent.Level.MEDIUM) >= 0);
+        assertThat(alerts).as("alerts of level medium or higher").noneMatch(LiveDemo::mediumOrHigher);
     }
 
     private int heartbeats() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.detect.Detector;
 import io.vmiscope.events.ActionSpec;
+import io.vmiscope.events.AlertEvent;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.overhead.budget.Budget;
 import io.vmiscope.web.ServerSettings;
@@ -20,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +124,21 @@ final class LiveDemo implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** How many of {@code alerts} each level has, every level listed (0 when none). */
+    static Map<String, Long> perLevel(List<JsonNode> alerts) {
+        Map<String, Long> perLevel = new TreeMap<>();
+        for (AlertEvent.Level level : AlertEvent.Level.values()) {
+            perLevel.put(level.label(), 0L);
+        }
+        alerts.forEach(a -> perLevel.merge(a.get("fields").get("level").asText(), 1L, Long::sum));
+        return perLevel;
+    }
+
+    /** Accepts the alerts of level medium or higher (what a benign run must not raise). */
+    static boolean mediumOrHigher(JsonNode alert) {
+        return AlertEvent.Level.of(alert.get("fields").get("level").asText()).compareTo(AlertEvent.Level.MEDIUM) >= 0;
     }
 
     /** Accepts the alerts of one rule (its {@code rule_id}). */

@@ -45,11 +45,8 @@ public final class TestGuests {
         QemuVm vm = QemuLauncher.withDefaults().start(image(distro), VmOptions.named(prefix + "-" + ProcessHandle.current().pid())
                 .withKaslr(kaslr).withMemoryMb(distro.defaultMemoryMb()));
         vm.awaitBooted(Duration.ofMinutes(3));
-        if (distro == GuestDistro.DEBIAN) {
-            // systemd goes on starting units after the console answers; tests that trace every process
-            // start from a settled system (the exit code says running or degraded: either will do)
-            vm.console().run("systemctl is-system-running --wait", Duration.ofMinutes(2));
-        }
+        // tests that trace every process start from a settled system
+        distro.awaitSettled(vm, Duration.ofMinutes(2));
         return vm;
     }
 }

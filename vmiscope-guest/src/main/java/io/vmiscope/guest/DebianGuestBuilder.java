@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * Builds the Debian guest: a Debian 12 (bookworm) system made by {@code debootstrap} from a Debian
  * mirror, with systemd, bash, coreutils, procps, python3, curl, wget, netcat-openbsd, openssh-server,
- * nginx (a static page and {@code stub_status}, no CGI), cron, sudo and the user {@code user} (uid 1000,
- * password-less sudo), on an ext4 image filled with {@code mke2fs -d} (no loop device, nothing mounted on
+ * nginx (a static page, {@code stub_status} and the lab's CGI {@code /cgi-bin/ping} through fcgiwrap, with its
+ * deliberate command-injection flaw), cron, sudo and the user {@code user} (uid 1000, password-less sudo), on an ext4 image filled with {@code mke2fs -d} (no loop device, nothing mounted on
  * the host). It boots Debian's cloud kernel ({@link CloudKernel}, its modules copied into the system)
  * through a small busybox initramfs that loads virtio-blk and switches to systemd on {@code /dev/vda}.
  * The test console runs as the systemd unit {@code vmiscope-console.service} on ttyS1, the same script
@@ -41,7 +41,7 @@ public final class DebianGuestBuilder {
     /** What debootstrap installs beyond its {@code minbase} variant. */
     public static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "udev", "dbus", "kmod",
             "iproute2", "bash", "coreutils", "procps", "python3", "curl", "wget", "netcat-openbsd",
-            "openssh-server", "nginx", "cron", "sudo");
+            "openssh-server", "nginx", "fcgiwrap", "iputils-ping", "cron", "sudo");
     /** Modules the initramfs loads to reach the root disk; the system loads the rest itself (udev). */
     public static final List<String> BOOT_MODULES = List.of("virtio_pci", "virtio_blk");
 
@@ -56,6 +56,8 @@ public final class DebianGuestBuilder {
             new SystemFile("nginx-site", "etc/nginx/sites-available/vmiscope", 0644),
             new SystemFile("heartbeat", "etc/cron.d/vmiscope-heartbeat", 0644),
             new SystemFile("sudoers", "etc/sudoers.d/vmiscope", 0440),
+            new SystemFile("ping", "usr/lib/cgi-bin/ping", 0755),
+            new SystemFile("lab-sudoers", "etc/sudoers.d/vmiscope-lab", 0440),
             new SystemFile("sysctl.conf", "etc/sysctl.d/90-vmiscope.conf", 0644));
     /** Raised when the build changes in a way the hashed inputs do not show. */
     private static final String LAYOUT_VERSION = "1";

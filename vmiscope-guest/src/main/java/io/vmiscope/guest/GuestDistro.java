@@ -1,5 +1,6 @@
 package io.vmiscope.guest;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -31,6 +32,19 @@ public enum GuestDistro {
     /** The RAM the guest is started with unless told otherwise, in MiB. */
     public int defaultMemoryMb() {
         return defaultMemoryMb;
+    }
+
+    /**
+     * Waits until a freshly booted guest of this distro has settled: on Debian until systemd has finished starting
+     * its units (running or degraded, either will do), whose start-up work otherwise slows the first commands and
+     * traced steps under TCG for a minute or more; the demo guest is settled once booted.
+     *
+     * @param timeout how long systemd may take
+     */
+    public void awaitSettled(QemuVm vm, Duration timeout) {
+        if (this == DEBIAN) {
+            vm.console().run("systemctl is-system-running --wait", timeout);
+        }
     }
 
     /** The name users type: {@code busybox}, {@code debian}. */

