@@ -3,7 +3,6 @@ package io.vmiscope.cli;
 import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.detect.Detector;
-import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.guest.GuestImage;
@@ -58,8 +57,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     RuleOptions rules;
 
-    @Option(names = "--no-detect", description = "do not run the Sigma rules on what is seen (by default the default "
-            + "ruleset and any --rules run live: alerts are printed, stored and shown in the browser)")
+    @Option(names = "--no-detect", description = "do not detect on what is seen (by default the default ruleset, any "
+            + "--rules and the --anomaly-model run live: alerts are printed, stored and shown in the browser)")
     boolean noDetect;
 
     @Override
@@ -68,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         Budget vmBudget = Budget.parse(budget);
         ServerSettings settings = web.settings();
         web.checkPortFree();
+        Optional<Detector> detector = detector(); // a bad rule or model stops us before booting
         GuestImage image = boot.image();
         String name = "demo-" + ProcessHandle.current().pid();
         System.err.println("vmiscope: booting the " + boot.distro().id() + " guest (" + image.kernelVersion() + ") …");
@@ -79,19 +79,17 @@ final class DemoCommand implements Callable<Integer> {
             try (TargetOptions.Session session = TargetOptions.attach(target)) {
                 System.out.println("attached through the gdbstub at " + target.gdb() + ": "
                         + session.linux().location() + "; storing what is seen in " + db.path());
-                watch(session, name, vmBudget, settings);
+                watch(session, name, vmBudget, settings, detector);
             }
         }
         return 0;
     }
 
-    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
+    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings,
+                       Optional<Detector> detector) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
-        Optional<Detector> detector = noDetect ? Optional.empty()
-                : Optional.of(new SigmaDetector(rules.load(new PrintWriter(System.err, true))));
-        LiveUi ui = new LiveUi(settings, web.model(), vmBudget,
-                List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL)), detector);
+        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, defaultActions(), detector);
         ui.run(session.target(), db.path(), event -> {
             if (event instanceof AlertEvent alert) {
                 System.out.println("ALERT " + DetectCommand.line(alert));
@@ -105,6 +103,22 @@ final class DemoCommand implements Callable<Integer> {
             uiUrl.set(server.url());
             System.out.println("vmiscope: the UI is at " + server.url() + " (Ctrl-C ends)");
         });
+    }
+
+    /** What detects live unless {@code --no-detect}, with advice when the model's syscalls are not traced. */
+    private Optional<Detector> detector() {
+        if (noDetect) {
+            return Optional.empty();
+        }
+        RuleOptions.Chosen chosen = rules.detector(new PrintWriter(System.err, true));
+        MonitorCommand.log("detecting live with " + chosen.description());
+        chosen.model().flatMap(m -> RuleOptions.syscallAdvice(m, defaultActions(), "start %s from the browser's "
+                + "actions")).ifPresent(MonitorCommand::log);
+        return Optional.of(chosen.detector());
+    }
+
+    private List<ActionSpec> defaultActions() {
+        return List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL));
     }
 
     private ActionSpec defaultSnapshot() {

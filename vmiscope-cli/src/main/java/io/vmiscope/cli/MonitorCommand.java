@@ -13,7 +13,7 @@ import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.workload.ServiceProbe;
-import io.vmiscope.detect.sigma.SigmaDetector;
+import io.vmiscope.detect.Detector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.session.BudgetPlanning;
 import io.vmiscope.session.LiveDetection;
@@ -102,9 +102,9 @@ final class MonitorCommand implements Callable<Integer> {
     String probeUrl;
 
     @Option(names = "--detect", description = "run Sigma rules on the events as they come (vmiscope's default ruleset "
-            + "and any --rules): alerts are printed among the events (--json: one JSON object per alert with rule_id, "
-            + "title, level, time_ns, vm, pid, process, techniques, evidence) and stored with --db. Their follow-ups are "
-            + "reported, not run: the demo's live session runs them within its budget")
+            + "and any --rules; --anomaly-model implies it): alerts are printed among the events (--json: one JSON "
+            + "object per alert with rule_id, title, level, time_ns, vm, pid, process, techniques, evidence) and stored "
+            + "with --db. Their follow-ups are reported, not run: the demo's live session runs them within its budget")
     boolean detect;
 
     @Mixin
@@ -127,6 +127,7 @@ final class MonitorCommand implements Callable<Integer> {
         }
         ProcessFilter filter = new ProcessFilter(pids, names);
         List<ActionSpec> specs = actions.stream().map(text -> ActionSpec.parse(text).restrictedTo(filter)).toList();
+        Optional<Detector> detector = detector(specs); // a bad rule or model stops us before attaching
         TargetOptions.Resolved resolved = target.resolve();
         // timed before attaching: an attached debugger holds the VM until the monitor runs
         try (ServiceProbe service = probeUrl == null ? null : ServiceProbe.start(probeUrl, PROBE_BASELINE);
@@ -136,9 +137,7 @@ final class MonitorCommand implements Callable<Integer> {
             Optional<DuckDbEventStore> store = Optional.ofNullable(db).map(file -> DuckDbEventStore.open(file,
                     StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
             SessionSinks sinks = new SessionSinks();
-            Optional<LiveDetection> detection = detect ? Optional.of(new LiveDetection(
-                    new SigmaDetector(rules.load(new PrintWriter(System.err, true))), MonitorCommand::log))
-                    : Optional.empty();
+            Optional<LiveDetection> detection = detector.map(d -> new LiveDetection(d, MonitorCommand::log));
             detection.ifPresent(sinks::add); // first: closing drains it while the others still take its last alerts
             sinks.add(oneAtATime(sink()));
             store.ifPresent(sinks::addOwnedElsewhere);
@@ -151,6 +150,17 @@ final class MonitorCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** What detects, when asked for: the chosen rules and model, with advice when the model's syscalls are not traced. */
+    private Optional<Detector> detector(List<ActionSpec> specs) {
+        if (!detect && rules.anomalyModel == null) {
+            return Optional.empty();
+        }
+        RuleOptions.Chosen chosen = rules.detector(new PrintWriter(System.err, true));
+        log("detecting live with " + chosen.description());
+        chosen.model().flatMap(m -> RuleOptions.syscallAdvice(m, specs, "add --action %s")).ifPresent(MonitorCommand::log);
+        return Optional.of(chosen.detector());
     }
 
     /** A line for people, on standard error: standard output carries the events. */

@@ -20,23 +20,27 @@ import java.util.stream.IntStream;
  */
 public record StoreTraces(Connection connection, String vm, Long fromNanos, Long toNanos) implements TraceSource {
 
+    /**
+     * The monitoring action that gave most of the syscall events (what a model trained on them needs live), or
+     * {@code ""} when there are none.
+     */
+    public String syscallAction() {
+        String sql = "SELECT action FROM events WHERE vm = ? AND kind = 'syscall'" + range()
+                + " GROUP BY action ORDER BY count(*) DESC, action LIMIT 1";
+        try (PreparedStatement query = prepare(sql); ResultSet rows = query.executeQuery()) {
+            return rows.next() ? String.valueOf(rows.getString(1)) : "";
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the syscall actions of VM " + vm + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void forEach(Consumer<Trace> each) {
         String sql = "SELECT pid, kind, name, process, json_extract(fields, '$.number')::INTEGER AS number, "
                 + "json_extract_string(fields, '$.abi') AS abi, json_extract(fields, '$.thread')::BOOLEAN AS thread "
-                + "FROM events WHERE vm = ? AND kind IN ('syscall', 'exec', 'exit')"
-                + (fromNanos == null ? "" : " AND time_ns >= ?") + (toNanos == null ? "" : " AND time_ns < ?")
-                + " ORDER BY time_ns, id";
+                + "FROM events WHERE vm = ? AND kind IN ('syscall', 'exec', 'exit')" + range() + " ORDER BY time_ns, id";
         Map<Integer, Open> open = new HashMap<>();
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            int p = 1;
-            query.setString(p++, vm);
-            if (fromNanos != null) {
-                query.setLong(p++, fromNanos);
-            }
-            if (toNanos != null) {
-                query.setLong(p, toNanos);
-            }
+        try (PreparedStatement query = prepare(sql)) {
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     int pid = rows.getInt("pid");
@@ -67,6 +71,24 @@ public record StoreTraces(Connection connection, String vm, Long fromNanos, Long
             throw new IllegalStateException("cannot read the syscalls of VM " + vm + ": " + e.getMessage(), e);
         }
         open.forEach((pid, run) -> close(run, pid, each));
+    }
+
+    private String range() {
+        return (fromNanos == null ? "" : " AND time_ns >= ?") + (toNanos == null ? "" : " AND time_ns < ?");
+    }
+
+    /** The statement with the VM and the time range bound. */
+    private PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement query = connection.prepareStatement(sql);
+        int p = 1;
+        query.setString(p++, vm);
+        if (fromNanos != null) {
+            query.setLong(p++, fromNanos);
+        }
+        if (toNanos != null) {
+            query.setLong(p, toNanos);
+        }
+        return query;
     }
 
     private static String safe(ResultSet rows, String column) {
