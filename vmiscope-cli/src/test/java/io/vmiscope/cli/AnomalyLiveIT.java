@@ -51,10 +51,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Anomaly detection live on the demo guest (issue 16, item 4; docs/detection.md, "Live anomaly detection"). A
- * normal run of the guest's services and workloads ({@link BenignLoad}) is recorded with {@link #SYSCALLS}; a model
+ * normal run of the guest's services — httpd and its CGIs under a client's requests, crond, syslogd
+ * ({@link BenignLoad#servicesOnly}) — is recorded with {@link #SYSCALLS}; a model
  * is trained from that store in-process ({@link StoreTraces}, {@link Trainer}: Markov, window 6, frame 20, threshold
  * for 1% false alarms on held-out runs); a second live session scores with it beside the default Sigma rules, as
- * {@code monitor --anomaly-model} and {@code demo --anomaly-model} do. Then (b) a benign period of the same load
+ * {@code monitor --anomaly-model} and {@code demo --anomaly-model} do. Then (b) a benign period of the same services
  * raises anomaly alerts for at most the configured share of its process runs (within binomial noise), and (a) the
  * lab's attack steps raise anomaly alerts for their processes, shown in the browser. One booted guest.
  *
@@ -67,12 +68,14 @@ class AnomalyLiveIT {
     /**
      * The syscall action of training and scoring. {@code syscalls:all} on the common entry slowed the guest's web
      * service 75-fold under TCG (4 instead of 300 CGI answers in 30 s): too slow to record a normal run. These groups
-     * leave out read/write/close, which the dd and tee workloads make by the hundred thousand.
+     * leave out read/write/close. (With the overhead workloads as well, the guest slowed so much under this
+     * tracing that its test console did not answer within 20 s when a workload was stopped: the load here is the
+     * services alone.)
      */
     static final String SYSCALLS = "syscalls:file,network,process";
     private static final List<ActionSpec> ACTIONS = List.of("pslist:5s", "procevents", SYSCALLS).stream()
             .map(ActionSpec::parse).toList();
-    private static final Duration NORMAL_RUN = Duration.ofSeconds(100);
+    private static final Duration NORMAL_RUN = Duration.ofSeconds(90);
     private static final Duration BENIGN_RUN = Durations.parse("vmiscope.anomaly.benign",
             System.getProperty("vmiscope.anomaly.benign", "2m"));
     private static final double FAR = 0.01;
@@ -94,7 +97,7 @@ class AnomalyLiveIT {
         LiveDemo recording = LiveDemo.start(vm, Budget.MOST, ACTIONS, Optional.empty());
         long answered;
         try {
-            answered = BenignLoad.run(vm, NORMAL_RUN);
+            answered = BenignLoad.servicesOnly(vm, NORMAL_RUN);
         } finally {
             recording.close();
         }
@@ -135,9 +138,9 @@ class AnomalyLiveIT {
 
     @Test
     @Order(1)
-    void aBenignPeriodOfTheSameLoad_raisesAnomalyAlertsForAtMostTheConfiguredShareOfItsRuns() throws Exception {
+    void aBenignPeriodOfTheSameServices_isScoredLive_withoutFailingTheirRequests() throws Exception {
         benignFromNanos = System.currentTimeMillis() * 1_000_000L;
-        long answered = BenignLoad.run(vm, BENIGN_RUN);
+        long answered = BenignLoad.servicesOnly(vm, BENIGN_RUN);
         benignToNanos = System.currentTimeMillis() * 1_000_000L;
         Thread.sleep(10_000); // the last events through detection
         List<JsonNode> alerts = anomalyAlerts().stream().filter(a -> a.get("timeNanos").asLong() >= benignFromNanos
@@ -154,7 +157,9 @@ class AnomalyLiveIT {
         try (LabAttack attack = LabAttack.start(vm.httpPort())) {
             for (String step : LabAttack.STEPS) {
                 attack.run(step);
-                Thread.sleep(2_000); // a background step's processes (the reverse shell) start
+                if (step.equals("reverse-shell")) {
+                    Thread.sleep(3_000); // its processes start in the background after the step's answer
+                }
                 Set<Integer> pids = new HashSet<>();
                 for (JsonNode exec : scoring.events("exec")) {
                     if (seenExecs.add(exec.get("id").asText())) {
@@ -164,15 +169,21 @@ class AnomalyLiveIT {
                 stepPids.put(step, pids);
             }
         }
-        Thread.sleep(15_000); // detection catches up with the last steps
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<JsonNode> alerts = anomalyAlerts();
+        while (!MUST_ALERT.stream().allMatch(step -> alerts.stream().anyMatch(a -> stepPids.get(step)
+                .contains(a.get("pid").asInt()))) && System.nanoTime() < deadline) {
+            Thread.sleep(500); // detection catches up with the last steps
+            alerts.clear();
+            alerts.addAll(anomalyAlerts());
+        }
         Map<String, List<JsonNode>> perStep = new LinkedHashMap<>();
         stepPids.forEach((step, pids) -> perStep.put(step, alerts.stream()
                 .filter(a -> pids.contains(a.get("pid").asInt())).toList()));
         perStep.forEach((step, raised) -> System.out.printf(Locale.ROOT, "[AnomalyLiveIT] step %-15s %d processes, "
                         + "%d anomaly alerts: %s%n", step, stepPids.get(step).size(), raised.size(),
-                raised.stream().map(a -> a.get("pid").asInt() + " " + a.get("fields").get("title").asText()
-                        .replace("Unusual syscall sequence in ", "")).toList()));
+                raised.stream().map(a -> a.get("pid").asInt() + " " + a.get("fields").get("title").asText() + " ("
+                        + a.get("fields").get("explanation").asText() + ")").toList()));
         for (String step : MUST_ALERT) {
             assertThat(perStep.get(step)).as("anomaly alerts for the processes of step %s", step).isNotEmpty();
         }
@@ -186,14 +197,15 @@ class AnomalyLiveIT {
         theAlertShowsInTheBrowser(shell);
     }
 
-    /** The alert's detail: its title, the model as the rule, why (the score), and its unusual calls as evidence. */
+    /** The alert's detail: its title, the model as the rule, why, and its calls as evidence rows. */
     private void theAlertShowsInTheBrowser(JsonNode alert) throws Exception {
         try (Browser browser = Browser.start()) {
             browser.open(scoring.server().url() + "#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8)
                     + "/alerts/" + alert.get("id").asText());
             String detail = browser.await("#alert-detail[data-state=ready]").getText();
             assertThat(detail).contains(alert.get("fields").get("title").asText()).contains("lab-normal")
-                    .contains("above the threshold").contains("evidence (" + alert.get("fields").get("evidence").size());
+                    .contains(alert.get("fields").get("explanation").asText())
+                    .contains("evidence (" + alert.get("fields").get("evidence").size());
             assertThat(browser.all("#alert-evidence tbody tr")).hasSize(alert.get("fields").get("evidence").size());
             browser.screenshot(Path.of("target", "screenshots", "live-anomaly-alert.png"));
         }
@@ -229,8 +241,8 @@ class AnomalyLiveIT {
 
     /** The alerts of the model. */
     private List<JsonNode> anomalyAlerts() throws Exception {
-        return scoring.alerts().stream().filter(a -> a.get("fields").get("rule_id").asText().equals(model.name()))
-                .toList();
+        return new ArrayList<>(scoring.alerts().stream().filter(a -> a.get("fields").get("rule_id").asText()
+                .equals(model.name())).toList());
     }
 
     private static Set<String> ids(List<JsonNode> events) {

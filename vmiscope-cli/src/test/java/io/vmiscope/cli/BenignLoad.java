@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The benign load of the live tests: the overhead workloads one after another (web, syscalls, forkexec, fileio,
- * cpu; an equal share of the time each) while a client requests the index page and both CGIs (the ping CGI as meant:
- * a host name) every two seconds, as a user or a health checker would. crond and syslogd go on as they do.
+ * The benign load of the live tests: a client requests the index page and both CGIs (the ping CGI as meant: a host
+ * name) every two seconds, as a user or a health checker would, while crond and syslogd go on as they do — the
+ * guest's services alone, or with the overhead workloads one after another (web, syscalls, forkexec, fileio, cpu; an
+ * equal share of the time each).
  */
 final class BenignLoad {
 
@@ -26,19 +27,20 @@ final class BenignLoad {
     private BenignLoad() {
     }
 
+    /** What runs beside the client. */
+    private interface Meanwhile {
+        void run() throws InterruptedException;
+    }
+
     /**
-     * Runs the load on {@code vm} for {@code total}.
+     * The services' load with the workloads on {@code vm} for {@code total}.
      *
      * @return the web requests answered with 200
      */
-    static long run(QemuVm vm, Duration total) throws InterruptedException {
+    static long withWorkloads(QemuVm vm, Duration total) throws InterruptedException {
         WorkloadGuest guest = new WorkloadGuest(new ConsoleShell(vm.console()),
                 new InetSocketAddress("127.0.0.1", vm.httpPort()), vm.serialLog());
-        AtomicLong answered = new AtomicLong();
-        Thread client = new Thread(() -> requestPages(vm.httpPort(), answered), "benign-client");
-        client.setDaemon(true);
-        client.start();
-        try {
+        return withClient(vm, () -> {
             List<Workload> workloads = Workloads.all();
             Duration each = total.dividedBy(workloads.size());
             for (Workload workload : workloads) {
@@ -49,6 +51,25 @@ final class BenignLoad {
                     workload.stop(guest);
                 }
             }
+        });
+    }
+
+    /**
+     * The services' load alone on {@code vm} for {@code total}.
+     *
+     * @return the web requests answered with 200
+     */
+    static long servicesOnly(QemuVm vm, Duration total) throws InterruptedException {
+        return withClient(vm, () -> Thread.sleep(total.toMillis()));
+    }
+
+    private static long withClient(QemuVm vm, Meanwhile meanwhile) throws InterruptedException {
+        AtomicLong answered = new AtomicLong();
+        Thread client = new Thread(() -> requestPages(vm.httpPort(), answered), "benign-client");
+        client.setDaemon(true);
+        client.start();
+        try {
+            meanwhile.run();
         } finally {
             client.interrupt();
             client.join(10_000);

@@ -44,7 +44,7 @@ class BenignRunIT {
     @Test
     void tenMinutesOfWorkloads_cronHeartbeats_andWebRequests_raiseNoAlertOfLevelMediumOrHigher() throws Exception {
         int heartbeatsBefore = heartbeats();
-        long answered = BenignLoad.run(lab.vm, RUN);
+        long answered = BenignLoad.withWorkloads(lab.vm, RUN);
         Thread.sleep(10_000); // the last events through detection
 
         List<JsonNode> alerts = lab.demo.alerts();

@@ -75,7 +75,7 @@ class DetectCommandsTest {
     }
 
     @Test
-    void trainFromAStore_modelsEachExecutable_andTheDetectorFlagsAnUnusualRun() throws IOException {
+    void trainFromAStore_modelsEachExecutableAndApplet_andTheDetectorFlagsAnUnusualRun() throws IOException {
         Path db = dir.resolve("s.duckdb");
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
             long t = 1_000;
@@ -89,6 +89,10 @@ class DetectCommandsTest {
                     }
                 }
             }
+            // a busybox applet run by name: its own program, as Sigma's Image names it
+            ProcessRef applet = new ProcessRef(99, 99, 1, 0, "sh");
+            store.accept(new ExecEvent(t++, "vm1", "procevents", applet, "/proc/self/exe", List.of("nc", "-l"), true));
+            store.accept(new SyscallEvent(t, "vm1", "syscalls:all", applet, "s41", 41, List.of(), null, "x64"));
         }
         Path model = dir.resolve("httpd.model");
         CliRun run = CliRun.of("detect", "train", "--db", db.toString(), "--vm", "vm1", "--out", model.toString(),
@@ -96,7 +100,7 @@ class DetectCommandsTest {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("/sbin/httpd").contains("20 traces");
         AnomalyModel trained = ModelFile.read(model);
-        assertThat(trained.programs()).containsOnlyKeys("/sbin/httpd");
+        assertThat(trained.programs()).containsOnlyKeys("/sbin/httpd", "/bin/nc");
         assertThat(trained.name()).isEqualTo("httpd");
 
         AnomalyDetector detector = new AnomalyDetector(trained, 100);

@@ -1,6 +1,7 @@
 package io.vmiscope.detect.anomaly;
 
 import io.vmiscope.detect.Detector;
+import io.vmiscope.detect.ImagePaths;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExecEvent;
@@ -19,8 +20,8 @@ import java.util.Objects;
 /**
  * Scores each process's syscalls against its program's model and raises one {@link AlertEvent} per process
  * run when the mean score of a frame of its calls (or, for a run shorter than a frame, of all its calls at its
- * exit) exceeds the model's threshold. A process's program is the path of its last exec, or its task name when
- * no exec was seen. The alert's rule id is the model's name and its evidence the ids of the frame's calls that
+ * exit) exceeds the model's threshold. A process's program is the image its last exec started ({@link ImagePaths}:
+ * a busybox applet is its own program, {@code /bin/nc}), or its task name when no exec was seen. The alert's rule id is the model's name and its evidence the ids of the frame's calls that
  * scored above the threshold themselves.
  *
  * <p>A model trained per executable (a VM's normal run, no {@link AnomalyModel#ANY_PROGRAM}) knows which programs
@@ -61,7 +62,7 @@ public final class AnomalyDetector implements Detector {
             return List.of();
         }
         if (event instanceof ExecEvent exec) {
-            programs.put(pid, exec.path());
+            programs.put(pid, ImagePaths.image(exec.path(), exec.argv(), programs.get(pid)));
             runs.remove(pid);
         } else if (event instanceof ExitEvent exit && !exit.thread()) {
             Run run = runs.remove(pid);

@@ -85,6 +85,15 @@ class AnomalyDetectorTest {
     }
 
     @Test
+    void aBusyboxAppletRunByName_isItsOwnProgram() {
+        AnomalyDetector d = new AnomalyDetector(model, 10);
+        ProcessRef nc = new ProcessRef(9, 9, 1, 0, "sh");
+        d.accept("x", new ExecEvent(1, "vm1", "a", nc, "/proc/self/exe", List.of("nc", "-e", "/bin/sh"), true));
+        assertThat(d.accept("s", new SyscallEvent(2, "vm1", "a", nc, "x", 41, List.of(), null, "x64")))
+                .singleElement().satisfies(a -> assertThat(a.title()).endsWith(": /bin/nc"));
+    }
+
+    @Test
     void aDataSetModel_coversEveryProgram_andRaisesNoUnknownProgramAlert() {
         ProgramModel any = new ProgramModel(2, 1000);
         any.train(new int[] {59, 59, 59});
