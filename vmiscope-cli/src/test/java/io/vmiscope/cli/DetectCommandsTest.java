@@ -195,6 +195,18 @@ class DetectCommandsTest {
     }
 
     @Test
+    void monitorAndDemo_withAMissingModel_stopBeforeAttachingOrBooting_exitCode2() {
+        Path missing = dir.resolve("none.model");
+        CliRun monitor = CliRun.of("monitor", "--vm", "no-such-vm", "--action", "procevents", "--anomaly-model",
+                missing.toString());
+        assertThat(monitor.exit()).as(monitor.err()).isEqualTo(2);
+        assertThat(monitor.err().strip()).isEqualTo("vmiscope: " + missing + ": no such model file");
+        CliRun demo = CliRun.of("demo", "--port", "0", "--anomaly-model", missing.toString());
+        assertThat(demo.exit()).as(demo.err()).isEqualTo(2);
+        assertThat(demo.err().strip()).isEqualTo("vmiscope: " + missing + ": no such model file");
+    }
+
+    @Test
     void syscallAdvice_namesTheModelsAction_whenNoneTracesSyscalls_orAnotherOneRuns() throws IOException {
         Path model = trainedUpTo10000(storeWithNormalRuns_thenAnUnusualOne());
         AnomalyModel trained = ModelFile.read(model);
