@@ -67,7 +67,8 @@ final class DemoCommand implements Callable<Integer> {
         Budget vmBudget = Budget.parse(budget);
         ServerSettings settings = web.settings();
         web.checkPortFree();
-        Optional<Detector> detector = detector(); // a bad rule or model stops us before booting
+        Optional<RuleOptions.Chosen> detection = noDetect ? Optional.empty()
+                : Optional.of(rules.detector(new PrintWriter(System.err, true))); // a bad rule or model: before booting
         GuestImage image = boot.image();
         String name = "demo-" + ProcessHandle.current().pid();
         System.err.println("vmiscope: booting the " + boot.distro().id() + " guest (" + image.kernelVersion() + ") …");
@@ -79,17 +80,20 @@ final class DemoCommand implements Callable<Integer> {
             try (TargetOptions.Session session = TargetOptions.attach(target)) {
                 System.out.println("attached through the gdbstub at " + target.gdb() + ": "
                         + session.linux().location() + "; storing what is seen in " + db.path());
-                watch(session, name, vmBudget, settings, detector);
+                watch(session, name, vmBudget, settings, detection);
             }
         }
         return 0;
     }
 
     private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings,
-                       Optional<Detector> detector) {
+                       Optional<RuleOptions.Chosen> detection) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
-        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, defaultActions(), detector);
+        List<ActionSpec> defaults = List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL));
+        Optional<Detector> detector = detection.map(chosen -> chosen.live(defaults, session.linux(),
+                "start %s from the browser's actions"));
+        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, defaults, detector);
         ui.run(session.target(), db.path(), event -> {
             if (event instanceof AlertEvent alert) {
                 System.out.println("ALERT " + DetectCommand.line(alert));
@@ -103,22 +107,6 @@ final class DemoCommand implements Callable<Integer> {
             uiUrl.set(server.url());
             System.out.println("vmiscope: the UI is at " + server.url() + " (Ctrl-C ends)");
         });
-    }
-
-    /** What detects live unless {@code --no-detect}, with advice when the model's syscalls are not traced. */
-    private Optional<Detector> detector() {
-        if (noDetect) {
-            return Optional.empty();
-        }
-        RuleOptions.Chosen chosen = rules.detector(new PrintWriter(System.err, true));
-        MonitorCommand.log("detecting live with " + chosen.description());
-        chosen.model().flatMap(m -> RuleOptions.syscallAdvice(m, defaultActions(), "start %s from the browser's "
-                + "actions")).ifPresent(MonitorCommand::log);
-        return Optional.of(chosen.detector());
-    }
-
-    private List<ActionSpec> defaultActions() {
-        return List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL));
     }
 
     private ActionSpec defaultSnapshot() {

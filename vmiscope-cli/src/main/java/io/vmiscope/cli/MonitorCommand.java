@@ -13,7 +13,6 @@ import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.workload.ServiceProbe;
-import io.vmiscope.detect.Detector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.session.BudgetPlanning;
 import io.vmiscope.session.LiveDetection;
@@ -127,7 +126,7 @@ final class MonitorCommand implements Callable<Integer> {
         }
         ProcessFilter filter = new ProcessFilter(pids, names);
         List<ActionSpec> specs = actions.stream().map(text -> ActionSpec.parse(text).restrictedTo(filter)).toList();
-        Optional<Detector> detector = detector(specs); // a bad rule or model stops us before attaching
+        Optional<RuleOptions.Chosen> detection = chosenDetection(); // a bad rule or model stops us before attaching
         TargetOptions.Resolved resolved = target.resolve();
         // timed before attaching: an attached debugger holds the VM until the monitor runs
         try (ServiceProbe service = probeUrl == null ? null : ServiceProbe.start(probeUrl, PROBE_BASELINE);
@@ -137,12 +136,13 @@ final class MonitorCommand implements Callable<Integer> {
             Optional<DuckDbEventStore> store = Optional.ofNullable(db).map(file -> DuckDbEventStore.open(file,
                     StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
             SessionSinks sinks = new SessionSinks();
-            Optional<LiveDetection> detection = detector.map(d -> new LiveDetection(d, MonitorCommand::log));
-            detection.ifPresent(sinks::add); // first: closing drains it while the others still take its last alerts
+            Optional<LiveDetection> live = detection.map(chosen -> new LiveDetection(chosen.live(specs, session.linux(),
+                    "add --action %s"), MonitorCommand::log));
+            live.ifPresent(sinks::add); // first: closing drains it while the others still take its last alerts
             sinks.add(oneAtATime(sink()));
             store.ifPresent(sinks::addOwnedElsewhere);
             // without the live session's controller, follow-ups are only reported as requested
-            detection.ifPresent(d -> d.deliverTo(sinks, alert -> alert));
+            live.ifPresent(d -> d.deliverTo(sinks, alert -> alert));
             if (maxSlowdown == null) {
                 Session.run(vm, specs.stream().map(build).toList(), sinks, store, limit, m -> { }, MonitorCommand::log);
             } else {
@@ -152,15 +152,12 @@ final class MonitorCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What detects, when asked for: the chosen rules and model, with advice when the model's syscalls are not traced. */
-    private Optional<Detector> detector(List<ActionSpec> specs) {
+    /** What detects, when asked for (--detect or a model): the chosen rules and model. */
+    private Optional<RuleOptions.Chosen> chosenDetection() {
         if (!detect && rules.anomalyModel == null) {
             return Optional.empty();
         }
-        RuleOptions.Chosen chosen = rules.detector(new PrintWriter(System.err, true));
-        log("detecting live with " + chosen.description());
-        chosen.model().flatMap(m -> RuleOptions.syscallAdvice(m, specs, "add --action %s")).ifPresent(MonitorCommand::log);
-        return Optional.of(chosen.detector());
+        return Optional.of(rules.detector(new PrintWriter(System.err, true)));
     }
 
     /** A line for people, on standard error: standard output carries the events. */

@@ -9,6 +9,8 @@ import io.vmiscope.detect.sigma.RuleLoader;
 import io.vmiscope.detect.sigma.RuleSet;
 import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.ActionSpec;
+import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.session.DetectionCoverage;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -52,8 +54,28 @@ final class RuleOptions {
             + "its program. It needs syscall events of the action it was trained on")
     Path anomalyModel;
 
-    /** What detects, and a few words on it for people ({@code 72 rules, anomaly model demo (markov, …)}). */
-    record Chosen(Detector detector, Optional<AnomalyModel> model, String description) {
+    /**
+     * What detects, and a few words on it for people ({@code 72 rules, anomaly model demo (markov, …)}).
+     *
+     * @param rules the compiled rules, unless {@code --no-rules}
+     * @param model the anomaly model, if given
+     */
+    record Chosen(Detector detector, Optional<RuleSet> rules, Optional<AnomalyModel> model, String description) {
+
+        /**
+         * The detector for a live session, after saying on stderr what detects, which rules see events with the
+         * actions that run on {@code linux}'s guest (and which action each blind one waits for), and — for the
+         * model — which syscall action to add when none or another one runs.
+         *
+         * @param howToStart how a user starts an action there, e.g. {@code "add --action %s"}
+         */
+        Detector live(List<ActionSpec> running, LinuxGuest linux, String howToStart) {
+            MonitorCommand.log("detecting live with " + description);
+            rules.ifPresent(set -> MonitorCommand.log(DetectionCoverage.of(set.rules(), running,
+                    name -> linux.syscalls().select(name)).describe()));
+            model.flatMap(m -> syscallAdvice(m, running, howToStart)).ifPresent(MonitorCommand::log);
+            return detector;
+        }
     }
 
     /** The chosen rules, compiled. */
@@ -82,18 +104,18 @@ final class RuleOptions {
             throw new InvalidInputException("--no-rules leaves nothing to detect with: give an anomaly model");
         }
         Optional<AnomalyModel> model = Optional.ofNullable(anomalyModel).map(RuleOptions::readModel);
+        Optional<RuleSet> rules = noRules ? Optional.empty() : Optional.of(load(err));
         List<Detector> all = new ArrayList<>();
         List<String> words = new ArrayList<>();
-        if (!noRules) {
-            RuleSet set = load(err);
+        rules.ifPresent(set -> {
             all.add(new SigmaDetector(set));
             words.add(set.loaded() + " rules");
-        }
+        });
         model.ifPresent(m -> {
             all.add(new AnomalyDetector(m, MAX_PROCESSES));
             words.add(describe(m));
         });
-        return new Chosen(all.size() == 1 ? all.get(0) : new Detectors(all), model, String.join(", ", words));
+        return new Chosen(all.size() == 1 ? all.get(0) : new Detectors(all), rules, model, String.join(", ", words));
     }
 
     /**
