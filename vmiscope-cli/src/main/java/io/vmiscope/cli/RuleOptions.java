@@ -162,8 +162,8 @@ final class RuleOptions {
             throw new InvalidInputException(e.getMessage(), e);
         }
         if (Double.isInfinite(model.threshold().score())) {
-            throw new InvalidInputException(file + ": the model has no threshold (trained without held-out traces): "
-                    + "it would never raise an alert");
+            throw new InvalidInputException(file + ": the model has no finite threshold (trained without held-out "
+                    + "traces, or by an older vmiscope on too few): it would never raise an alert on a sequence");
         }
         return model;
     }

@@ -197,7 +197,7 @@ class AnomalyLiveIT {
         theAlertShowsInTheBrowser(shell);
     }
 
-    /** The alert's detail: its title, the model as the rule, why, and its calls as evidence rows. */
+    /** The alert's detail: its title, the model as the rule, no techniques, why, and its calls as evidence rows. */
     private void theAlertShowsInTheBrowser(JsonNode alert) throws Exception {
         try (Browser browser = Browser.start()) {
             browser.open(scoring.server().url() + "#/vm/" + URLEncoder.encode(vm.name(), StandardCharsets.UTF_8)
@@ -207,6 +207,7 @@ class AnomalyLiveIT {
                     .contains(alert.get("fields").get("explanation").asText())
                     .contains("evidence (" + alert.get("fields").get("evidence").size());
             assertThat(browser.all("#alert-evidence tbody tr")).hasSize(alert.get("fields").get("evidence").size());
+            assertThat(browser.all("#alert-detail .alert-facts dd").get(2).getText()).as("its techniques").isEqualTo("none");
             browser.screenshot(Path.of("target", "screenshots", "live-anomaly-alert.png"));
         }
     }
