@@ -104,10 +104,10 @@ final class RuleOptions {
             throw new InvalidInputException("--no-rules leaves nothing to detect with: give an anomaly model");
         }
         Optional<AnomalyModel> model = Optional.ofNullable(anomalyModel).map(RuleOptions::readModel);
-        Optional<RuleSet> rules = noRules ? Optional.empty() : Optional.of(load(err));
+        Optional<RuleSet> ruleSet = noRules ? Optional.empty() : Optional.of(load(err));
         List<Detector> all = new ArrayList<>();
         List<String> words = new ArrayList<>();
-        rules.ifPresent(set -> {
+        ruleSet.ifPresent(set -> {
             all.add(new SigmaDetector(set));
             words.add(set.loaded() + " rules");
         });
@@ -115,7 +115,7 @@ final class RuleOptions {
             all.add(new AnomalyDetector(m, MAX_PROCESSES));
             words.add(describe(m));
         });
-        return new Chosen(all.size() == 1 ? all.get(0) : new Detectors(all), rules, model, String.join(", ", words));
+        return new Chosen(all.size() == 1 ? all.get(0) : new Detectors(all), ruleSet, model, String.join(", ", words));
     }
 
     /**
