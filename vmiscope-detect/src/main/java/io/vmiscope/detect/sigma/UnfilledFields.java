@@ -15,7 +15,8 @@ final class UnfilledFields {
             "currentdirectory", "the process's working directory is not read",
             "logonid", "Linux has no logon ids; the login session is not read",
             "originalfilename", "a Windows PE resource, not read",
-            "hashes", "files are not hashed");
+            "hashes", "files are not hashed",
+            "protocol", "the socket's protocol (tcp, udp) is not read, only its address");
 
     private UnfilledFields() {
     }

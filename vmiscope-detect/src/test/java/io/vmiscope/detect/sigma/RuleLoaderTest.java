@@ -67,6 +67,8 @@ class RuleLoaderTest {
                 + "process_creation}\ndetection: {s: {CommandLine|contains_any: [a, b]}, condition: s}\n");
         Files.writeString(dir.resolve("6.yml"), "title: dns\nid: h\nlogsource: {product: linux, category: "
                 + "network_connection}\ndetection: {s: {DestinationHostname|endswith: .ngrok.io}, condition: s}\n");
+        Files.writeString(dir.resolve("7.yml"), "title: proto\nid: p\nlogsource: {product: linux, category: "
+                + "network_connection}\ndetection: {s: {DestinationPort: 23, Protocol: tcp}, condition: s}\n");
         RuleSet rules = RuleLoader.load(List.of(dir), false, Set.of());
         assertThat(rules.unsupported()).extracting(RuleSet.Unsupported::reason).containsExactly(
                 "logsource macos/process_creation is not available (docs/detection.md lists the logsources)",
@@ -76,7 +78,9 @@ class RuleLoaderTest {
                 "aggregation in the condition ('| …', Sigma v1) is not supported: use a correlation rule",
                 "modifier 'contains_any' is not a modifier of the Sigma specification",
                 "field 'DestinationHostname' is not filled for linux/network_connection: vmiscope sees a "
-                        + "connection's address, not the host name it was resolved from (docs/detection.md)");
+                        + "connection's address, not the host name it was resolved from (docs/detection.md)",
+                "field 'Protocol' is not filled for linux/network_connection: the socket's protocol (tcp, udp) is "
+                        + "not read, only its address (docs/detection.md)");
         assertThat(rules.loaded()).isZero();
     }
 
