@@ -127,7 +127,7 @@ function renderDetail(d) {
     el('dl', { class: 'alert-facts' },
       el('dt', {}, 'rule'), el('dd', {}, el('code', {}, a.ruleId)),
       el('dt', {}, 'time'), el('dd', {}, fmtTime(a.timeNanos)),
-      el('dt', {}, 'techniques'), el('dd', {}, techniques(a.techniques)),
+      el('dt', {}, 'techniques'), el('dd', {}, (a.techniques ?? []).length ? techniques(a.techniques) : 'none'),
       el('dt', {}, 'process'), el('dd', {}, processLink(a)),
       el('dt', {}, 'mark'), el('dd', { id: 'alert-mark' }, a.mark ? `${MARK_NAMES[a.mark.mark] ?? a.mark.mark} ${fmtTime(a.mark.timeNanos)}` : 'none')),
     el('h3', {}, 'why'), el('p', { class: 'explanation' }, a.explanation),

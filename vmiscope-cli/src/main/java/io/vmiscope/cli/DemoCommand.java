@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -56,8 +57,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     RuleOptions rules;
 
-    @Option(names = "--no-detect", description = "do not run the Sigma rules on what is seen (by default the default "
-            + "ruleset and any --rules run live: alerts are printed, stored and shown in the browser)")
+    @Option(names = "--no-detect", description = "do not detect on what is seen (by default the default ruleset, any "
+            + "--rules and the --anomaly-model run live: alerts are printed, stored and shown in the browser)")
     boolean noDetect;
 
     @Override
@@ -66,6 +67,8 @@ final class DemoCommand implements Callable<Integer> {
         Budget vmBudget = Budget.parse(budget);
         ServerSettings settings = web.settings();
         web.checkPortFree();
+        Optional<RuleOptions.Chosen> detection = noDetect ? Optional.empty()
+                : Optional.of(rules.detector(new PrintWriter(System.err, true))); // a bad rule or model: before booting
         GuestImage image = boot.image();
         String name = "demo-" + ProcessHandle.current().pid();
         System.err.println("vmiscope: booting the " + boot.distro().id() + " guest (" + image.kernelVersion() + ") …");
@@ -77,18 +80,19 @@ final class DemoCommand implements Callable<Integer> {
             try (TargetOptions.Session session = TargetOptions.attach(target)) {
                 System.out.println("attached through the gdbstub at " + target.gdb() + ": "
                         + session.linux().location() + "; storing what is seen in " + db.path());
-                watch(session, name, vmBudget, settings);
+                watch(session, name, vmBudget, settings, detection);
             }
         }
         return 0;
     }
 
-    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
+    private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings,
+                       Optional<RuleOptions.Chosen> detection) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
         List<ActionSpec> defaults = List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL));
-        Optional<Detector> detector = noDetect ? Optional.empty()
-                : Optional.of(rules.liveDetector(defaults, session.linux()));
+        Optional<Detector> detector = detection.map(chosen -> chosen.live(defaults, session.linux(),
+                "start %s from the browser's actions"));
         LiveUi ui = new LiveUi(settings, web.model(), vmBudget, defaults, detector);
         ui.run(session.target(), db.path(), event -> {
             if (event instanceof AlertEvent alert) {

@@ -3,8 +3,6 @@ package io.vmiscope.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.detect.BatchDetection;
-import io.vmiscope.detect.sigma.RuleSet;
-import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.store.DuckDbEventStore;
 import io.vmiscope.store.EventFilter;
@@ -22,6 +20,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,21 +29,25 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code vmiscope detect}: Sigma rules over a VM's stored events (imported logs, earlier live runs); alerts are
- * printed and stored, once. The anomaly models' sub-commands (training and evaluation) hang below it.
+ * {@code vmiscope detect}: Sigma rules and an anomaly model over a VM's stored events (imported logs, earlier live
+ * runs); alerts are printed and stored, once. The anomaly models' sub-commands (training and evaluation) hang below
+ * it.
  */
 @Command(name = "detect", mixinStandardHelpOptions = true, subcommands = {DetectTrainCommand.class,
         DetectEvaluateCommand.class},
         description = {"Run Sigma rules — vmiscope's default ruleset and the directories of --rules — over the "
                 + "stored events of a VM, oldest first, print each alert and store it in the same file. An alert's id "
                 + "derives from its VM, rule and evidence events: running again stores nothing twice.",
-                "Unsupported rules are listed on stderr; a malformed rule file stops with file:line: reason.",
+                "With --model, an anomaly model scores each process's syscalls too (--no-rules: the model alone).",
+                "Unsupported rules are listed on stderr; a malformed rule file stops with file:line: reason; a "
+                        + "missing, corrupt or other-version model with file: reason (exit code 2).",
                 "Sub-commands train and evaluate syscall-sequence anomaly models (docs/detection.md).", "",
                 "TIME is nanoseconds since the epoch, seconds with a fraction (1700001001.5) or an ISO-8601 "
                         + "instant (2025-11-26T10:00:00Z).", "", "Examples:",
                 "  vmiscope detect --db vmiscope-data/vmiscope.duckdb --vm demo",
                 "  vmiscope import drakvuf drakmon.log --vm win10 && vmiscope detect --vm win10 --json",
-                "  vmiscope detect --vm demo --rules ~/sigma/rules/linux --disable 5e4f2a9c-…  --from 2026-12-07T10:00:00Z"})
+                "  vmiscope detect --vm demo --rules ~/sigma/rules/linux --disable 5e4f2a9c-…  --from 2026-12-07T10:00:00Z",
+                "  vmiscope detect --vm demo --model demo.model --no-rules --json"})
 final class DetectCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +76,13 @@ final class DetectCommand implements Callable<Integer> {
     @Mixin
     RuleOptions ruleOptions;
 
+    /** The spelling for the batch command; {@code --anomaly-model} (the live commands') works too. */
+    @Option(names = "--model", paramLabel = "MODEL", description = "score each process's syscalls with this anomaly "
+            + "model too (the same as --anomaly-model)")
+    void model(Path file) {
+        ruleOptions.anomalyModel = file;
+    }
+
     @Override
     public Integer call() throws IOException {
         if (vm == null) {
@@ -83,18 +93,18 @@ final class DetectCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RuleSet rules = ruleOptions.load(err);
+        RuleOptions.Chosen detection = ruleOptions.detector(err);
         EventFilter filter = EventFilter.ALL.withVm(vm).between(from == null ? null : QueryCommand.time(from),
                 to == null ? null : QueryCommand.time(to));
         EventIds ids = new EventIds();
         BatchDetection.Result result;
         try (DuckDbEventStore store = DuckDbEventStore.open(db.path(), StoreOptions.defaults())) {
-            result = BatchDetection.run(store, store, filter, new SigmaDetector(rules), alert -> out.println(json
+            result = BatchDetection.run(store, store, filter, detection.detector(), alert -> out.println(json
                     ? jsonLine(alert, ids.live(alert, EventColumns.fieldsJson(alert))) : line(alert)));
         }
         out.flush();
-        err.printf("vmiscope: %,d events of %s read, %d rules, %,d alerts (%,d new, %,d stored before)%n",
-                result.eventsRead(), ProcessListRenderer.safe(vm), rules.loaded(), result.alerts(), result.alertsNew(),
+        err.printf("vmiscope: %,d events of %s read, %s, %,d alerts (%,d new, %,d stored before)%n",
+                result.eventsRead(), ProcessListRenderer.safe(vm), detection.description(), result.alerts(), result.alertsNew(),
                 result.alerts() - result.alertsNew());
         err.flush();
         return 0;

@@ -100,7 +100,7 @@ final class DetectTrainCommand implements Callable<Integer> {
              Connection reader = store.openConnection()) {
             StoreTraces traces = new StoreTraces(reader, vm, from == null ? null : QueryCommand.time(from),
                     to == null ? null : QueryCommand.time(to));
-            return options.trainer().train(modelName, traces, progress);
+            return options.trainer().train(modelName, traces, progress).withSyscallAction(traces.syscallAction());
         }
     }
 
@@ -109,6 +109,10 @@ final class DetectTrainCommand implements Callable<Integer> {
         AnomalyModel.Threshold t = model.threshold();
         w.printf(Locale.ROOT, "model %s: %s, window %d, frame %s -> %s%n", model.name(), s.method().label(), s.window(),
                 s.frame() == 0 ? "whole trace" : s.frame() + " calls", out);
+        if (!model.syscallAction().isEmpty()) {
+            w.println("trained on the events of " + ProcessListRenderer.safe(model.syscallAction())
+                    + ": score live with the same action");
+        }
         w.printf(Locale.ROOT, "threshold %.4f: at most %.1f%% of %d held-out normal traces above it%n", t.score(),
                 t.farTarget() * 100, t.heldOutTraces());
         for (Map.Entry<String, ProgramModel> e : model.programs().entrySet()) {

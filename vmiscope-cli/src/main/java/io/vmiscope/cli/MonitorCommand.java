@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,9 +101,9 @@ final class MonitorCommand implements Callable<Integer> {
     String probeUrl;
 
     @Option(names = "--detect", description = "run Sigma rules on the events as they come (vmiscope's default ruleset "
-            + "and any --rules): alerts are printed among the events (--json: one JSON object per alert with rule_id, "
-            + "title, level, time_ns, vm, pid, process, techniques, evidence) and stored with --db. Their follow-ups are "
-            + "reported, not run: the demo's live session runs them within its budget")
+            + "and any --rules; --anomaly-model implies it): alerts are printed among the events (--json: one JSON "
+            + "object per alert with rule_id, title, level, time_ns, vm, pid, process, techniques, evidence) and stored "
+            + "with --db. Their follow-ups are reported, not run: the demo's live session runs them within its budget")
     boolean detect;
 
     @Mixin
@@ -125,6 +126,7 @@ final class MonitorCommand implements Callable<Integer> {
         }
         ProcessFilter filter = new ProcessFilter(pids, names);
         List<ActionSpec> specs = actions.stream().map(text -> ActionSpec.parse(text).restrictedTo(filter)).toList();
+        Optional<RuleOptions.Chosen> detection = chosenDetection(); // a bad rule or model stops us before attaching
         TargetOptions.Resolved resolved = target.resolve();
         // timed before attaching: an attached debugger holds the VM until the monitor runs
         try (ServiceProbe service = probeUrl == null ? null : ServiceProbe.start(probeUrl, PROBE_BASELINE);
@@ -134,13 +136,13 @@ final class MonitorCommand implements Callable<Integer> {
             Optional<DuckDbEventStore> store = Optional.ofNullable(db).map(file -> DuckDbEventStore.open(file,
                     StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
             SessionSinks sinks = new SessionSinks();
-            Optional<LiveDetection> detection = detect ? Optional.of(new LiveDetection(
-                    rules.liveDetector(specs, session.linux()), MonitorCommand::log)) : Optional.empty();
-            detection.ifPresent(sinks::add); // first: closing drains it while the others still take its last alerts
+            Optional<LiveDetection> live = detection.map(chosen -> new LiveDetection(chosen.live(specs, session.linux(),
+                    "add --action %s"), MonitorCommand::log));
+            live.ifPresent(sinks::add); // first: closing drains it while the others still take its last alerts
             sinks.add(oneAtATime(sink()));
             store.ifPresent(sinks::addOwnedElsewhere);
             // without the live session's controller, follow-ups are only reported as requested
-            detection.ifPresent(d -> d.deliverTo(sinks, alert -> alert));
+            live.ifPresent(d -> d.deliverTo(sinks, alert -> alert));
             if (maxSlowdown == null) {
                 Session.run(vm, specs.stream().map(build).toList(), sinks, store, limit, m -> { }, MonitorCommand::log);
             } else {
@@ -148,6 +150,14 @@ final class MonitorCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** What detects, when asked for (--detect or a model): the chosen rules and model. */
+    private Optional<RuleOptions.Chosen> chosenDetection() {
+        if (!detect && rules.anomalyModel == null) {
+            return Optional.empty();
+        }
+        return Optional.of(rules.detector(new PrintWriter(System.err, true)));
     }
 
     /** A line for people, on standard error: standard output carries the events. */

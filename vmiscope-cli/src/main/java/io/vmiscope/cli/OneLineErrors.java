@@ -4,7 +4,7 @@ import picocli.CommandLine;
 
 /**
  * Users get one line naming the problem, never a stack trace; {@code VMISCOPE_DEBUG=1} shows the trace
- * for developers.
+ * for developers. Exit code 1, or 2 for {@link InvalidInputException} (picocli's code for invalid input).
  */
 final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
 
@@ -14,7 +14,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
             e.printStackTrace(cli.getErr());
         }
         cli.getErr().println("vmiscope: " + message(e));
-        return 1;
+        return e instanceof InvalidInputException ? cli.getCommandSpec().exitCodeOnInvalidInput() : 1;
     }
 
     static String message(Throwable e) {

@@ -75,7 +75,7 @@ class DetectCommandsTest {
     }
 
     @Test
-    void trainFromAStore_modelsEachExecutable_andTheDetectorFlagsAnUnusualRun() throws IOException {
+    void trainFromAStore_modelsEachExecutableAndApplet_andTheDetectorFlagsAnUnusualRun() throws IOException {
         Path db = dir.resolve("s.duckdb");
         try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
             long t = 1_000;
@@ -89,6 +89,10 @@ class DetectCommandsTest {
                     }
                 }
             }
+            // a busybox applet run by name: its own program, as Sigma's Image names it
+            ProcessRef applet = new ProcessRef(99, 99, 1, 0, "sh");
+            store.accept(new ExecEvent(t++, "vm1", "procevents", applet, "/proc/self/exe", List.of("nc", "-l"), true));
+            store.accept(new SyscallEvent(t, "vm1", "syscalls:all", applet, "s41", 41, List.of(), null, "x64"));
         }
         Path model = dir.resolve("httpd.model");
         CliRun run = CliRun.of("detect", "train", "--db", db.toString(), "--vm", "vm1", "--out", model.toString(),
@@ -96,7 +100,7 @@ class DetectCommandsTest {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("/sbin/httpd").contains("20 traces");
         AnomalyModel trained = ModelFile.read(model);
-        assertThat(trained.programs()).containsOnlyKeys("/sbin/httpd");
+        assertThat(trained.programs()).containsOnlyKeys("/sbin/httpd", "/bin/nc");
         assertThat(trained.name()).isEqualTo("httpd");
 
         AnomalyDetector detector = new AnomalyDetector(trained, 100);
@@ -109,5 +113,111 @@ class DetectCommandsTest {
                     null, "x64")));
         }
         assertThat(alerts).singleElement().satisfies(a -> assertThat(a.ruleId()).isEqualTo("httpd"));
+    }
+
+    /** Twenty normal runs of /sbin/httpd (one loop of four calls), then at time 10,000 one run that spawns a shell. */
+    private Path storeWithNormalRuns_thenAnUnusualOne() {
+        Path db = dir.resolve("s.duckdb");
+        try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
+            long t = 1_000;
+            for (int pid = 100; pid < 120; pid++) {
+                run(store, t, pid, new int[] {0, 1, 3, 232, 0, 1, 3, 232, 0, 1, 3, 232, 0, 1, 3, 232});
+                t += 100;
+            }
+            run(store, 10_000, 500, new int[] {0, 1, 59, 57, 33, 33, 59, 0});
+        }
+        return db;
+    }
+
+    private static void run(DuckDbEventStore store, long t, int pid, int[] calls) {
+        ProcessRef p = new ProcessRef(pid, pid, 1, 0, "httpd");
+        store.accept(new ExecEvent(t, "vm1", "procevents", p, "/sbin/httpd", List.of(), true));
+        for (int i = 0; i < calls.length; i++) {
+            store.accept(new SyscallEvent(t + 1 + i, "vm1", "syscalls:file,process", p, "s" + calls[i], calls[i],
+                    List.of(), null, "x64"));
+        }
+    }
+
+    private Path trainedUpTo10000(Path db) {
+        Path model = dir.resolve("httpd.model");
+        CliRun train = CliRun.of("detect", "train", "--db", db.toString(), "--vm", "vm1", "--to", "10000",
+                "--out", model.toString(), "--method", "stide", "--window", "3", "--frame", "4");
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("trained on the events of syscalls:file,process");
+        return model;
+    }
+
+    @Test
+    void detectWithAModel_raisesAnAnomalyAlertBesideTheRules_storedOnce_andNoRulesRunsTheModelAlone() throws IOException {
+        Path db = storeWithNormalRuns_thenAnUnusualOne();
+        Path model = trainedUpTo10000(db);
+
+        CliRun first = CliRun.of("detect", "--db", db.toString(), "--vm", "vm1", "--model", model.toString(), "--json");
+        assertThat(first.exit()).as(first.err()).isZero();
+        JsonNode alert = new ObjectMapper().readTree(first.out().lines().filter(l -> l.contains("\"rule_id\":\"httpd\""))
+                .findFirst().orElseThrow(() -> new AssertionError("no anomaly alert in " + first.out())));
+        assertThat(alert.get("pid").asInt()).isEqualTo(500);
+        assertThat(alert.get("title").asText()).isEqualTo("Unusual syscall sequence in /sbin/httpd");
+        assertThat(alert.get("evidence")).isNotEmpty();
+        assertThat(first.err()).contains("rules, anomaly model httpd (stide, window 3").contains("1 new");
+
+        CliRun again = CliRun.of("detect", "--db", db.toString(), "--vm", "vm1", "--model", model.toString(),
+                "--no-rules");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("Unusual syscall sequence in /sbin/httpd pid 500");
+        assertThat(again.err()).doesNotContain(" rules,").contains("1 alerts (0 new, 1 stored before)");
+        try (DuckDbEventStore store = DuckDbEventStore.open(db, StoreOptions.defaults())) {
+            assertThat(store.count(io.vmiscope.store.EventFilter.ALL.withVm("vm1").withKind("alert"))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void detectWithAMissingCorruptOrOtherVersionModel_isOneLineNamingIt_exitCode2() throws IOException {
+        Path db = storeWithNormalRuns_thenAnUnusualOne();
+        Path model = trainedUpTo10000(db);
+        Path missing = dir.resolve("none.model");
+        Path corrupt = dir.resolve("corrupt.model");
+        Files.write(corrupt, java.util.Arrays.copyOf(Files.readAllBytes(model), 40));
+        Path future = dir.resolve("future.model");
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[7] = 9;
+        Files.write(future, bytes);
+        for (var expected : java.util.Map.of(missing, missing + ": no such model file",
+                corrupt, corrupt + ": truncated or corrupt model",
+                future, future + ": model format version 9, this vmiscope reads versions 1 to 2").entrySet()) {
+            CliRun run = CliRun.of("detect", "--db", db.toString(), "--vm", "vm1", "--model", expected.getKey().toString());
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertThat(run.err().strip()).isEqualTo("vmiscope: " + expected.getValue());
+        }
+        CliRun nothing = CliRun.of("detect", "--db", db.toString(), "--vm", "vm1", "--no-rules");
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.err().strip()).isEqualTo("vmiscope: --no-rules leaves nothing to detect with: give an anomaly model");
+    }
+
+    @Test
+    void monitorAndDemo_withAMissingModel_stopBeforeAttachingOrBooting_exitCode2() {
+        Path missing = dir.resolve("none.model");
+        CliRun monitor = CliRun.of("monitor", "--vm", "no-such-vm", "--action", "procevents", "--anomaly-model",
+                missing.toString());
+        assertThat(monitor.exit()).as(monitor.err()).isEqualTo(2);
+        assertThat(monitor.err().strip()).isEqualTo("vmiscope: " + missing + ": no such model file");
+        CliRun demo = CliRun.of("demo", "--port", "0", "--anomaly-model", missing.toString());
+        assertThat(demo.exit()).as(demo.err()).isEqualTo(2);
+        assertThat(demo.err().strip()).isEqualTo("vmiscope: " + missing + ": no such model file");
+    }
+
+    @Test
+    void syscallAdvice_namesTheModelsAction_whenNoneTracesSyscalls_orAnotherOneRuns() throws IOException {
+        Path model = trainedUpTo10000(storeWithNormalRuns_thenAnUnusualOne());
+        AnomalyModel trained = ModelFile.read(model);
+        io.vmiscope.events.ActionSpec procevents = io.vmiscope.events.ActionSpec.parse("procevents");
+        assertThat(RuleOptions.syscallAdvice(trained, List.of(procevents), "add --action %s")).contains(
+                "the anomaly model httpd scores syscall events, and no action traces syscalls: add --action "
+                        + "syscalls:file,process (what it was trained on)");
+        assertThat(RuleOptions.syscallAdvice(trained, List.of(procevents,
+                io.vmiscope.events.ActionSpec.parse("syscalls:all")), "add --action %s")).hasValueSatisfying(line ->
+                assertThat(line).contains("trained on syscalls:file,process, but syscalls:all runs"));
+        assertThat(RuleOptions.syscallAdvice(trained, List.of(procevents,
+                io.vmiscope.events.ActionSpec.parse("syscalls:file,process")), "add --action %s")).isEmpty();
     }
 }

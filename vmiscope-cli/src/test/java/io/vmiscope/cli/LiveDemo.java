@@ -49,11 +49,12 @@ final class LiveDemo implements AutoCloseable {
     private final ServerSettings settings;
     private final HttpClient http = HttpClient.newHttpClient();
     private final String csrf;
+    private final Path db;
 
     private LiveDemo(QemuVm vm, Budget budget, List<ActionSpec> defaults, Optional<Detector> detector) throws Exception {
         this.vm = vm;
         this.session = TargetOptions.attach(TargetOptions.Resolved.of(vm, TestGuests.image().kernel()));
-        Path db = Files.createTempDirectory("live-demo").resolve("live.duckdb");
+        this.db = Files.createTempDirectory("live-demo").resolve("live.duckdb");
         this.settings = ServerSettings.withToken("127.0.0.1", 0);
         this.ui = new LiveUi(settings, db.resolveSibling("no-model.json"), budget, defaults, detector);
         CompletableFuture<WebServer> listening = new CompletableFuture<>();
@@ -95,9 +96,14 @@ final class LiveDemo implements AutoCloseable {
 
     /** Every alert stored so far, page by page as the API serves them. */
     List<JsonNode> alerts() throws Exception {
+        return events("alert");
+    }
+
+    /** Every stored event of this kind so far, page by page as the API serves them. */
+    List<JsonNode> events(String kind) throws Exception {
         List<JsonNode> all = new ArrayList<>();
         while (true) {
-            JsonNode page = json(vmPath() + "/events?kind=alert&limit=" + PAGE + "&offset=" + all.size());
+            JsonNode page = json(vmPath() + "/events?kind=" + kind + "&limit=" + PAGE + "&offset=" + all.size());
             page.get("items").forEach(all::add);
             if (page.get("items").size() < PAGE || all.size() >= page.get("total").asLong()) {
                 return all;
@@ -154,6 +160,11 @@ final class LiveDemo implements AutoCloseable {
 
     WebServer server() {
         return server;
+    }
+
+    /** The session's store file (read it once the session is closed). */
+    Path db() {
+        return db;
     }
 
     /** {@code /api/vms/NAME} of the VM. */

@@ -1,6 +1,7 @@
 package io.vmiscope.detect.anomaly;
 
 import io.vmiscope.detect.Detector;
+import io.vmiscope.detect.ImagePaths;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.Event;
 import io.vmiscope.events.ExecEvent;
@@ -19,12 +20,17 @@ import java.util.Objects;
 /**
  * Scores each process's syscalls against its program's model and raises one {@link AlertEvent} per process
  * run when the mean score of a frame of its calls (or, for a run shorter than a frame, of all its calls at its
- * exit) exceeds the model's threshold. A process's program is the path of its last exec, or its task name when
- * no exec was seen; processes of programs the model does not cover are skipped. The alert's rule id is the
- * model's name and its evidence the ids of the frame's calls that scored above the threshold themselves.
+ * exit) exceeds the model's threshold. A process's program is the image its last exec started ({@link ImagePaths}:
+ * a busybox applet is its own program, {@code /bin/nc}), or its task name when no exec was seen. The alert's rule id is the model's name and its evidence the ids of the frame's calls that
+ * scored above the threshold themselves.
+ *
+ * <p>A model trained per executable (a VM's normal run, no {@link AnomalyModel#ANY_PROGRAM}) knows which programs
+ * ran normally: the first syscall of a program it has no model for raises one alert, once per program (its evidence
+ * that call), as nothing normal is known of it. A data set's model covers any program.
  *
  * <p>Memory is bounded: at most {@code maxProcesses} processes are followed (the least recently active is
- * forgotten first), each with one frame. Not thread-safe, like every {@link Detector}.
+ * forgotten first), each with one frame, and as many unknown programs remembered. Not thread-safe, like every
+ * {@link Detector}.
  */
 public final class AnomalyDetector implements Detector {
 
@@ -36,6 +42,7 @@ public final class AnomalyDetector implements Detector {
     private final int maxProcesses;
     private final Map<Integer, Run> runs;
     private final Map<Integer, String> programs;
+    private final Map<String, Boolean> unknownReported;
 
     public AnomalyDetector(AnomalyModel model, int maxProcesses) {
         this.model = Objects.requireNonNull(model, "model");
@@ -45,6 +52,7 @@ public final class AnomalyDetector implements Detector {
         this.maxProcesses = maxProcesses;
         this.runs = bounded();
         this.programs = bounded();
+        this.unknownReported = bounded();
     }
 
     @Override
@@ -54,7 +62,7 @@ public final class AnomalyDetector implements Detector {
             return List.of();
         }
         if (event instanceof ExecEvent exec) {
-            programs.put(pid, exec.path());
+            programs.put(pid, ImagePaths.image(exec.path(), exec.argv(), programs.get(pid)));
             runs.remove(pid);
         } else if (event instanceof ExitEvent exit && !exit.thread()) {
             Run run = runs.remove(pid);
@@ -66,6 +74,9 @@ public final class AnomalyDetector implements Detector {
                 String program = programs.getOrDefault(pid, event.process().name());
                 run = new Run(program, model.covers(program) ? model.start(program) : null);
                 runs.put(pid, run);
+                if (run.scorer == null && unknownReported.put(program, true) == null) {
+                    return unknown(program, eventId, call);
+                }
             }
             return run.add(eventId, call);
         }
@@ -80,10 +91,17 @@ public final class AnomalyDetector implements Detector {
         return alerts;
     }
 
-    private <V> Map<Integer, V> bounded() {
+    private List<AlertEvent> unknown(String program, String eventId, SyscallEvent call) {
+        String shown = OneLine.of(program, 120);
+        return List.of(new AlertEvent(call.timeNanos(), call.vm(), ACTION, call.process(), model.name(),
+                "Program never seen in the normal runs: " + shown, AlertEvent.Level.MEDIUM, List.of(), List.of(eventId),
+                "no normal run of " + shown + " among the " + model.programs().size() + " programs of the model", ""));
+    }
+
+    private <K, V> Map<K, V> bounded() {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, V> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
                 return size() > maxProcesses;
             }
         };

@@ -22,6 +22,7 @@ public final class AnomalyModel {
     private final String name;
     private final Settings settings;
     private final Threshold threshold;
+    private final String syscallAction;
     private final SortedMap<String, ProgramModel> programs;
     private final Map<String, ProgramScorer> scorers = new HashMap<>();
 
@@ -56,17 +57,33 @@ public final class AnomalyModel {
         public static final Threshold NONE = new Threshold(Double.POSITIVE_INFINITY, 0, 0);
     }
 
+    /** A model whose training action is not known (a data set's). */
     public AnomalyModel(String name, Settings settings, Threshold threshold, Map<String, ProgramModel> programs) {
+        this(name, settings, threshold, "", programs);
+    }
+
+    /**
+     * @param syscallAction the monitoring action whose syscall events it was trained on (e.g.
+     *                      {@code syscalls:file,network,process}), or {@code ""} when not known (a data set)
+     */
+    public AnomalyModel(String name, Settings settings, Threshold threshold, String syscallAction,
+                        Map<String, ProgramModel> programs) {
         this.name = Objects.requireNonNull(name, "name");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.threshold = Objects.requireNonNull(threshold, "threshold");
+        this.syscallAction = Objects.requireNonNull(syscallAction, "syscallAction");
         this.programs = Collections.unmodifiableSortedMap(new TreeMap<>(programs));
         this.programs.forEach((program, model) -> scorers.put(program, settings.method().compile(model)));
     }
 
     /** The same model with another threshold. */
     public AnomalyModel withThreshold(Threshold value) {
-        return new AnomalyModel(name, settings, value, programs);
+        return new AnomalyModel(name, settings, value, syscallAction, programs);
+    }
+
+    /** The same model, known to be trained on the syscall events of {@code action}. */
+    public AnomalyModel withSyscallAction(String action) {
+        return new AnomalyModel(name, settings, threshold, action, programs);
     }
 
     public String name() {
@@ -79,6 +96,14 @@ public final class AnomalyModel {
 
     public Threshold threshold() {
         return threshold;
+    }
+
+    /**
+     * The monitoring action whose syscall events it was trained on, or {@code ""} when not known. Live scoring
+     * needs the same calls: a trace of other syscalls gives windows it never saw.
+     */
+    public String syscallAction() {
+        return syscallAction;
     }
 
     /** The program models by executable (or {@link #ANY_PROGRAM}). */

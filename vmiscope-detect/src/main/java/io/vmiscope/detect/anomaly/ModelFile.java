@@ -22,14 +22,15 @@ import java.util.zip.GZIPOutputStream;
  * The anomaly model's file: a compact binary with a header. The first 8 bytes are {@code VMSANOM1}'s magic
  * ({@code "VMSANOM"} and the format version as one byte); the rest is gzip-compressed big-endian
  * {@link DataOutputStream} data: the model's name, method, window, frame, threshold (score, false-alarm target,
- * held-out traces), then per program its key, traces, calls, sequence bound, alphabet (syscall, id) and
- * sequence counts (key, count). Writing goes through a temporary file and a rename, so a crash never leaves
+ * held-out traces), since version 2 the syscall action it was trained on, then per program its key, traces,
+ * calls, sequence bound, alphabet (syscall, id) and sequence counts (key, count). Writing goes through a temporary file and a rename, so a crash never leaves
  * half a model under the name. Reading checks every count and bound, and a bad file is one line naming it.
  */
 public final class ModelFile {
 
-    /** The format this vmiscope writes and reads. */
-    public static final int VERSION = 1;
+    /** The format this vmiscope writes; it also reads version 1 (no training action). */
+    public static final int VERSION = 2;
+    private static final int FIRST_VERSION = 1;
     private static final byte[] MAGIC = "VMSANOM".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_TEXT = 4096;
 
@@ -68,11 +69,11 @@ public final class ModelFile {
                 throw new IllegalArgumentException(file + ": not a vmiscope anomaly model");
             }
             int version = header[MAGIC.length];
-            if (version != VERSION) {
+            if (version < FIRST_VERSION || version > VERSION) {
                 throw new IllegalArgumentException(file + ": model format version " + version
-                        + ", this vmiscope reads version " + VERSION);
+                        + ", this vmiscope reads versions " + FIRST_VERSION + " to " + VERSION);
             }
-            return readBody(new DataInputStream(new GZIPInputStream(raw, 1 << 16)));
+            return readBody(new DataInputStream(new GZIPInputStream(raw, 1 << 16)), version);
         } catch (EOFException | java.util.zip.ZipException e) {
             throw new IllegalArgumentException(file + ": truncated or corrupt model", e);
         } catch (IllegalArgumentException e) {
@@ -91,6 +92,7 @@ public final class ModelFile {
         out.writeDouble(model.threshold().score());
         out.writeDouble(model.threshold().farTarget());
         out.writeInt(model.threshold().heldOutTraces());
+        out.writeUTF(model.syscallAction());
         out.writeInt(model.programs().size());
         for (Map.Entry<String, ProgramModel> e : model.programs().entrySet()) {
             ProgramModel p = e.getValue();
@@ -113,13 +115,14 @@ public final class ModelFile {
         }
     }
 
-    private static AnomalyModel readBody(DataInputStream in) throws IOException {
+    private static AnomalyModel readBody(DataInputStream in, int version) throws IOException {
         String name = text(in);
         Method method = Method.of(text(in));
         int window = in.readInt();
         int frame = in.readInt();
         AnomalyModel.Settings settings = new AnomalyModel.Settings(method, window, frame);
         AnomalyModel.Threshold threshold = new AnomalyModel.Threshold(in.readDouble(), in.readDouble(), in.readInt());
+        String syscallAction = version >= 2 ? text(in) : "";
         int programCount = bounded(in.readInt(), 1_000_000, "programs");
         Map<String, ProgramModel> programs = new HashMap<>();
         for (int i = 0; i < programCount; i++) {
@@ -138,7 +141,7 @@ public final class ModelFile {
             }
             programs.put(program, model);
         }
-        return new AnomalyModel(name, settings, threshold, programs);
+        return new AnomalyModel(name, settings, threshold, syscallAction, programs);
     }
 
     private static String text(DataInputStream in) throws IOException {

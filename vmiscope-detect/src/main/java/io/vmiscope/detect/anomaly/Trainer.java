@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 /**
  * Builds an {@link AnomalyModel} from normal traces and chooses its threshold on normal traces it did not
  * train on, in three passes over the source: (1) every trace but each {@code holdOutEvery}-th trains the
- * program models; (2) the held-out traces are scored, and the threshold is the lowest score that at most
- * {@code far} of them exceed; (3) the held-out traces are trained too, so no normal data is wasted. Memory:
+ * program models; (2) the held-out traces are scored (those of programs that ran in no other trace cannot be),
+ * and the threshold is the lowest score that at most {@code far} of them exceed; (3) the held-out traces are trained too, so no normal data is wasted. Memory:
  * the models plus one score per held-out trace.
  *
  * @param settings     how the model scores
@@ -59,14 +59,15 @@ public record Trainer(AnomalyModel.Settings settings, int maxSequences, double f
         index[0] = 0;
         source.forEach(trace -> {
             progress.accept(trace);
-            if (heldOut(index[0]++)) {
-                scores.add(partial.covers(trace.program()) ? partial.score(trace.program(), trace.syscalls())
-                        : Double.POSITIVE_INFINITY);
+            // a held-out run of a program no other run trained has nothing to be scored against (the detector
+            // reports such a program as never seen, not by its score): it does not set the threshold
+            if (heldOut(index[0]++) && partial.covers(trace.program())) {
+                scores.add(partial.score(trace.program(), trace.syscalls()));
             }
         });
         if (scores.isEmpty()) {
             throw new IllegalArgumentException("too few traces (" + index[0] + ") to hold out normal data for the "
-                    + "threshold: need at least " + holdOutEvery);
+                    + "threshold: need at least " + holdOutEvery + ", of programs that also ran in the others");
         }
         index[0] = 0;
         source.forEach(trace -> {

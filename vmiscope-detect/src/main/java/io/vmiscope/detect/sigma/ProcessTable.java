@@ -1,5 +1,6 @@
 package io.vmiscope.detect.sigma;
 
+import io.vmiscope.detect.ImagePaths;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.ForkEvent;
 import io.vmiscope.events.ProcessRef;

@@ -67,8 +67,38 @@ class AnomalyDetectorTest {
     }
 
     @Test
-    void programsWithoutAModel_areSkipped() {
+    void aProgramWithoutAModel_raisesOneAlertAtItsFirstCall_onceForAllItsRuns() {
         AnomalyDetector d = new AnomalyDetector(model, 10);
+        ProcessRef first = new ProcessRef(7, 7, 1, 0, "sh");
+        ProcessRef second = new ProcessRef(8, 8, 1, 0, "sh");
+        assertThat(d.accept("x", new ExecEvent(1, "vm1", "a", first, "/tmp/payload", List.of(), true))).isEmpty();
+        List<AlertEvent> alerts = d.accept("s1", new SyscallEvent(2, "vm1", "a", first, "x", 59, List.of(), null, "x64"));
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.title()).isEqualTo("Program never seen in the normal runs: /tmp/payload");
+            assertThat(a.evidence()).containsExactly("s1");
+            assertThat(a.process().pid()).isEqualTo(7);
+        });
+        assertThat(d.accept("s2", new SyscallEvent(3, "vm1", "a", first, "x", 59, List.of(), null, "x64"))).isEmpty();
+        assertThat(d.accept("y", new ExecEvent(4, "vm1", "a", second, "/tmp/payload", List.of(), true))).isEmpty();
+        assertThat(d.accept("s3", new SyscallEvent(5, "vm1", "a", second, "x", 59, List.of(), null, "x64"))).isEmpty();
+        assertThat(d.finish()).isEmpty();
+    }
+
+    @Test
+    void aBusyboxAppletRunByName_isItsOwnProgram() {
+        AnomalyDetector d = new AnomalyDetector(model, 10);
+        ProcessRef nc = new ProcessRef(9, 9, 1, 0, "sh");
+        d.accept("x", new ExecEvent(1, "vm1", "a", nc, "/proc/self/exe", List.of("nc", "-e", "/bin/sh"), true));
+        assertThat(d.accept("s", new SyscallEvent(2, "vm1", "a", nc, "x", 41, List.of(), null, "x64")))
+                .singleElement().satisfies(a -> assertThat(a.title()).endsWith(": /bin/nc"));
+    }
+
+    @Test
+    void aDataSetModel_coversEveryProgram_andRaisesNoUnknownProgramAlert() {
+        ProgramModel any = new ProgramModel(2, 1000);
+        any.train(new int[] {59, 59, 59});
+        AnomalyDetector d = new AnomalyDetector(new AnomalyModel("adfa", new AnomalyModel.Settings(Method.STIDE, 2, 3),
+                new AnomalyModel.Threshold(0.5, 0.01, 10), Map.of(AnomalyModel.ANY_PROGRAM, any)), 10);
         ProcessRef other = new ProcessRef(7, 7, 1, 0, "sh");
         assertThat(d.accept("s", new SyscallEvent(1, "vm1", "a", other, "x", 59, List.of(), null, "x64"))).isEmpty();
         assertThat(d.finish()).isEmpty();

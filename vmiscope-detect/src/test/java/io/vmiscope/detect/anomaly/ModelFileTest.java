@@ -43,6 +43,39 @@ class ModelFileTest {
     }
 
     @Test
+    void roundTrip_keepsTheSyscallActionItWasTrainedOn() throws IOException {
+        Path file = dir.resolve("action.model");
+        ModelFile.write(trained(Method.MARKOV).withSyscallAction("syscalls:file,network,process"), file);
+        assertThat(ModelFile.read(file).syscallAction()).isEqualTo("syscalls:file,network,process");
+    }
+
+    @Test
+    void aVersion1Model_stillReads_withoutATrainingAction() throws IOException {
+        Path file = dir.resolve("v2.model");
+        AnomalyModel model = trained(Method.MARKOV);
+        ModelFile.write(model, file);
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes, 8, bytes.length - 8))
+                .readAllBytes();
+        // version 1 has no action: drop its empty UTF string after name "m1", method "markov", window, frame, threshold
+        int at = (2 + 2) + (2 + 6) + 4 + 4 + 8 + 8 + 4;
+        assertThat(Arrays.copyOfRange(body, at, at + 2)).containsExactly(0, 0);
+        java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
+        v1.write(bytes, 0, 7);
+        v1.write(1);
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(v1)) {
+            gzip.write(body, 0, at);
+            gzip.write(body, at + 2, body.length - at - 2);
+        }
+        Path old = dir.resolve("v1.model");
+        Files.write(old, v1.toByteArray());
+        AnomalyModel back = ModelFile.read(old);
+        assertThat(back.syscallAction()).isEmpty();
+        int[] probe = {1, 2, 9, 3, 4, 5, 5, 5, 1};
+        assertThat(back.score("/bin/x", probe)).isEqualTo(model.score("/bin/x", probe));
+    }
+
+    @Test
     void aFileThatIsNoModel_isOneLineNamingIt() throws IOException {
         Path file = dir.resolve("x.model");
         Files.writeString(file, "hello world");

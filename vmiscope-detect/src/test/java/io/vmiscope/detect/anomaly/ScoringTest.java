@@ -80,6 +80,20 @@ class ScoringTest {
     }
 
     @Test
+    void trainer_aHeldOutRunOfAProgramNoOtherRunHad_doesNotMakeTheThresholdInfinite() {
+        java.util.List<Trace> traces = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            traces.add(new Trace("/sbin/httpd", "t" + i, new int[] {0, 1, 3, 0, 1, 3}));
+        }
+        traces.add(new Trace("klogd", "once", new int[] {103, 103})); // the 10th: held out, and seen nowhere else
+        AnomalyModel model = new Trainer(new AnomalyModel.Settings(Method.STIDE, 2, 3), 1000, 0.0, 5)
+                .train("m", each -> traces.forEach(each), t -> { });
+        assertThat(model.threshold().score()).isEqualTo(0.0);
+        assertThat(model.threshold().heldOutTraces()).isEqualTo(1);
+        assertThat(model.programs()).containsKeys("/sbin/httpd", "klogd");
+    }
+
+    @Test
     void programModel_refusesSequencesBeyondItsBound_andCountsThem() {
         ProgramModel p = new ProgramModel(2, 3);
         p.train(new int[] {1, 2, 3, 4});

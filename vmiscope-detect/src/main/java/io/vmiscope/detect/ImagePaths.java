@@ -1,9 +1,9 @@
-package io.vmiscope.detect.sigma;
+package io.vmiscope.detect;
 
 import java.util.List;
 
 /**
- * The program an exec really starts, as Sigma's {@code Image} means it. A busybox guest runs every applet as
+ * The program an exec really starts, as Sigma's {@code Image} means it (and what an anomaly model is kept per). A busybox guest runs every applet as
  * {@code /bin/busybox}: {@code execve("/bin/nc", ["nc", …])} may be reported with the path {@code /bin/busybox}
  * and argv[0] {@code nc}, or as {@code busybox nc …}. Then the applet's path is the busybox directory plus the
  * applet's name ({@code /bin/nc}), and the command line starts at the applet — so a rule on
@@ -15,7 +15,7 @@ import java.util.List;
  * is the script, not busybox) or was started by a relative path (busybox httpd's CGIs). A program re-running itself
  * under its own name keeps its (absolute) image.
  */
-final class ImagePaths {
+public final class ImagePaths {
 
     private static final String BUSYBOX = "busybox";
     /** What a program execs to run itself again (busybox: one of its applets). */
@@ -31,7 +31,7 @@ final class ImagePaths {
      *
      * @param callerImage the image of the process calling execve, or {@code null} when unknown
      */
-    static String image(String path, List<String> argv, String callerImage) {
+    public static String image(String path, List<String> argv, String callerImage) {
         if (path.equals(SELF)) {
             return self(argv, callerImage);
         }
@@ -52,7 +52,7 @@ final class ImagePaths {
     }
 
     /** The command line: argv joined by spaces, from the applet's name on for {@code busybox APPLET …}. */
-    static String commandLine(String path, List<String> argv) {
+    public static String commandLine(String path, List<String> argv) {
         int from = isBusybox(path) && argv.size() > 1 && isBusybox(argv.get(0)) && !argv.get(1).startsWith("-") ? 1 : 0;
         return String.join(" ", argv.subList(from, argv.size()));
     }

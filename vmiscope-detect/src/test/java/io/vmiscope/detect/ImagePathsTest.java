@@ -1,4 +1,4 @@
-package io.vmiscope.detect.sigma;
+package io.vmiscope.detect;
 
 import org.junit.jupiter.api.Test;
 
