@@ -131,7 +131,7 @@ public final class CredentialsCheck implements IntegrityCheck {
             views.put(PARENT, "pid " + parent.tgid + " (" + parent.comm + ") uid " + parentCred[0] + " euid "
                     + parentCred[1]);
             views.put(EXECUTABLE, exe);
-            findings.add(new IntegrityFinding(ID, "pid " + t.tgid + " (" + t.comm + ")", t.tgid, "process " + t.tgid
+            findings.add(new IntegrityFinding(ID, "pid " + t.tgid + " (" + t.comm + ")", t.tgid, t.comm, "process " + t.tgid
                     + " (" + t.comm + ") runs as root, but its parent is not root and its executable is not setuid root",
                     views, List.of("T1548", "T1014")));
         }

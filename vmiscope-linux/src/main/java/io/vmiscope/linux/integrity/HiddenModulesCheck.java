@@ -104,7 +104,7 @@ public final class HiddenModulesCheck implements IntegrityCheck {
             views.put(MODULE_LIST, listed ? "listed at " + Gva.of(module) : "absent");
             views.put(SYSFS, inSysfs ? "kobject " + Gva.of(kobjectOf.get(module)) + " → module " + Gva.of(module)
                     : "absent");
-            findings.add(new IntegrityFinding(ID, "module " + moduleName, -1, "live module " + moduleName + " is "
+            findings.add(new IntegrityFinding(ID, "module " + moduleName, -1, "", "live module " + moduleName + " is "
                     + (listed ? "listed but has no sysfs kobject" : "in sysfs but missing from the module list"),
                     views, List.of("T1014", "T1547.006")));
         }

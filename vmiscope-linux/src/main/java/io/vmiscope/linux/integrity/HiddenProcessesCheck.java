@@ -152,7 +152,7 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
             Task t = read.get(address);
             List<String> absent = views.entrySet().stream().filter(e -> e.getValue().equals("absent"))
                     .map(Map.Entry::getKey).toList();
-            findings.add(new IntegrityFinding(ID, "pid " + process + " (" + t.comm + ")", process,
+            findings.add(new IntegrityFinding(ID, "pid " + process + " (" + t.comm + ")", process, t.comm,
                     "process " + process + " (" + t.comm + ") is missing from the " + String.join(" and the ", absent)
                             + " while other views show it", views, List.of("T1014")));
         }

@@ -13,11 +13,12 @@ import java.util.Objects;
  * @param subject     what it is about, one line: {@code "pid 42 (sleep)"}, {@code "module dummy"},
  *                    {@code "sys_call_table[39]"}
  * @param pid         the process it is about (its tgid), or -1 when it is about no process
+ * @param comm        that process's name, or empty
  * @param explanation one line saying what disagrees
  * @param views       view name → what that view saw, in a stable order (the "which view saw what" table)
  * @param techniques  ATT&amp;CK technique ids, e.g. {@code T1014}
  */
-public record IntegrityFinding(String check, String subject, int pid, String explanation, Map<String, String> views,
+public record IntegrityFinding(String check, String subject, int pid, String comm, String explanation, Map<String, String> views,
                                List<String> techniques) {
 
     /** Longest subject, explanation or view text kept. */
@@ -26,6 +27,7 @@ public record IntegrityFinding(String check, String subject, int pid, String exp
     public IntegrityFinding {
         Objects.requireNonNull(check, "check");
         subject = cap(subject);
+        comm = cap(comm);
         explanation = cap(explanation);
         Map<String, String> capped = new LinkedHashMap<>();
         views.forEach((k, v) -> capped.put(cap(k), cap(v)));

@@ -60,7 +60,7 @@ public final class SyscallTableCheck implements IntegrityCheck {
             views.put(TABLE, "slot " + hook.number() + " → " + Hex.address(hook.actualAddress())
                     + (hook.actualSymbol() == null ? " (outside the kernel image)" : " (" + hook.actualSymbol() + ")"));
             views.put(KALLSYMS, hook.expectedSymbol());
-            findings.add(new IntegrityFinding(ID, "sys_call_table[" + hook.number() + "] (" + name + ")", -1,
+            findings.add(new IntegrityFinding(ID, "sys_call_table[" + hook.number() + "] (" + name + ")", -1, "",
                     hook.toString(), views, List.of("T1014", "T1574")));
         }
         return new CheckOutcome(ID, findings, 2, List.of());
