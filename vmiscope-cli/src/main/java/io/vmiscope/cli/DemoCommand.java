@@ -3,6 +3,7 @@ package io.vmiscope.cli;
 import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.detect.Detector;
+import io.vmiscope.detect.IntegrityDetector;
 import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.ProcessSnapshotEvent;
@@ -89,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
         Optional<Detector> detector = noDetect ? Optional.empty()
-                : Optional.of(new SigmaDetector(rules.load(new PrintWriter(System.err, true))));
+                : Optional.of(IntegrityDetector.besides(new SigmaDetector(rules.load(new PrintWriter(System.err, true)))));
         LiveUi ui = new LiveUi(settings, web.model(), vmBudget,
                 List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL)), detector);
         ui.run(session.target(), db.path(), event -> {

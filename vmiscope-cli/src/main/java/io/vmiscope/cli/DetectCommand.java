@@ -3,6 +3,7 @@ package io.vmiscope.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmiscope.detect.BatchDetection;
+import io.vmiscope.detect.IntegrityDetector;
 import io.vmiscope.detect.sigma.RuleSet;
 import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.AlertEvent;
@@ -89,7 +90,7 @@ final class DetectCommand implements Callable<Integer> {
         EventIds ids = new EventIds();
         BatchDetection.Result result;
         try (DuckDbEventStore store = DuckDbEventStore.open(db.path(), StoreOptions.defaults())) {
-            result = BatchDetection.run(store, store, filter, new SigmaDetector(rules), alert -> out.println(json
+            result = BatchDetection.run(store, store, filter, IntegrityDetector.besides(new SigmaDetector(rules)), alert -> out.println(json
                     ? jsonLine(alert, ids.live(alert, EventColumns.fieldsJson(alert))) : line(alert)));
         }
         out.flush();

@@ -13,6 +13,7 @@ import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.workload.ServiceProbe;
+import io.vmiscope.detect.IntegrityDetector;
 import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.session.BudgetPlanning;
@@ -137,7 +138,8 @@ final class MonitorCommand implements Callable<Integer> {
                     StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
             SessionSinks sinks = new SessionSinks();
             Optional<LiveDetection> detection = detect ? Optional.of(new LiveDetection(
-                    new SigmaDetector(rules.load(new PrintWriter(System.err, true))), MonitorCommand::log))
+                    IntegrityDetector.besides(new SigmaDetector(rules.load(new PrintWriter(System.err, true)))),
+                    MonitorCommand::log))
                     : Optional.empty();
             detection.ifPresent(sinks::add); // first: closing drains it while the others still take its last alerts
             sinks.add(oneAtATime(sink()));

@@ -369,6 +369,40 @@ public final class GdbDriver implements GuestConnection {
         return buffer;
     }
 
+    /**
+     * Writes guest physical memory with {@code M} packets, one per chunk that fits the stub's packet size.
+     * No capability interface offers this: monitoring only reads. It exists for test tooling that plays a
+     * rootkit (writing kernel memory as one would) and must undo what it wrote.
+     *
+     * @throws GuestAccessException when the stub refuses a chunk (the chunks before it are written)
+     * @throws IllegalStateException while the VM is running
+     */
+    public void writePhysical(Gpa address, byte[] bytes) {
+        if (bytes.length > Gpa.MAX_EXCLUSIVE - address.value()) {
+            throw beyondAddressSpace(address, bytes.length);
+        }
+        int chunk = Math.max(1, (packetSizeBytes - 64) / 2);
+        lock.lock();
+        try {
+            requireStopped("write memory");
+            for (int done = 0; done < bytes.length; done += chunk) {
+                int length = Math.min(chunk, bytes.length - done);
+                StringBuilder packet = new StringBuilder("M").append(Long.toHexString(address.value() + done))
+                        .append(',').append(Integer.toHexString(length)).append(':');
+                for (int i = 0; i < length; i++) {
+                    packet.append(String.format("%02x", bytes[done + i] & 0xff));
+                }
+                channel.request(packet.toString(), false, deadline());
+                if (!channel.answerIs("OK")) {
+                    throw new GuestAccessException("cannot write " + length + " bytes at physical "
+                            + Gpa.of(address.value() + done) + ": GDB stub answered " + describe(channel.answerString()));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void setPhysicalMode(boolean on) {
         channel.request(on ? "Qqemu.PhyMemMode:1" : "Qqemu.PhyMemMode:0", false, deadline());
         if (!channel.answerIs("OK")) {

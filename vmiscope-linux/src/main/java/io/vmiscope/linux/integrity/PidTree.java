@@ -84,8 +84,9 @@ public record PidTree(long shiftOffset, long slotsOffset, int slots) {
                     }
                 }
             }
+            Set<Long> seenThisLevel = new HashSet<>();
             for (int i = next.size() - 1; i >= 0; i--) {
-                if (visited.contains(next.get(i))) {
+                if (visited.contains(next.get(i)) || !seenThisLevel.add(next.get(i))) {
                     anomalies.add(new Anomaly(Anomaly.Kind.CYCLE, "pid tree", "node " + Gva.of(next.get(i))
                             + " reached twice"));
                     next.remove(i);
