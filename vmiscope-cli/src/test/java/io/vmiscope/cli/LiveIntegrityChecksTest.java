@@ -134,7 +134,7 @@ abstract class LiveIntegrityChecksTest {
     @Test
     @Order(5)
     void aNonRootProcessWhoseCredentialsWereSetToRoot_isACredentialAnomaly() {
-        int shell = background("setpriv --reuid 1000 --regid 1000 --clear-groups sh -c 'sleep 1000; true'");
+        int shell = background("su -s /bin/sh alice -c 'sleep 1000; true'");
         try {
             int sleeper = awaitChild(shell);
             try (SimulatedRootkit.Manipulation raised = rootkit.raiseCredentials(sleeper)) {
@@ -191,14 +191,14 @@ abstract class LiveIntegrityChecksTest {
         return Integer.parseInt(pid);
     }
 
-    /** The pid of the first child of {@code parent}, as the guest's ps shows it once it is there. */
+    /** The pid of a child of {@code parent}, as the guest's /proc shows it once it is there. */
     private int awaitChild(int parent) {
         long deadline = System.nanoTime() + CONSOLE.toNanos();
         while (System.nanoTime() < deadline) {
-            String child = vm.console().run("cat /proc/" + parent + "/task/" + parent + "/children", CONSOLE).output()
-                    .strip();
-            if (!child.isEmpty()) {
-                return Integer.parseInt(child.split("\\s+")[0]);
+            String child = vm.console().run("awk '/^PPid:/ && $2 == " + parent + " { split(FILENAME, p, \"/\"); "
+                    + "print p[3]; exit }' /proc/[0-9]*/status 2>/dev/null", CONSOLE).output().strip();
+            if (child.matches("\\d+")) {
+                return Integer.parseInt(child);
             }
         }
         throw new AssertionError("process " + parent + " started no child");

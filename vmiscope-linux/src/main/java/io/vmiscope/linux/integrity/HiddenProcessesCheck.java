@@ -13,10 +13,9 @@ import io.vmiscope.linux.walk.KernelPointers;
 import io.vmiscope.linux.walk.ReadPlan;
 import io.vmiscope.linux.walk.WalkResult;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,12 +29,12 @@ import java.util.TreeSet;
  * what {@code /proc} and {@code kill} resolve pids through), the parent/child lists ({@code children} and
  * {@code sibling}, walked from {@code init_task}) and what each CPU's run queue runs ({@code rq->curr}). A
  * process in one view and missing from the task list, the pid tree or the children lists is reported with every
- * field of its {@code task_struct} that can be read. Tasks that are exiting ({@code PF_EXITING}) are left out:
- * the kernel unlinks them from the views one after another.
+ * field of its {@code task_struct} that can be read. Processes with an exiting task ({@code PF_EXITING}) are
+ * left out: the kernel unlinks those from the views one after another.
  *
- * <p>Cost in round trips: one per task on the task list and one per task on the children lists (each step
- * needs the previous pointer), one batch per level of the pid tree, one batch for the pids' tasks, one for the
- * CPUs and one for every task's fields.
+ * <p>Cost in round trips: one per task on the task list and one per child on the children lists (each step
+ * needs the previous pointer), one batch per level of the pid tree, one for the pids' tasks, two for the CPUs,
+ * one per generation of the process tree for the children lists' heads and one for every task's fields.
  */
 public final class HiddenProcessesCheck implements IntegrityCheck {
 
@@ -113,8 +112,12 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
         WalkResult<Long> list = KernelList.walk(words, initTask + tasks, tasks, kernel.limits(), bits, TASK_LIST);
         anomalies.addAll(list.anomalies());
         Map<Long, String> byPid = pidTreeTasks(anomalies, bits);
-        Map<Long, Long> parentOf = childrenTasks(anomalies, bits);
         Map<Long, Integer> cpuOf = runningTasks(anomalies, bits);
+        Set<Long> seeds = new LinkedHashSet<>(List.of(initTask));
+        seeds.addAll(list.items());
+        seeds.addAll(byPid.keySet());
+        seeds.addAll(cpuOf.keySet());
+        Map<Long, Long> parentOf = childrenTasks(seeds, anomalies, bits);
 
         Set<Long> all = new LinkedHashSet<>(list.items());
         all.addAll(byPid.keySet());
@@ -134,6 +137,9 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
         seen.addAll(onCpu.keySet());
         List<IntegrityFinding> findings = new ArrayList<>();
         for (int process : seen) {
+            if (exiting(process, read, inList, inPids, inChildren, onCpu)) {
+                continue;
+            }
             boolean missing = (listComplete && !inList.containsKey(process)) || !inPids.containsKey(process)
                     || !inChildren.containsKey(process);
             if (!missing) {
@@ -147,7 +153,7 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
                     + parentName(parentOf.get(inChildren.get(process).iterator().next()), read) : "absent");
             views.put(RUN_QUEUES, onCpu.containsKey(process) ? "running on CPU "
                     + cpuOf.get(onCpu.get(process).iterator().next()) : "not running");
-            long address = leader(process, inList, inPids, inChildren, onCpu, read);
+            long address = leader(process, read, inList, inPids, inChildren, onCpu);
             views.put("task_struct " + Gva.of(address), describe(address, read.get(address)));
             Task t = read.get(address);
             List<String> absent = views.entrySet().stream().filter(e -> e.getValue().equals("absent"))
@@ -187,25 +193,39 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
         return out;
     }
 
-    /** Every task reachable from init_task through children lists → its parent. */
-    private Map<Long, Long> childrenTasks(List<Anomaly> anomalies, int bits) {
+    /**
+     * Every task on the children list of a known task (init_task and what the other views saw, threads included:
+     * a thread that forks is its child's parent), and of those children in turn → its parent. One batch per
+     * generation for the list heads; a walk only for the lists that are not empty.
+     */
+    private Map<Long, Long> childrenTasks(Set<Long> seeds, List<Anomaly> anomalies, int bits) {
         Map<Long, Long> parentOf = new LinkedHashMap<>();
-        Deque<Long> queue = new ArrayDeque<>(List.of(initTask));
-        while (!queue.isEmpty()) {
-            long parent = queue.removeFirst();
-            WalkResult<Long> kids = KernelList.walk(words, parent + children, sibling, kernel.limits(), bits,
-                    "children of task " + Gva.of(parent));
-            anomalies.addAll(kids.anomalies());
-            for (long child : kids.items()) {
-                if (parentOf.size() >= kernel.limits().maxNodes()) {
-                    anomalies.add(new Anomaly(Anomaly.Kind.LIMIT, CHILDREN, "more than " + kernel.limits().maxNodes()
-                            + " tasks"));
-                    return parentOf;
+        Set<Long> walked = new HashSet<>();
+        List<Long> generation = new ArrayList<>(seeds);
+        while (!generation.isEmpty()) {
+            walked.addAll(generation);
+            long[][] heads = words.read(generation.stream().map(t -> t + children).toList(), 1);
+            List<Long> next = new ArrayList<>();
+            for (int i = 0; i < heads.length; i++) {
+                long parent = generation.get(i);
+                if (heads[i] == null || heads[i][0] == parent + children) {
+                    continue; // unreadable (the task view reports it) or no children
                 }
-                if (child != initTask && parentOf.putIfAbsent(child, parent) == null) {
-                    queue.addLast(child);
+                WalkResult<Long> kids = KernelList.walk(words, parent + children, sibling, kernel.limits(), bits,
+                        "children of task " + Gva.of(parent));
+                anomalies.addAll(kids.anomalies());
+                for (long child : kids.items()) {
+                    if (parentOf.size() >= kernel.limits().maxNodes()) {
+                        anomalies.add(new Anomaly(Anomaly.Kind.LIMIT, CHILDREN, "more than "
+                                + kernel.limits().maxNodes() + " tasks"));
+                        return parentOf;
+                    }
+                    if (parentOf.putIfAbsent(child, parent) == null && !walked.contains(child)) {
+                        next.add(child);
+                    }
                 }
             }
+            generation = next;
         }
         return parentOf;
     }
@@ -242,23 +262,36 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
         return out;
     }
 
-    /** Tasks by process (tgid); the idle tasks (pid 0) and exiting tasks are left out. */
+    /** Tasks by process (tgid); the idle tasks (pid 0) are left out. */
     private static Map<Integer, Set<Long>> processes(Iterable<Long> addresses, Map<Long, Task> read) {
         Map<Integer, Set<Long>> out = new HashMap<>();
         for (long address : addresses) {
             Task t = read.get(address);
-            if (t != null && t.pid != 0 && (t.flags & PF_EXITING) == 0) {
+            if (t != null && t.pid != 0) {
                 out.computeIfAbsent(t.tgid, k -> new LinkedHashSet<>()).add(address);
             }
         }
         return out;
     }
 
+    /** Whether any task of the process that a view holds is exiting: the kernel unlinks those view by view. */
+    @SafeVarargs
+    private static boolean exiting(int process, Map<Long, Task> read, Map<Integer, Set<Long>>... views) {
+        for (Map<Integer, Set<Long>> view : views) {
+            for (long address : view.getOrDefault(process, Set.of())) {
+                if ((read.get(address).flags & PF_EXITING) != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The process's leader if any view holds it, else the first of its tasks any view holds. */
-    private static long leader(int process, Map<Integer, Set<Long>> a, Map<Integer, Set<Long>> b, Map<Integer, Set<Long>> c,
-                        Map<Integer, Set<Long>> d, Map<Long, Task> read) {
+    @SafeVarargs
+    private static long leader(int process, Map<Long, Task> read, Map<Integer, Set<Long>>... views) {
         Long any = null;
-        for (Map<Integer, Set<Long>> view : List.of(a, b, c, d)) {
+        for (Map<Integer, Set<Long>> view : views) {
             for (long address : view.getOrDefault(process, Set.of())) {
                 if (read.get(address).pid == process) {
                     return address;

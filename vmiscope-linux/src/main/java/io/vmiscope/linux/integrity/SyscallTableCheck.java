@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * {@code syscall-table}: every slot of the guest's {@code sys_call_table} against the entry function the
@@ -30,12 +31,14 @@ public final class SyscallTableCheck implements IntegrityCheck {
     private final KernelAccess kernel;
     private final long table;
     private final int entries;
+    private final BiFunction<byte[], Long, LiveSyscallTable> verifier;
 
     /** @throws io.vmiscope.linux.symbols.ProfileException when the profile has no {@code sys_call_table} */
     public SyscallTableCheck(KernelAccess kernel) {
         this.kernel = kernel;
         this.table = kernel.address("sys_call_table");
         this.entries = SyscallTable.fromProfile(kernel.profile()).liveTableEntries();
+        this.verifier = SyscallTable.liveVerifier(kernel.profile());
     }
 
     @Override
@@ -52,7 +55,7 @@ public final class SyscallTableCheck implements IntegrityCheck {
             return new CheckOutcome(ID, List.of(), 0, List.of(new Anomaly(Anomaly.Kind.UNMAPPED, TABLE + " "
                     + Gva.of(table), e.getMessage())));
         }
-        LiveSyscallTable live = SyscallTable.verifyLive(kernel.profile(), bytes, kernel.slide());
+        LiveSyscallTable live = verifier.apply(bytes, kernel.slide());
         List<IntegrityFinding> findings = new ArrayList<>();
         for (SyscallHookFinding hook : live.findings()) {
             String name = hook.expectedSymbol().replaceFirst("^__x64_sys_", "");
