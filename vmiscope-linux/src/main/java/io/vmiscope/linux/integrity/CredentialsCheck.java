@@ -3,9 +3,7 @@ package io.vmiscope.linux.integrity;
 import io.vmiscope.api.Gva;
 import io.vmiscope.linux.symbols.ProfileException;
 import io.vmiscope.linux.symbols.StructLayout;
-import io.vmiscope.linux.symbols.StructMember;
 import io.vmiscope.linux.walk.Anomaly;
-import io.vmiscope.linux.walk.GuestStrings;
 import io.vmiscope.linux.walk.KernelPointers;
 import io.vmiscope.linux.walk.ReadPlan;
 import io.vmiscope.linux.walk.WalkResult;
@@ -45,8 +43,7 @@ public final class CredentialsCheck implements IntegrityCheck {
     private final long tasks;
     private final long pid;
     private final long tgid;
-    private final long comm;
-    private final int commBytes;
+    private final StringField comm;
     private final long realParent;
     private final long cred;
     private final long mm;
@@ -70,10 +67,7 @@ public final class CredentialsCheck implements IntegrityCheck {
         this.tasks = task.offsetOf("tasks");
         this.pid = task.offsetOf("pid");
         this.tgid = task.offsetOf("tgid");
-        StructMember commMember = task.member("comm")
-                .orElseThrow(() -> new ProfileException("struct task_struct has no member 'comm'"));
-        this.comm = commMember.offsetBytes();
-        this.commBytes = (int) Math.min(kernel.limits().maxStringBytes(), Math.max(1, commMember.sizeBits() / 8));
+        this.comm = StringField.of(task, "comm", kernel.limits());
         this.realParent = task.offsetOf("real_parent");
         this.cred = task.offsetOf("cred");
         this.mm = task.offsetOf("mm");
@@ -84,7 +78,7 @@ public final class CredentialsCheck implements IntegrityCheck {
         this.fInode = profile.offset("file", "f_inode");
         this.iMode = profile.offset("inode", "i_mode");
         this.iUid = profile.offset("inode", "i_uid");
-        this.taskPlan = ReadPlan.builder(kernel.maxReadBytes()).field(pid, 4).field(tgid, 4).field(comm, commBytes)
+        this.taskPlan = comm.addTo(ReadPlan.builder(kernel.maxReadBytes()).field(pid, 4).field(tgid, 4))
                 .field(realParent, 8).field(cred, 8).field(mm, 8).field(flags, 4).build();
         this.credPlan = ReadPlan.builder(kernel.maxReadBytes()).field(uid, 4).field(euid, 4).build();
     }
@@ -169,8 +163,7 @@ public final class CredentialsCheck implements IntegrityCheck {
         Map<Long, Task> out = new HashMap<>();
         for (var e : StructReads.read(kernel.memory(), taskPlan, addresses, anomalies, "task").entrySet()) {
             ReadPlan.Block b = e.getValue();
-            out.put(e.getKey(), new Task(b.u32(pid), b.u32(tgid), GuestStrings.cString(b.bytes(comm, commBytes), 0,
-                    commBytes), b.u64(realParent), b.u64(cred), b.u64(mm), b.u32(flags)));
+            out.put(e.getKey(), new Task(b.u32(pid), b.u32(tgid), comm.read(b), b.u64(realParent), b.u64(cred), b.u64(mm), b.u32(flags)));
         }
         return out;
     }

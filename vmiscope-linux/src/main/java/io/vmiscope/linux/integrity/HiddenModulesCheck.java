@@ -4,9 +4,7 @@ import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.api.Gva;
 import io.vmiscope.linux.symbols.ProfileException;
 import io.vmiscope.linux.symbols.StructLayout;
-import io.vmiscope.linux.symbols.StructMember;
 import io.vmiscope.linux.walk.Anomaly;
-import io.vmiscope.linux.walk.GuestStrings;
 import io.vmiscope.linux.walk.KernelPointers;
 import io.vmiscope.linux.walk.ReadPlan;
 import io.vmiscope.linux.walk.WalkResult;
@@ -43,8 +41,7 @@ public final class HiddenModulesCheck implements IntegrityCheck {
     private final long kobjectEntry;
     private final long mkobjMod;
     private final long state;
-    private final long name;
-    private final int nameBytes;
+    private final StringField name;
     private final ReadPlan modulePlan;
 
     /** @throws ProfileException when the profile lacks a symbol or member a view needs */
@@ -60,11 +57,8 @@ public final class HiddenModulesCheck implements IntegrityCheck {
         this.kobjectEntry = profile.offset("kobject", "entry");
         this.mkobjMod = profile.offset("module_kobject", "mod") - profile.offset("module_kobject", "kobj");
         this.state = module.offsetOf("state");
-        StructMember nameMember = module.member("name")
-                .orElseThrow(() -> new ProfileException("struct module has no member 'name'"));
-        this.name = nameMember.offsetBytes();
-        this.nameBytes = (int) Math.min(kernel.limits().maxStringBytes(), Math.max(1, nameMember.sizeBits() / 8));
-        this.modulePlan = ReadPlan.builder(kernel.maxReadBytes()).field(state, 4).field(name, nameBytes).build();
+        this.name = StringField.of(module, "name", kernel.limits());
+        this.modulePlan = name.addTo(ReadPlan.builder(kernel.maxReadBytes()).field(state, 4)).build();
     }
 
     @Override
@@ -95,7 +89,7 @@ public final class HiddenModulesCheck implements IntegrityCheck {
                 if (b.u32(state) != MODULE_STATE_LIVE) {
                     continue;
                 }
-                moduleName = GuestStrings.cString(b.bytes(name, nameBytes), 0, nameBytes);
+                moduleName = name.read(b);
             } catch (GuestAccessException e) {
                 anomalies.add(new Anomaly(Anomaly.Kind.UNMAPPED, "module " + Gva.of(module), e.getMessage()));
                 continue;

@@ -8,7 +8,6 @@ import io.vmiscope.linux.symbols.StructMember;
 import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.TaskIdentity;
 import io.vmiscope.linux.walk.Anomaly;
-import io.vmiscope.linux.walk.GuestStrings;
 import io.vmiscope.linux.walk.KernelPointers;
 import io.vmiscope.linux.walk.ReadPlan;
 import io.vmiscope.linux.walk.WalkResult;
@@ -59,8 +58,7 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
     private final long rqCurr;
     private final long pid;
     private final long tgid;
-    private final long comm;
-    private final int commBytes;
+    private final StringField comm;
     private final long flags;
     private final long exitState;
     private final PidTree pidTree;
@@ -85,17 +83,14 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
         this.rqCurr = profile.symbol("runqueues") + profile.offset("rq", "curr"); // per-CPU: an offset, not slid
         this.pid = task.offsetOf("pid");
         this.tgid = task.offsetOf("tgid");
-        StructMember commMember = task.member("comm")
-                .orElseThrow(() -> new ProfileException("struct task_struct has no member 'comm'"));
-        this.comm = commMember.offsetBytes();
-        this.commBytes = (int) Math.min(kernel.limits().maxStringBytes(), Math.max(1, commMember.sizeBits() / 8));
+        this.comm = StringField.of(task, "comm", kernel.limits());
         this.flags = task.offsetOf("flags");
         this.exitState = task.offsetOf("exit_state");
         StructLayout node = profile.struct("xa_node");
         StructMember slots = node.member("slots")
                 .orElseThrow(() -> new ProfileException("struct xa_node has no member 'slots'"));
         this.pidTree = new PidTree(node.offsetOf("shift"), slots.offsetBytes(), (int) (slots.sizeBits() / 64));
-        this.taskPlan = ReadPlan.builder(kernel.maxReadBytes()).field(pid, 4).field(tgid, 4).field(comm, commBytes)
+        this.taskPlan = comm.addTo(ReadPlan.builder(kernel.maxReadBytes()).field(pid, 4).field(tgid, 4))
                 .field(flags, 4).field(exitState, 4).build();
         this.identities = new CurrentTaskReader(kernel.memory(), profile, kernel.maxReadBytes());
     }
@@ -257,8 +252,7 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
     private Map<Long, Task> readTasks(Set<Long> addresses, List<Anomaly> anomalies) {
         Map<Long, Task> out = new HashMap<>();
         StructReads.read(kernel.memory(), taskPlan, List.copyOf(addresses), anomalies, "task").forEach((a, b) ->
-                out.put(a, new Task(b.u32(pid), b.u32(tgid), GuestStrings.cString(b.bytes(comm, commBytes), 0,
-                        commBytes), b.u32(flags), b.u32(exitState))));
+                out.put(a, new Task(b.u32(pid), b.u32(tgid), comm.read(b), b.u32(flags), b.u32(exitState))));
         return out;
     }
 
