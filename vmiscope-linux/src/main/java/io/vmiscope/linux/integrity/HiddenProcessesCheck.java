@@ -106,13 +106,17 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
         int bits = kernel.addressBits();
         WalkResult<Long> list = KernelList.walk(words, initTask + tasks, tasks, kernel.limits(), bits, TASK_LIST);
         anomalies.addAll(list.anomalies());
+        int before = anomalies.size();
         Map<Long, String> byPid = pidTreeTasks(anomalies, bits);
+        boolean pidsComplete = anomalies.size() == before;
         Map<Long, Integer> cpuOf = runningTasks(anomalies, bits);
         Set<Long> seeds = new LinkedHashSet<>(List.of(initTask));
         seeds.addAll(list.items());
         seeds.addAll(byPid.keySet());
         seeds.addAll(cpuOf.keySet());
+        before = anomalies.size();
         Map<Long, Long> parentOf = childrenTasks(seeds, anomalies, bits);
+        boolean childrenComplete = anomalies.size() == before;
 
         Set<Long> all = new LinkedHashSet<>(list.items());
         all.addAll(byPid.keySet());
@@ -135,8 +139,10 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
             if (exiting(process, read, inList, inPids, inChildren, onCpu)) {
                 continue;
             }
-            boolean missing = (listComplete && !inList.containsKey(process)) || !inPids.containsKey(process)
-                    || !inChildren.containsKey(process);
+            // a view whose walk was cut short or met a fault proves no absence
+            boolean missing = (listComplete && !inList.containsKey(process))
+                    || (pidsComplete && !inPids.containsKey(process))
+                    || (childrenComplete && !inChildren.containsKey(process));
             if (!missing) {
                 continue;
             }

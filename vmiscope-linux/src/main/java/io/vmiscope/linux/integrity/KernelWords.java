@@ -1,6 +1,7 @@
 package io.vmiscope.linux.integrity;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Reads little-endian 64-bit words of kernel virtual memory, many places as one batch. The one port the
@@ -16,8 +17,8 @@ public interface KernelWords {
     long[][] read(List<Long> addresses, int count);
 
     /** The word at {@code address}, or empty when it cannot be read. */
-    default java.util.OptionalLong word(long address) {
+    default OptionalLong word(long address) {
         long[] row = read(List.of(address), 1)[0];
-        return row == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(row[0]);
+        return row == null ? OptionalLong.empty() : OptionalLong.of(row[0]);
     }
 }
