@@ -3,8 +3,6 @@ package io.vmiscope.cli;
 import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.detect.Detector;
-import io.vmiscope.detect.IntegrityDetector;
-import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.events.ProcessSnapshotEvent;
 import io.vmiscope.guest.GuestImage;
@@ -16,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -89,10 +86,10 @@ final class DemoCommand implements Callable<Integer> {
     private void watch(TargetOptions.Session session, String name, Budget vmBudget, ServerSettings settings) {
         int[] snapshots = {0};
         AtomicReference<String> uiUrl = new AtomicReference<>();
+        List<ActionSpec> defaults = List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL));
         Optional<Detector> detector = noDetect ? Optional.empty()
-                : Optional.of(IntegrityDetector.besides(new SigmaDetector(rules.load(new PrintWriter(System.err, true)))));
-        LiveUi ui = new LiveUi(settings, web.model(), vmBudget,
-                List.of(defaultSnapshot(), new ActionSpec.ProcessEvents(ProcessFilter.ALL)), detector);
+                : Optional.of(rules.liveDetector(defaults, session.linux()));
+        LiveUi ui = new LiveUi(settings, web.model(), vmBudget, defaults, detector);
         ui.run(session.target(), db.path(), event -> {
             if (event instanceof AlertEvent alert) {
                 System.out.println("ALERT " + DetectCommand.line(alert));

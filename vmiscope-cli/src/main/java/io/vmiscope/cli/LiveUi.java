@@ -44,6 +44,7 @@ final class LiveUi {
     private final List<ActionSpec> defaultActions;
     private final Optional<Detector> detector;
     private volatile Monitor monitor;
+    private volatile Optional<LiveDetection> detection = Optional.empty();
     private volatile boolean endRequested;
 
     /** @param detector what detects live (alerts printed, stored, streamed; follow-ups under the budget), if anything */
@@ -76,6 +77,7 @@ final class LiveUi {
         WebServer server = WebServer.start(settings, store, analysis, live, modelFile);
         LiveSession session = new LiveSession(target.name(), planning, budget, defaultActions, MonitorCommand::log);
         Optional<LiveDetection> detection = detector.map(d -> new LiveDetection(d, MonitorCommand::log));
+        this.detection = detection;
         // detection first: closing drains it while the others still take its last alerts
         SessionSinks sinks = new SessionSinks();
         detection.ifPresent(sinks::add);
@@ -95,6 +97,11 @@ final class LiveUi {
                 analysis.close();
             };
         }, sinks, Optional.of(store), Duration.ofDays(3650), MonitorCommand::log);
+    }
+
+    /** The run's live detection (its alert counts and latencies), once {@link #run} has begun; empty without a detector. */
+    Optional<LiveDetection> detection() {
+        return detection;
     }
 
     /** Ends the run at the monitor's next turn; any thread. */

@@ -13,8 +13,6 @@ import io.vmiscope.overhead.budget.BudgetController;
 import io.vmiscope.overhead.budget.MonitorAdapter;
 import io.vmiscope.overhead.budget.WorkloadProbe;
 import io.vmiscope.overhead.workload.ServiceProbe;
-import io.vmiscope.detect.IntegrityDetector;
-import io.vmiscope.detect.sigma.SigmaDetector;
 import io.vmiscope.events.AlertEvent;
 import io.vmiscope.session.BudgetPlanning;
 import io.vmiscope.session.LiveDetection;
@@ -31,7 +29,6 @@ import picocli.CommandLine.Option;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,9 +135,7 @@ final class MonitorCommand implements Callable<Integer> {
                     StoreOptions.defaults().withDropWhenFull(dropWhenFull).withWarnings(MonitorCommand::log)));
             SessionSinks sinks = new SessionSinks();
             Optional<LiveDetection> detection = detect ? Optional.of(new LiveDetection(
-                    IntegrityDetector.besides(new SigmaDetector(rules.load(new PrintWriter(System.err, true)))),
-                    MonitorCommand::log))
-                    : Optional.empty();
+                    rules.liveDetector(specs, session.linux()), MonitorCommand::log)) : Optional.empty();
             detection.ifPresent(sinks::add); // first: closing drains it while the others still take its last alerts
             sinks.add(oneAtATime(sink()));
             store.ifPresent(sinks::addOwnedElsewhere);

@@ -1,7 +1,13 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.detect.Detector;
+import io.vmiscope.detect.IntegrityDetector;
 import io.vmiscope.detect.sigma.RuleLoader;
 import io.vmiscope.detect.sigma.RuleSet;
+import io.vmiscope.detect.sigma.SigmaDetector;
+import io.vmiscope.events.ActionSpec;
+import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.session.DetectionCoverage;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -27,6 +33,17 @@ final class RuleOptions {
 
     @Option(names = "--no-default-rules", description = "only the rules of --rules, not vmiscope's default ruleset")
     boolean noDefaults;
+
+    /**
+     * The live detector of the chosen rules beside the cross-view integrity alerts, after saying on stderr which
+     * rules see events with the actions that run on {@code linux}'s guest and which action each blind one waits for.
+     */
+    Detector liveDetector(List<ActionSpec> running, LinuxGuest linux) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        RuleSet set = load(err);
+        MonitorCommand.log(DetectionCoverage.of(set.rules(), running, name -> linux.syscalls().select(name)).describe());
+        return IntegrityDetector.besides(new SigmaDetector(set));
+    }
 
     /** The chosen rules, compiled. */
     RuleSet load(PrintWriter err) {

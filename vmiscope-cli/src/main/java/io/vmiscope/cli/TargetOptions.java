@@ -1,5 +1,6 @@
 package io.vmiscope.cli;
 
+import io.vmiscope.api.Grace;
 import io.vmiscope.cli.guard.Guard;
 import io.vmiscope.cli.guard.GuardLauncher;
 import io.vmiscope.gdb.GdbAddress;
@@ -139,14 +140,7 @@ final class TargetOptions {
          * Only when they have not closed it within {@link #OWNER_GRACE} does the hook close it.
          */
         void closeUnlessItsOwnerDoes() {
-            long deadline = System.nanoTime() + OWNER_GRACE.toNanos();
-            try {
-                while (!driver.isClosed() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();   // close at once
-            }
+            Grace.await(driver::isClosed, OWNER_GRACE);
             close();
         }
 

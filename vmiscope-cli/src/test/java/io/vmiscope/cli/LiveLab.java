@@ -3,7 +3,6 @@ package io.vmiscope.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmiscope.detect.sigma.RuleLoader;
 import io.vmiscope.detect.sigma.SigmaDetector;
-import io.vmiscope.events.ActionSpec;
 import io.vmiscope.guest.QemuVm;
 import io.vmiscope.overhead.budget.Budget;
 
@@ -21,10 +20,6 @@ import java.util.Set;
  */
 final class LiveLab implements AutoCloseable {
 
-    /** The actions of the lab's live runs: the demo's two, plus what the scenarios' rules read. */
-    static final List<String> ACTIONS = List.of("pslist:5s", "procevents", "files", "network",
-            "syscalls:init_module,finit_module");
-
     final QemuVm vm;
     final LiveDemo demo;
 
@@ -37,7 +32,7 @@ final class LiveLab implements AutoCloseable {
     static LiveLab start(String prefix) throws Exception {
         QemuVm vm = TestGuests.boot(prefix);
         // no budget to speak of: the scenarios are about detection, not the controller
-        return new LiveLab(vm, LiveDemo.start(vm, Budget.MOST, ACTIONS.stream().map(ActionSpec::parse).toList(),
+        return new LiveLab(vm, LiveDemo.start(vm, Budget.MOST, LiveAlertBench.LAB_ACTIONS,
                 Optional.of(new SigmaDetector(RuleLoader.load(List.of(), true, Set.of())))));
     }
 

@@ -43,7 +43,7 @@ final class SimulatedRootkit {
         private void write(Gva where, byte[] bytes) {
             places.add(where);
             originals.add(linux.memory().read(AccessContext.kernel(where), bytes.length));
-            driver.writePhysical(physical(where), bytes);
+            driver.write(physical(where), bytes);
         }
 
         private void writeU64(Gva where, long value) {
@@ -62,7 +62,7 @@ final class SimulatedRootkit {
                     return;
                 }
                 for (int i = places.size() - 1; i >= 0; i--) {
-                    driver.writePhysical(physical(places.get(i)), originals.get(i));
+                    driver.write(physical(places.get(i)), originals.get(i));
                 }
             });
         }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -316,6 +317,84 @@ public final class GdbDriver implements GuestConnection {
         }
     }
 
+    /**
+     * Writes guest physical memory with {@code M} packets in physical-memory mode, one per
+     * {@link #preferredChunkBytes()} bytes, each acknowledged before the next. Monitoring never writes:
+     * this exists for test tooling that plays a rootkit (and undoes it). Page protections do not apply to
+     * physical writes, so read-only kernel text can be changed.
+     *
+     * @throws GuestAccessException when the stub refuses a chunk ({@code E..}); earlier chunks stay written
+     * @throws IllegalStateException while the VM is running
+     */
+    public void write(Gpa address, byte[] bytes) {
+        if (bytes.length > Gpa.MAX_EXCLUSIVE - address.value()) {
+            throw beyondAddressSpace(address, bytes.length);
+        }
+        int chunk = Math.max(1, preferredChunkBytes() / 2 - 32);
+        lock.lock();
+        try {
+            requireStopped("write memory");
+            for (int from = 0; from < bytes.length; from += chunk) {
+                int length = Math.min(chunk, bytes.length - from);
+                long at = address.value() + from;
+                String command = "M" + Long.toHexString(at) + "," + Integer.toHexString(length) + ":"
+                        + HexFormat.of().formatHex(bytes, from, from + length);
+                channel.request(command, false, deadline());
+                if (!channel.answerIs("OK")) {
+                    throw new GuestAccessException("GDB stub at " + channel.peer() + " refused to write " + length
+                            + " bytes at physical " + Gpa.of(at) + ": '" + channel.answerString() + "'");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Most output bytes {@link #monitor} keeps. */
+    public static final int MAX_MONITOR_OUTPUT_BYTES = 64 << 10;
+
+    /**
+     * Runs a QEMU monitor (HMP) command through the stub ({@code qRcmd}) and returns what it printed:
+     * the stub answers with {@code O<hex>} output packets, then {@code OK}. Used to read state the
+     * register set does not carry, e.g. the IDTR from {@code info registers}. Output beyond
+     * {@value #MAX_MONITOR_OUTPUT_BYTES} bytes is dropped.
+     *
+     * @throws UnsupportedOperationException when the stub does not know {@code qRcmd} (empty answer)
+     * @throws GuestAccessException when the stub refuses the command ({@code E..})
+     * @throws IllegalStateException while the VM is running
+     */
+    public String monitor(String command) {
+        byte[] text = command.getBytes(StandardCharsets.UTF_8);
+        lock.lock();
+        try {
+            requireStopped("run a monitor command");
+            channel.request("qRcmd," + HexFormat.of().formatHex(text), false, deadline());
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            while (channel.answerLength() > 1 && channel.answer()[0] == 'O' && !channel.answerIs("OK")) {
+                byte[] chunk = new byte[(channel.answerLength() - 1) / 2];
+                int length = decodeHex(Arrays.copyOfRange(channel.answer(), 1, channel.answerLength()),
+                        channel.answerLength() - 1, chunk, 0, chunk.length);
+                if (length < 0) {
+                    throw channel.fail("GDB stub at " + channel.peer() + " sent a garbled monitor output packet");
+                }
+                output.write(chunk, 0, Math.min(length, MAX_MONITOR_OUTPUT_BYTES - output.size()));
+                if (!channel.receive(deadline())) {
+                    throw channel.fail("GDB stub at " + channel.peer() + " did not finish '" + command + "' in time");
+                }
+            }
+            if (channel.answerLength() == 0) {
+                throw new UnsupportedOperationException("GDB stub at " + channel.peer() + " has no monitor (qRcmd)");
+            }
+            if (!channel.answerIs("OK")) {
+                throw new GuestAccessException("GDB stub at " + channel.peer() + " refused monitor command '" + command
+                        + "': '" + channel.answerString() + "'");
+            }
+            return output.toString(StandardCharsets.UTF_8);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static GuestAccessException beyondAddressSpace(Gpa address, int length) {
         return new GuestAccessException("physical range " + address + " + " + length
                 + " bytes extends beyond the 52-bit physical address space");
@@ -367,40 +446,6 @@ public final class GdbDriver implements GuestConnection {
             lock.unlock();
         }
         return buffer;
-    }
-
-    /**
-     * Writes guest physical memory with {@code M} packets, one per chunk that fits the stub's packet size.
-     * No capability interface offers this: monitoring only reads. It exists for test tooling that plays a
-     * rootkit (writing kernel memory as one would) and must undo what it wrote.
-     *
-     * @throws GuestAccessException when the stub refuses a chunk (the chunks before it are written)
-     * @throws IllegalStateException while the VM is running
-     */
-    public void writePhysical(Gpa address, byte[] bytes) {
-        if (bytes.length > Gpa.MAX_EXCLUSIVE - address.value()) {
-            throw beyondAddressSpace(address, bytes.length);
-        }
-        int chunk = Math.max(1, (packetSizeBytes - 64) / 2);
-        lock.lock();
-        try {
-            requireStopped("write memory");
-            for (int done = 0; done < bytes.length; done += chunk) {
-                int length = Math.min(chunk, bytes.length - done);
-                StringBuilder packet = new StringBuilder("M").append(Long.toHexString(address.value() + done))
-                        .append(',').append(Integer.toHexString(length)).append(':');
-                for (int i = 0; i < length; i++) {
-                    packet.append(String.format("%02x", bytes[done + i] & 0xff));
-                }
-                channel.request(packet.toString(), false, deadline());
-                if (!channel.answerIs("OK")) {
-                    throw new GuestAccessException("cannot write " + length + " bytes at physical "
-                            + Gpa.of(address.value() + done) + ": GDB stub answered " + describe(channel.answerString()));
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void setPhysicalMode(boolean on) {

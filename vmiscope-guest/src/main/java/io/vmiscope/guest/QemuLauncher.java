@@ -1,5 +1,7 @@
 package io.vmiscope.guest;
 
+import io.vmiscope.api.Grace;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -217,14 +219,7 @@ public final class QemuLauncher {
      * this hook killed under it would end with a broken connection instead of a clean exit.
      */
     private static void stopOwnedVms() {
-        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
-        try {
-            while (!OWNED_HERE.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();   // stop what is left at once
-        }
+        Grace.await(OWNED_HERE::isEmpty, SHUTDOWN_GRACE);
         for (QemuVm vm : List.copyOf(OWNED_HERE.values())) {
             try {
                 vm.stop();

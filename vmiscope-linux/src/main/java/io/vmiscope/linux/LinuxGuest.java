@@ -11,6 +11,7 @@ import io.vmiscope.linux.integrity.KernelAccess;
 import io.vmiscope.linux.module.ModuleInfo;
 import io.vmiscope.linux.module.ModuleWalker;
 import io.vmiscope.linux.profile.KernelProfile;
+import io.vmiscope.linux.syscall.SyscallTable;
 import io.vmiscope.linux.task.AddressSpaces;
 import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.ProcessInfo;
@@ -38,6 +39,7 @@ public final class LinuxGuest {
     private final TaskWalker tasks;
     /** Built on first use, like the module walker: only tracing needs current_task. */
     private CurrentTaskReader currentTasks;
+    private SyscallTable syscalls;
     /** Built on first use: only the CPU-time probe needs it. */
     private CpuTimeReader cpuTimes;
     private final WalkLimits limits;
@@ -84,6 +86,18 @@ public final class LinuxGuest {
      */
     public GuestMemory memory() {
         return memory;
+    }
+
+    /**
+     * The system calls this kernel implements, read from the profile once: every syscall action built on this
+     * guest shares it (the budget planner builds many variants of one request, and a table is a scan of every
+     * kernel symbol). Any thread.
+     */
+    public synchronized SyscallTable syscalls() {
+        if (syscalls == null) {
+            syscalls = SyscallTable.fromProfile(profile);
+        }
+        return syscalls;
     }
 
     /** Reads which task runs on a stopped vCPU, and who a task is. */

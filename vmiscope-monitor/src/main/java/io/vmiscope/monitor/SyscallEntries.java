@@ -49,7 +49,7 @@ final class SyscallEntries {
     /** @throws io.vmiscope.linux.symbols.ProfileException when pt_regs or current_task are missing */
     SyscallEntries(LinuxGuest linux) {
         this.linux = linux;
-        this.table = SyscallTable.fromProfile(linux.profile());
+        this.table = linux.syscalls();
         this.ptRegs = PtRegsLayout.from(linux.profile());
         this.ptRegsPlan = ptRegs.readPlan(2048);
         linux.currentTasks();

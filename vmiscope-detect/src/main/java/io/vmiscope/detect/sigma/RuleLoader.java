@@ -254,7 +254,7 @@ public final class RuleLoader {
         }
         EventMatcher matcher = conditions.size() == 1 ? conditions.get(0) : ConditionParser.anyOf(conditions);
         return new SigmaRule(id, optionalText(doc, "name"), title, level, techniques, logsources, matcher,
-                List.copyOf(used), followUps, true, where);
+                List.copyOf(used), followUps, RuleInputs.of(logsources, detection), true, where);
     }
 
     /** The logsources vmiscope fills that the rule's logsource names. */

@@ -1,6 +1,7 @@
 package io.vmiscope.detect.sigma;
 
 import io.vmiscope.detect.FollowUpRequest;
+import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.AlertEvent;
 
 import java.util.List;
@@ -13,22 +14,25 @@ import java.util.Set;
  * @param id         the rule's {@code id} (its {@code title} when it has none), reported as the alert's rule id
  * @param name       the rule's {@code name} for correlations, or {@code null}
  * @param fields     the fields its detection reads, in a stable order — what an alert's explanation shows
+ * @param inputs     the actions whose events fill its logsources: what must run live for it to fire
  * @param generates  false when the rule only feeds a correlation ({@code generate: false}) or was switched off
  * @param source     {@code file:line} of the rule
  */
 public record SigmaRule(String id, String name, String title, AlertEvent.Level level, List<String> techniques,
                         Set<Logsource> logsources, EventMatcher matcher, List<SigmaField> fields,
-                        List<FollowUpRequest> followUps, boolean generates, String source) {
+                        List<FollowUpRequest> followUps, List<ActionSpec> inputs, boolean generates, String source) {
 
     public SigmaRule {
         techniques = List.copyOf(techniques);
         logsources = Set.copyOf(logsources);
         fields = List.copyOf(fields);
         followUps = List.copyOf(followUps);
+        inputs = List.copyOf(inputs);
     }
 
     SigmaRule silenced() {
-        return new SigmaRule(id, name, title, level, techniques, logsources, matcher, fields, followUps, false, source);
+        return new SigmaRule(id, name, title, level, techniques, logsources, matcher, fields, followUps, inputs, false,
+                source);
     }
 
     /** Whether a correlation may name this rule by {@code reference} (its name or id). */

@@ -40,6 +40,7 @@ public final class KernelImage {
     private final BzImage bzImage;
     private final ElfFile elf;
     private Kallsyms kallsyms;
+    private KaslrRelocations relocations;
 
     private KernelImage(Path path, String name, BzImage bzImage, ElfFile elf) {
         this.path = path;
@@ -135,6 +136,25 @@ public final class KernelImage {
         return kallsyms;
     }
 
+    /**
+     * The words KASLR relocates, parsed on first call from the end of a bzImage's payload (see
+     * {@link KaslrRelocations}); none for a raw ELF vmlinux, which carries no such table.
+     *
+     * @throws ProfileException when the table is malformed, or the image has no {@code _text}/{@code _end}
+     */
+    public synchronized KaslrRelocations relocations() {
+        if (relocations == null) {
+            relocations = bzImage == null ? KaslrRelocations.none()
+                    : KaslrRelocations.parse(elf.bytes(), symbolAddress("_text"), symbolAddress("_end"), name);
+        }
+        return relocations;
+    }
+
+    private long symbolAddress(String symbol) {
+        return symbols().stream().filter(s -> s.name().equals(symbol)).findFirst()
+                .orElseThrow(() -> new ProfileException(name + ": no " + symbol + " symbol")).address();
+    }
+
     /** Every kallsyms symbol in address order, link-time (unslid) addresses. */
     public List<KernelSymbol> symbols() {
         return kallsyms().symbols();
@@ -146,9 +166,7 @@ public final class KernelImage {
      * {@code '?'}.
      */
     public String banner() {
-        KernelSymbol symbol = symbols().stream().filter(s -> s.name().equals("linux_banner")).findFirst()
-                .orElseThrow(() -> new ProfileException(name + ": no linux_banner symbol"));
-        ByteBuffer bytes = elf.bytesAt(symbol.address(), MAX_BANNER_BYTES);
+        ByteBuffer bytes = elf.bytesAt(symbolAddress("linux_banner"), MAX_BANNER_BYTES);
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < bytes.limit() && bytes.get(i) != 0; i++) {
             int c = bytes.get(i) & 0xff;

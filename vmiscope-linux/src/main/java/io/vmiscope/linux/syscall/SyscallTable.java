@@ -265,7 +265,7 @@ public final class SyscallTable {
         List<SyscallHookFinding> findings = new ArrayList<>();
         for (int number = 0; number < sysCallTable.length / Long.BYTES; number++) {
             long address = buffer.getLong(number * Long.BYTES);
-            String expected = expectedSymbol(profile, number);
+            String expected = expectedEntry(profile, number);
             String actual = index.describe(address - slide, expected);
             LiveSyscallTable.Entry entry = new LiveSyscallTable.Entry(number, address, actual, expected);
             entries.add(entry);
@@ -276,7 +276,11 @@ public final class SyscallTable {
         return new LiveSyscallTable(entries, findings);
     }
 
-    private static String expectedSymbol(KernelProfile profile, int number) {
+    /**
+     * The entry function this kernel build dispatches system call {@code number} to:
+     * {@code __x64_sys_<entry>}, or {@code __x64_sys_ni_syscall} for a number it does not implement.
+     */
+    public static String expectedEntry(KernelProfile profile, int number) {
         return X64Syscalls.byNumber(number).flatMap(X64Syscalls.Row::entry).map(e -> X64_PREFIX + e)
                 .filter(s -> profile.findSymbol(s).isPresent()).orElse(NI_SYSCALL);
     }

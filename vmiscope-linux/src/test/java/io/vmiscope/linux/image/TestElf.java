@@ -12,7 +12,7 @@ import java.util.List;
  * file), a {@code .shstrtab}, one {@code PT_LOAD} per allocated section with data and one
  * {@code PT_NOTE} per note section.
  */
-final class TestElf {
+public final class TestElf {
 
     static final int SHT_PROGBITS = 1;
     static final int SHT_STRTAB = 3;
@@ -23,7 +23,7 @@ final class TestElf {
 
     private final List<Spec> specs = new ArrayList<>();
 
-    TestElf progbits(String name, long address, byte[] data) {
+    public TestElf progbits(String name, long address, byte[] data) {
         specs.add(new Spec(name, SHT_PROGBITS, SHF_ALLOC, address, data, 0));
         return this;
     }
@@ -46,7 +46,7 @@ final class TestElf {
         return notes.array();
     }
 
-    byte[] build() {
+    public byte[] build() {
         ByteArrayOutputStream strtab = new ByteArrayOutputStream();
         strtab.write(0);
         List<Integer> nameOffsets = new ArrayList<>();
