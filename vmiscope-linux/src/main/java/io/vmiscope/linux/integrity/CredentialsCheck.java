@@ -39,8 +39,7 @@ public final class CredentialsCheck implements IntegrityCheck {
 
     private final KernelAccess kernel;
     private final KernelWords words;
-    private final long initTask;
-    private final long tasks;
+    private final TaskList taskList;
     private final long pid;
     private final long tgid;
     private final StringField comm;
@@ -63,8 +62,7 @@ public final class CredentialsCheck implements IntegrityCheck {
         this.words = kernel.words();
         var profile = kernel.profile();
         StructLayout task = profile.struct("task_struct");
-        this.initTask = kernel.address("init_task");
-        this.tasks = task.offsetOf("tasks");
+        this.taskList = TaskList.of(kernel, task);
         this.pid = task.offsetOf("pid");
         this.tgid = task.offsetOf("tgid");
         this.comm = StringField.of(task, "comm", kernel.limits());
@@ -92,8 +90,7 @@ public final class CredentialsCheck implements IntegrityCheck {
     public CheckOutcome run() {
         int bits = kernel.addressBits();
         List<Anomaly> anomalies = new ArrayList<>();
-        WalkResult<Long> list = KernelList.walk(words, initTask + tasks, tasks, kernel.limits(), bits,
-                HiddenProcessesCheck.TASK_LIST);
+        WalkResult<Long> list = taskList.walk(kernel, words);
         anomalies.addAll(list.anomalies());
         Map<Long, Task> read = readTasks(list.items(), anomalies);
         Set<Long> parents = new LinkedHashSet<>();

@@ -38,7 +38,6 @@ import java.util.TreeSet;
 public final class HiddenProcessesCheck implements IntegrityCheck {
 
     public static final String ID = "hidden-processes";
-    static final String TASK_LIST = "task list (init_task.tasks)";
     static final String PID_TREE = "pid allocator (init_pid_ns.idr)";
     static final String CHILDREN = "children lists";
     static final String RUN_QUEUES = "CPU run queues (rq->curr)";
@@ -47,8 +46,8 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
 
     private final KernelAccess kernel;
     private final KernelWords words;
+    private final TaskList taskList;
     private final long initTask;
-    private final long tasks;
     private final long children;
     private final long sibling;
     private final long pidLinks;
@@ -71,8 +70,8 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
         this.words = kernel.words();
         var profile = kernel.profile();
         StructLayout task = profile.struct("task_struct");
-        this.initTask = kernel.address("init_task");
-        this.tasks = task.offsetOf("tasks");
+        this.taskList = TaskList.of(kernel, task);
+        this.initTask = taskList.initTask();
         this.children = task.offsetOf("children");
         this.sibling = task.offsetOf("sibling");
         this.pidLinks = task.offsetOf("pid_links"); // pid_links[PIDTYPE_PID], PIDTYPE_PID = 0
@@ -104,7 +103,7 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
     public CheckOutcome run() {
         List<Anomaly> anomalies = new ArrayList<>();
         int bits = kernel.addressBits();
-        WalkResult<Long> list = KernelList.walk(words, initTask + tasks, tasks, kernel.limits(), bits, TASK_LIST);
+        WalkResult<Long> list = taskList.walk(kernel, words);
         anomalies.addAll(list.anomalies());
         int before = anomalies.size();
         Map<Long, String> byPid = pidTreeTasks(anomalies, bits);
@@ -147,7 +146,7 @@ public final class HiddenProcessesCheck implements IntegrityCheck {
                 continue;
             }
             Map<String, String> views = new LinkedHashMap<>();
-            views.put(TASK_LIST, inList.containsKey(process) ? "listed" : "absent");
+            views.put(TaskList.VIEW, inList.containsKey(process) ? "listed" : "absent");
             views.put(PID_TREE, inPids.containsKey(process) ? "pid " + process + " → task "
                     + Gva.of(inPids.get(process).iterator().next()) : "absent");
             views.put(CHILDREN, inChildren.containsKey(process) ? "child of pid "
