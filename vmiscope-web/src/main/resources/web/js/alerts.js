@@ -137,12 +137,24 @@ function renderDetail(d) {
     el('table', { id: 'alert-evidence', class: 'grid events' },
       el('thead', {}, el('tr', {}, EVIDENCE_COLUMNS.map(([name, cls]) => el('th', { class: cls }, name)))),
       el('tbody', {}, (d.evidence ?? []).map((ev) => eventRow(ev, true)))),
+    viewsTables(d.evidence),
     el('h3', {}, 'process ancestry'),
     (d.ancestry ?? []).length
       ? el('ol', { id: 'alert-ancestry' }, d.ancestry.map((p) => el('li', {},
         el('a', { class: 'proc-name', href: href('tree', vm, p.key), title: p.image ?? '' }, `${p.name} (${p.pid})`), ' ',
         el('span', { class: 'proc-cmd' }, p.commandLine ?? ''))))
       : el('p', { class: 'note' }, 'the process tree does not know this process'));
+}
+
+// A cross-view finding's evidence says which view of the kernel saw what: one table per finding, text only.
+function viewsTables(evidence) {
+  return (evidence ?? []).filter((ev) => ev.kind === 'finding' && ev.fields && typeof ev.fields.views === 'object')
+    .map((ev) => [
+      el('h3', {}, `views compared by ${String(ev.fields.check ?? '')}: ${String(ev.fields.subject ?? '')}`),
+      el('table', { class: 'grid alert-views' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'view'), el('th', {}, 'what it saw'))),
+        el('tbody', {}, Object.entries(ev.fields.views).map(([view, saw]) =>
+          el('tr', {}, el('td', {}, String(view)), el('td', {}, String(saw))))))]);
 }
 
 body.addEventListener('click', (e) => {

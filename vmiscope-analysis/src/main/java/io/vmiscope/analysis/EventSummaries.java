@@ -96,19 +96,21 @@ public final class EventSummaries {
     }
 
     /** The rules for the kinds of the event shape. */
-    private static final Map<String, Function<Row, Text>> KINDS = Map.of(
-            "syscall", EventSummaries::syscall,
-            "exec", r -> new Text("exec", join(" — ", text(r.fields, "path"), commandLine(r))),
-            "fork", EventSummaries::fork,
-            "exit", EventSummaries::exit,
-            "file", r -> new Text(text(r.fields, "operation"), join(" ", text(r.fields, "path"),
-                    prefixed("→ ", text(r.fields, "target")), bracketed(text(r.fields, "detail")))),
-            "network", EventSummaries::network,
-            "processes", EventSummaries::processes,
-            "modules", r -> new Text("module list", listed(r.fields, "modules", "modules")),
-            "anomaly", r -> new Text(text(r.fields, "anomaly"), join(": ", text(r.fields, "where"),
-                    text(r.fields, "detail"))),
-            "control", r -> new Text(text(r.fields, "change"), text(r.fields, "reason")));
+    private static final Map<String, Function<Row, Text>> KINDS = Map.ofEntries(
+            Map.entry("syscall", EventSummaries::syscall),
+            Map.entry("exec", r -> new Text("exec", join(" — ", text(r.fields, "path"), commandLine(r)))),
+            Map.entry("fork", EventSummaries::fork),
+            Map.entry("exit", EventSummaries::exit),
+            Map.entry("file", r -> new Text(text(r.fields, "operation"), join(" ", text(r.fields, "path"),
+                    prefixed("→ ", text(r.fields, "target")), bracketed(text(r.fields, "detail"))))),
+            Map.entry("network", EventSummaries::network),
+            Map.entry("processes", EventSummaries::processes),
+            Map.entry("modules", r -> new Text("module list", listed(r.fields, "modules", "modules"))),
+            Map.entry("anomaly", r -> new Text(text(r.fields, "anomaly"), join(": ", text(r.fields, "where"),
+                    text(r.fields, "detail")))),
+            Map.entry("control", r -> new Text(text(r.fields, "change"), text(r.fields, "reason"))),
+            Map.entry("finding", r -> new Text(text(r.fields, "check"), join(": ", text(r.fields, "subject"),
+                    text(r.fields, "explanation")))));
 
     /** The rules for imported records without a kind of their own, by {@code tool:source}. */
     private static final Map<String, Function<Row, Text>> IMPORTED = Map.of(

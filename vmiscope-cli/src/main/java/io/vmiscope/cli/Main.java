@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code vmiscope <command>}. Errors become one line on stderr, exit code 1. */
 @Command(name = "vmiscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Controlled, visualisation-supported intrusion detection by virtual machine introspection.",
-        subcommands = {DemoCommand.class, GuestCommand.class, ProfileCommand.class, PsCommand.class, ModulesCommand.class,
+        subcommands = {DemoCommand.class, GuestCommand.class, ProfileCommand.class, PsCommand.class, ModulesCommand.class, CheckCommand.class,
                 MemoryCommand.class, DumpCommand.class, MonitorCommand.class, ImportCommand.class, ExportCommand.class,
                 QueryCommand.class, DetectCommand.class, RulesCommand.class, ServeCommand.class, OverheadCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})

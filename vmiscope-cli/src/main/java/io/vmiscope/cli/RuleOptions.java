@@ -2,6 +2,7 @@ package io.vmiscope.cli;
 
 import io.vmiscope.detect.Detector;
 import io.vmiscope.detect.Detectors;
+import io.vmiscope.detect.IntegrityDetector;
 import io.vmiscope.detect.anomaly.AnomalyDetector;
 import io.vmiscope.detect.anomaly.AnomalyModel;
 import io.vmiscope.detect.anomaly.ModelFile;
@@ -115,7 +116,9 @@ final class RuleOptions {
             all.add(new AnomalyDetector(m, MAX_PROCESSES));
             words.add(describe(m));
         });
-        return new Chosen(all.size() == 1 ? all.get(0) : new Detectors(all), ruleSet, model, String.join(", ", words));
+        all.add(new IntegrityDetector()); // alerts on the findings of a running checks action, if any
+        words.add("cross-view integrity findings");
+        return new Chosen(new Detectors(all), ruleSet, model, String.join(", ", words));
     }
 
     /**

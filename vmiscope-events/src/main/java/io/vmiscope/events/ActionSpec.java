@@ -32,7 +32,8 @@ public sealed interface ActionSpec {
 
     /** For help texts: every form, one line. */
     String HELP = "syscalls:NAMES|GROUPS (e.g. syscalls:openat,execve or syscalls:file,network) | "
-            + "procevents | files[:WATCHED,PATHS] | network | pslist:PERIOD[:unpaused] | modules:PERIOD   "
+            + "procevents | files[:WATCHED,PATHS] | network | pslist:PERIOD[:unpaused] | modules:PERIOD | "
+            + "checks[:NAMES]:PERIOD (cross-view integrity checks, e.g. checks:5s or checks:hidden-processes:5s)   "
             + "(PERIOD like 500ms, 5s, 1m; files:/etc,/tmp also reports writes under those paths)";
 
     /**
@@ -199,6 +200,43 @@ public sealed interface ActionSpec {
         @Override
         public String toString() {
             return "modules:" + Durations.format(period);
+        }
+    }
+
+    /**
+     * Cross-view integrity checks every period, always paused: {@code checks:5s} runs every check,
+     * {@code checks:hidden-processes,credentials:5s} the ones named (check ids; which exist is the monitor's to
+     * say). Reports a finding event per disagreement and nothing for a clean kernel.
+     */
+    record Checks(List<String> checks, Duration period) implements ActionSpec {
+
+        private static final Pattern CHECK = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+        /** @param checks check ids in order; empty for every check */
+        public Checks {
+            checks = List.copyOf(checks);
+            ActionSpecText.checkPeriod("checks", period);
+            for (String check : checks) {
+                if (!CHECK.matcher(check).matches()) {
+                    throw new IllegalArgumentException("action 'checks': '" + OneLine.of(check, 40)
+                            + "' is no check name (lower-case letters, digits and -, e.g. hidden-processes)");
+                }
+            }
+        }
+
+        /** The same checks every {@code longer}. */
+        public Checks every(Duration longer) {
+            return new Checks(checks, longer);
+        }
+
+        @Override
+        public Checks restrictedTo(ProcessFilter filter) {
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return "checks:" + (checks.isEmpty() ? "" : String.join(",", checks) + ":") + Durations.format(period);
         }
     }
 }

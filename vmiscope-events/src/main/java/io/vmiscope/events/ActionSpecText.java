@@ -56,6 +56,7 @@ final class ActionSpecText {
             case "network" -> new ActionSpec.NetworkEvents(noArgument(quoted, argument, filter));
             case "files" -> new ActionSpec.FileEvents(filter, items(quoted, "watched path", argument, false));
             case "pslist", "modules" -> snapshot(quoted, name, argument, filter);
+            case "checks" -> checks(quoted, argument, filter);
             default -> throw new IllegalArgumentException("unknown " + quoted + "; known: " + ActionSpec.HELP);
         };
         return spec;
@@ -92,6 +93,19 @@ final class ActionSpecText {
         String period = unpaused ? argument.substring(0, argument.length() - UNPAUSED.length()) : argument;
         Duration d = Durations.parse(quoted, period);
         return name.equals("pslist") ? new ActionSpec.ProcessList(d, !unpaused) : new ActionSpec.ModuleList(d);
+    }
+
+    /** {@code checks:PERIOD} or {@code checks:NAME,NAME:PERIOD}. */
+    private static ActionSpec checks(String quoted, String argument, ProcessFilter filter) {
+        if (!filter.isAll()) {
+            throw new IllegalArgumentException(quoted + ": checks read the whole kernel and take no process filter");
+        }
+        if (argument == null || argument.isEmpty()) {
+            throw new IllegalArgumentException(quoted + " needs a period, e.g. checks:5s or checks:hidden-processes:5s");
+        }
+        int colon = argument.lastIndexOf(':');
+        List<String> names = colon < 0 ? List.of() : items(quoted, "check name", argument.substring(0, colon), true);
+        return new ActionSpec.Checks(names, Durations.parse(quoted, argument.substring(colon + 1)));
     }
 
     private static ProcessFilter noArgument(String quoted, String argument, ProcessFilter filter) {

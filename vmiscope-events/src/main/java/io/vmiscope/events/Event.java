@@ -9,7 +9,8 @@ import java.util.Map;
  * action (or importer) produced it, its kind and the process it is about. The rest is the kind's own.
  */
 public sealed interface Event permits SyscallEvent, ExecEvent, ForkEvent, ExitEvent, FileEvent, NetworkEvent,
-        ProcessSnapshotEvent, ModuleSnapshotEvent, AnomalyEvent, ControlEvent, ImportedEvent, AlertEvent {
+        ProcessSnapshotEvent, ModuleSnapshotEvent, AnomalyEvent, ControlEvent, ImportedEvent, AlertEvent,
+        IntegrityFindingEvent {
 
     /** Host wall-clock time, nanoseconds since the Unix epoch. */
     long timeNanos();

@@ -122,6 +122,8 @@ public final class EventJson {
             case "alert" -> new AlertEvent(time, vm, action, p, str(n, "rule_id"), str(n, "title"),
                     AlertEvent.Level.of(str(n, "level")), list(n, "techniques", e -> text(e, "techniques")),
                     list(n, "evidence", e -> text(e, "evidence")), str(n, "explanation"), str(n, "follow_up"));
+            case "finding" -> new IntegrityFindingEvent(time, vm, action, p, str(n, "check"), str(n, "subject"),
+                    str(n, "explanation"), views(n), list(n, "techniques", e -> text(e, "techniques")));
             case "imported" -> new ImportedEvent(time, vm, action, p, str(n, "tool"), str(n, "source"),
                     str(n, "method"), attributes(n));
             default -> throw new IllegalArgumentException("unknown kind '" + OneLine.of(kind, MAX_REASON_CHARS) + "'");
@@ -160,6 +162,17 @@ public final class EventJson {
             throw new IllegalArgumentException("field 'attributes' is not an object");
         }
         return JSON.convertValue(a, ATTRIBUTES);
+    }
+
+    /** An object of strings, in order. */
+    private static Map<String, String> views(JsonNode n) {
+        JsonNode v = field(n, "views");
+        if (!v.isObject()) {
+            throw new IllegalArgumentException("field 'views' is not an object");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        v.fields().forEachRemaining(e -> out.put(e.getKey(), text(e.getValue(), "views")));
+        return out;
     }
 
     private static JsonNode field(JsonNode n, String key) {

@@ -45,7 +45,9 @@ class ActionSpecProperties {
                 Combinators.combine(filters, paths).as(ActionSpec.FileEvents::new),
                 filters.map(ActionSpec.NetworkEvents::new),
                 Combinators.combine(periods, Arbitraries.of(true, false)).as(ActionSpec.ProcessList::new),
-                periods.map(ActionSpec.ModuleList::new));
+                periods.map(ActionSpec.ModuleList::new),
+                Combinators.combine(Arbitraries.of("hidden-processes", "hidden-modules", "credentials", "syscall-table")
+                        .list().ofMaxSize(3), periods).as(ActionSpec.Checks::new));
     }
 
     /** Texts written by hand the way action ids are: sorted filters, periods in seconds where exact. */
@@ -67,7 +69,9 @@ class ActionSpecProperties {
                 Combinators.combine(filter, paths).as((f, p) -> "files" + f + p),
                 filter.map(f -> "network" + f),
                 Combinators.combine(period, Arbitraries.of("", ":unpaused")).as((p, u) -> "pslist:" + p + u),
-                period.map(p -> "modules:" + p));
+                period.map(p -> "modules:" + p),
+                Combinators.combine(Arbitraries.of("", "credentials:", "hidden-processes,syscall-table:"), period)
+                        .as((n, p) -> "checks:" + n + p));
     }
 
     private static Arbitrary<String> names() {

@@ -23,6 +23,9 @@ class ActionSpecTest {
         assertThat(ActionSpec.parse("network")).isEqualTo(new ActionSpec.NetworkEvents(ProcessFilter.ALL));
         assertThat(ActionSpec.parse("pslist:500ms:unpaused")).isEqualTo(new ActionSpec.ProcessList(Duration.ofMillis(500), false));
         assertThat(ActionSpec.parse("modules:30s")).isEqualTo(new ActionSpec.ModuleList(Duration.ofSeconds(30)));
+        assertThat(ActionSpec.parse("checks:5s")).isEqualTo(new ActionSpec.Checks(List.of(), Duration.ofSeconds(5)));
+        assertThat(ActionSpec.parse("checks:hidden-processes,credentials:2s")).isEqualTo(
+                new ActionSpec.Checks(List.of("hidden-processes", "credentials"), Duration.ofSeconds(2)));
     }
 
     @ParameterizedTest(name = "{0} is written {1}")
@@ -32,7 +35,9 @@ class ActionSpecTest {
             "files:/etc[pid=5] | files[pid=5]:/etc",
             "'syscalls:file, network' | syscalls:file,network",
             "network[process=sh;pid=3,1] | network[pid=1,3;process=sh]",
-            "PROCEVENTS | procevents"})
+            "PROCEVENTS | procevents",
+            "checks:1m | checks:60s",
+            "'checks:syscall-table, hidden-modules:5000ms' | checks:syscall-table,hidden-modules:5s"})
     void parse_acceptsOtherSpellings_andTheTextIsTheActionIdForm(String text, String canonical) {
         assertThat(ActionSpec.parse(text)).hasToString(canonical);
     }
@@ -65,6 +70,11 @@ class ActionSpecTest {
             "pslist:50ms # action 'pslist:50ms': the duration must be at least 100ms, not 50ms",
             "pslist:2000m # action 'pslist': the period must be whole milliseconds from 100ms to 1 day, not PT33H20M",
             "modules:5s:unpaused # action 'modules:5s:unpaused' needs a duration like 500ms, 5s or 1m, not '5s:unpaused'",
+            "checks # action 'checks' needs a period, e.g. checks:5s or checks:hidden-processes:5s",
+            "checks:often # action 'checks:often' needs a duration like 500ms, 5s or 1m, not 'often'",
+            "checks:Hidden!:5s # action 'checks': 'Hidden!' is no check name (lower-case letters, digits and -, e.g. hidden-processes)",
+            "checks:,:5s # action 'checks:,:5s' has an empty check name in its list",
+            "checks[pid=1]:5s # action 'checks[pid=1]:5s': checks read the whole kernel and take no process filter",
             "pslist:5s[pid=1] # action 'pslist:5s[pid=1]': a snapshot walks every process and takes no process filter",
             "syscalls:openat[pid=x] # action 'syscalls:openat[pid=x]': 'x' is no pid",
             "procevents[] # action 'procevents[]': the process filter needs pid=N,N and/or process=NAME,NAME (each once, joined by ;), not ''",

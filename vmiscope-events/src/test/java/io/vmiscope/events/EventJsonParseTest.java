@@ -47,7 +47,16 @@ class EventJsonParseTest {
                 new ImportedEvent(11, "v", "drakvuf:regmon", SHELL, "drakvuf", "regmon", "NtSetValueKey", attributes),
                 new AlertEvent(12, "v", "detect:sigma", SHELL, "5f1a-rule", "Shell spawned by a web server",
                         AlertEvent.Level.HIGH, List.of("T1505.003", "T1059.004"), List.of("e1", "e2"),
-                        "httpd started /bin/sh", "syscalls:file for 60 s: ran"));
+                        "httpd started /bin/sh", "syscalls:file for 60 s: ran"),
+                new IntegrityFindingEvent(13, "v", "checks:5s", SHELL, "hidden-processes", "pid 42 (sleep)",
+                        "missing from the task list", views(), List.of("T1014")));
+    }
+
+    private static Map<String, String> views() {
+        Map<String, String> views = new LinkedHashMap<>();
+        views.put("task list (init_task.tasks)", "absent");
+        views.put("pid allocator (init_pid_ns.idr)", "pid 42 → task 0xffff888001234000");
+        return views;
     }
 
     @ParameterizedTest

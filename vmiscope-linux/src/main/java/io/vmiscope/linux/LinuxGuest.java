@@ -4,6 +4,10 @@ import io.vmiscope.api.AccessContext;
 import io.vmiscope.api.GuestConnection;
 import io.vmiscope.api.Gva;
 import io.vmiscope.linux.cpu.CpuTimeReader;
+import io.vmiscope.linux.integrity.CheckOutcome;
+import io.vmiscope.linux.integrity.IntegrityCheck;
+import io.vmiscope.linux.integrity.IntegrityChecks;
+import io.vmiscope.linux.integrity.KernelAccess;
 import io.vmiscope.linux.module.ModuleInfo;
 import io.vmiscope.linux.module.ModuleWalker;
 import io.vmiscope.linux.profile.KernelProfile;
@@ -18,6 +22,7 @@ import io.vmiscope.linux.walk.WalkResult;
 import io.vmiscope.x86.GuestMemory;
 import io.vmiscope.x86.PagingMode;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -163,6 +168,22 @@ public final class LinuxGuest {
             modules = new ModuleWalker(memory, profile, location.slide(), limits, connection.preferredChunkBytes());
         }
         return stopped(connection, memory, modules::walk);
+    }
+
+    /**
+     * The integrity checks {@code ids} names (every check for an empty list), built for this kernel.
+     *
+     * @throws IllegalArgumentException for an unknown id
+     * @throws io.vmiscope.linux.symbols.ProfileException when this kernel lacks what a check needs
+     */
+    public List<IntegrityCheck> integrityChecks(List<String> ids) {
+        return IntegrityChecks.build(ids, new KernelAccess(memory, profile, location.slide(), limits,
+                connection.preferredChunkBytes(), connection.vcpus().size()));
+    }
+
+    /** Runs each check once, in order (the VM is paused for the runs if it was running). */
+    public List<CheckOutcome> runChecks(List<IntegrityCheck> checks) {
+        return stopped(connection, memory, () -> IntegrityChecks.runAll(checks));
     }
 
     /** Runs {@code work} with the VM stopped; resumes it afterwards if it was running before. */

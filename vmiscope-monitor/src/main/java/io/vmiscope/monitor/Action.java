@@ -9,7 +9,7 @@ import java.util.Optional;
  * action. Immutable; the monitor owns its run-time state.
  */
 public sealed interface Action permits SnapshotAction, ProcessEventsAction, SyscallTraceAction, FileEventsAction,
-        NetworkEventsAction, CpuTimeAction {
+        NetworkEventsAction, CpuTimeAction, IntegrityCheckAction {
 
     /** A stable id, e.g. {@code "syscalls:file,network"} or {@code "pslist:5s"}. */
     String id();

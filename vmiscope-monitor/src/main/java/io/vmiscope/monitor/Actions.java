@@ -28,6 +28,8 @@ public final class Actions {
             return new NetworkEventsAction(linux, n.processes());
         } else if (spec instanceof ActionSpec.ProcessList l) {
             return new SnapshotAction(SnapshotAction.Kind.PROCESSES, l.period(), l.paused());
+        } else if (spec instanceof ActionSpec.Checks c) {
+            return new IntegrityCheckAction(linux, c);
         }
         return new SnapshotAction(SnapshotAction.Kind.MODULES, ((ActionSpec.ModuleList) spec).period());
     }

@@ -9,6 +9,7 @@ import io.vmiscope.events.Event;
 import io.vmiscope.events.ExecEvent;
 import io.vmiscope.events.FileEvent;
 import io.vmiscope.events.ImportedEvent;
+import io.vmiscope.events.IntegrityFindingEvent;
 import io.vmiscope.events.NetworkEvent;
 import io.vmiscope.events.SyscallEvent;
 
@@ -52,6 +53,8 @@ public final class EventColumns {
             return e.source();
         } else if (event instanceof AlertEvent e) {
             return e.ruleId();
+        } else if (event instanceof IntegrityFindingEvent e) {
+            return e.check();
         }
         return null;
     }

@@ -1,7 +1,11 @@
 package io.vmiscope.web;
 
+import io.vmiscope.detect.BatchDetection;
+import io.vmiscope.detect.IntegrityDetector;
 import io.vmiscope.events.AlertEvent;
+import io.vmiscope.events.IntegrityFindingEvent;
 import io.vmiscope.events.ProcessRef;
+import io.vmiscope.store.EventFilter;
 import io.vmiscope.testkit.Browser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +20,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -201,5 +207,30 @@ class AlertUiTest {
         lab.server().liveEvents().accept(live);
         browser.awaitText("#alerts-table tbody", "Raised While You Watch");
         assertThat(browser.all("#alerts-table tbody tr[data-id]")).hasSize(before + 1);
+    }
+
+    @Test
+    void aCrossViewFindingsAlert_showsWhichViewSawWhat_asText() {
+        String vm = "linux-rootkit";
+        Map<String, String> views = new LinkedHashMap<>();
+        views.put("task list (init_task.tasks)", "absent");
+        views.put("pid allocator (init_pid_ns.idr)", "pid 4242 → task 0xffff888003a1c000");
+        views.put("children lists", "child of pid 1 (" + TestStores.HTML_NAME + ")");
+        lab.store().accept(new IntegrityFindingEvent(TestStores.INTRUSION, vm, "checks:5s",
+                new ProcessRef(4242, 4242, -1, -1, "sleep"), "hidden-processes", "pid 4242 (sleep)",
+                "process 4242 (sleep) is missing from the task list while other views show it", views, List.of("T1014")));
+        lab.store().flush();
+        BatchDetection.run(lab.store(), lab.store(), EventFilter.ALL.withVm(vm), new IntegrityDetector(), alert -> { });
+
+        browser.open(lab.server().url() + "#/vm/" + vm + "/alerts");
+        browser.await("#view-alerts[data-state=ready]");
+        clickAlertRow("Process hidden from the task list");
+        browser.await("#alert-detail[data-state=ready]");
+        assertThat(texts("#alert-detail .alert-views tbody tr")).containsExactly(
+                "task list (init_task.tasks)\tabsent",
+                "pid allocator (init_pid_ns.idr)\tpid 4242 → task 0xffff888003a1c000",
+                "children lists\tchild of pid 1 (" + TestStores.HTML_NAME + ")");
+        assertThat(browser.all("#alert-detail img")).isEmpty();
+        browser.screenshot(SCREENSHOTS.resolve("alerts-views.png"));
     }
 }

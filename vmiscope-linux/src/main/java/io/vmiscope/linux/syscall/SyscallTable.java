@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -245,7 +246,20 @@ public final class SyscallTable {
      * @param slide        the KASLR slide (live address − link-time address)
      */
     public static LiveSyscallTable verifyLive(KernelProfile profile, byte[] sysCallTable, long slide) {
+        return verifyLive(profile, new SymbolIndex(profile), sysCallTable, slide);
+    }
+
+    /**
+     * {@link #verifyLive} with the profile's symbol index built once, for a caller that verifies the same kernel
+     * again and again (building the index over every kallsyms symbol costs far more than a verification).
+     */
+    public static BiFunction<byte[], Long, LiveSyscallTable> liveVerifier(KernelProfile profile) {
         SymbolIndex index = new SymbolIndex(profile);
+        return (sysCallTable, slide) -> verifyLive(profile, index, sysCallTable, slide);
+    }
+
+    private static LiveSyscallTable verifyLive(KernelProfile profile, SymbolIndex index, byte[] sysCallTable,
+                                               long slide) {
         ByteBuffer buffer = ByteBuffer.wrap(sysCallTable).order(ByteOrder.LITTLE_ENDIAN);
         List<LiveSyscallTable.Entry> entries = new ArrayList<>();
         List<SyscallHookFinding> findings = new ArrayList<>();

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Variants of a periodic snapshot ({@code pslist:P}, {@code modules:P}) that run less often: every 2P,
+ * Variants of a periodic snapshot ({@code pslist:P}, {@code modules:P}) or of periodic integrity checks
+ * ({@code checks:P}) that run less often: every 2P,
  * 4P and 8P (at most every 10 minutes); and, for a paused process list, the unpaused walk at the same
  * period (the VM runs between the walk's steps: shorter stops, a view the kernel may change mid-walk;
  * coverage 1).
@@ -16,7 +17,8 @@ import java.util.List;
  * watched, {@code share(kP) / share(P)} from their measured lifetimes ({@link ProcessLifetimes}). With
  * no lifetimes measured, and for modules (nothing says how long they stay loaded), every item is taken
  * as short-lived — seen with probability proportional to the snapshot rate — so coverage is 1/k, a
- * lower bound: long-lived ones are seen by every variant.
+ * lower bound: long-lived ones are seen by every variant. Integrity checks keep coverage 1: what a rootkit
+ * hides stays hidden, so every variant finds it, up to kP later.
  */
 final class SlowerSnapshots {
 
@@ -28,10 +30,12 @@ final class SlowerSnapshots {
 
     static List<Variant> of(ActionSpec spec, ProcessLifetimes lifetimes, ActionCatalog catalog) {
         ActionSpec.ProcessList processes = spec instanceof ActionSpec.ProcessList l ? l : null;
-        if (processes == null && !(spec instanceof ActionSpec.ModuleList)) {
+        ActionSpec.Checks checks = spec instanceof ActionSpec.Checks c ? c : null;
+        if (processes == null && checks == null && !(spec instanceof ActionSpec.ModuleList)) {
             return List.of();
         }
-        Duration period = processes != null ? processes.period() : ((ActionSpec.ModuleList) spec).period();
+        Duration period = processes != null ? processes.period()
+                : checks != null ? checks.period() : ((ActionSpec.ModuleList) spec).period();
         List<Variant> variants = new ArrayList<>();
         if (processes != null && processes.paused()) {
             ActionSpec unpaused = new ActionSpec.ProcessList(period, false);
@@ -43,8 +47,9 @@ final class SlowerSnapshots {
             if (longer.compareTo(LONGEST) > 0) {
                 break;
             }
-            ActionSpec variantSpec = processes != null ? processes.every(longer) : new ActionSpec.ModuleList(longer);
-            double coverage = processes != null && lifetimes.known() && lifetimes.shareSeenEvery(period) > 0
+            ActionSpec variantSpec = processes != null ? processes.every(longer)
+                    : checks != null ? checks.every(longer) : new ActionSpec.ModuleList(longer);
+            double coverage = checks != null ? 1.0 : processes != null && lifetimes.known() && lifetimes.shareSeenEvery(period) > 0
                     ? Math.min(1, lifetimes.shareSeenEvery(longer) / lifetimes.shareSeenEvery(period))
                     : 1.0 / k;
             variants.add(new Variant(variantSpec.toString(), variantSpec, catalog.profile(variantSpec), DutyCycle.FULL, coverage,

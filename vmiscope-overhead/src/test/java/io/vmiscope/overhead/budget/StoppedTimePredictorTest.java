@@ -60,5 +60,9 @@ class StoppedTimePredictorTest {
         assertThat(predictor.predict(List.of(catalog.profile(spec("pslist:1s:unpaused"))), other, 1).slowdown())
                 .isCloseTo(1 / 0.99 - 1, within(1e-12));
         assertThat(catalog.profile(spec("pslist:1s:unpaused")).periodicKind()).isEqualTo("pslist:unpaused");
+        // checks keep the names of what they run: a subset costs differently from all of them
+        assertThat(catalog.profile(spec("checks:5s")).periodicKind()).isEqualTo("checks");
+        assertThat(catalog.profile(spec("checks:credentials,syscall-table:2s")).periodicKind())
+                .isEqualTo("checks:credentials,syscall-table");
     }
 }

@@ -30,6 +30,8 @@ final class TestCatalog implements ActionCatalog {
             return new ActionProfile(id, Set.of(), list.period(), list.paused());
         } else if (spec instanceof ActionSpec.ModuleList modules) {
             return new ActionProfile(id, Set.of(), modules.period(), true);
+        } else if (spec instanceof ActionSpec.Checks checks) {
+            return new ActionProfile(id, Set.of(), checks.period(), true);
         }
         throw new IllegalArgumentException("no profile for action '" + spec + "' in the test catalog");
     }

@@ -85,6 +85,18 @@ class VariantsTest {
     }
 
     @Test
+    void slowerChecks_keepFullCoverage_forWhatARootkitHidesStaysHidden() {
+        Variant request = request("checks:hidden-processes:5s");
+
+        List<Variant> slower = SlowerSnapshots.of(request.spec(), ProcessLifetimes.UNKNOWN, catalog);
+
+        assertThat(slower).extracting(v -> v.spec().toString()).containsExactly(
+                "checks:hidden-processes:10s", "checks:hidden-processes:20s", "checks:hidden-processes:40s");
+        assertThat(slower).extracting(Variant::coverage).containsExactly(1.0, 1.0, 1.0);
+        assertThat(slower).extracting(v -> v.profile().periodicKind()).containsOnly("checks:hidden-processes");
+    }
+
+    @Test
     void slowerSnapshots_withLifetimes_keepWhatLivesLongEnough() {
         Variant request = request("pslist:1s");
         // half the processes live 10 s (always seen), half 0.1 s
