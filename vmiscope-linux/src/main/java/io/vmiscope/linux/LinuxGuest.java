@@ -68,7 +68,6 @@ public final class LinuxGuest {
             PagingMode mode = PagingMode.fromCr4(connection.register(vcpu, "cr4"));
             GuestMemory memory = new GuestMemory(connection, connection.register(vcpu, "cr3"), mode);
             KernelLocation location = KernelLocator.locate(memory, connection, profile);
-            memory.keepAcrossRuns(StableKernelPages.of(memory, profile, location.slide()));
             return new LinuxGuest(connection, profile, memory, location, limits);
         });
     }
@@ -117,10 +116,7 @@ public final class LinuxGuest {
         return cpuTimes;
     }
 
-    /**
-     * Call whenever the VM has run: cached translations are confirmed before their next use (the guest
-     * may have changed its page tables), except those of the direct map and the kernel image.
-     */
+    /** Drops cached translations: the guest may have changed its page tables while it ran. */
     public void invalidateCaches() {
         memory.invalidate();
     }
