@@ -7,6 +7,17 @@ package io.vmiscope.api;
 public interface GuestConnection extends PhysicalMemory, VcpuState, ExecutionControl, BreakpointControl,
         AutoCloseable {
 
+    /**
+     * Resumes every vCPU with {@code vcpu}'s instruction pointer set to {@code rip} first: how a hook
+     * steps over the no-op under its breakpoint. The default writes the register, then resumes; a driver
+     * that can do both in one message (the GDB protocol's {@code c addr}) saves the round trip between.
+     * The VM must be stopped.
+     */
+    default void resumeAt(int vcpu, long rip) {
+        setRegister(vcpu, "rip", rip);
+        resume();
+    }
+
     @Override
     void close();
 }

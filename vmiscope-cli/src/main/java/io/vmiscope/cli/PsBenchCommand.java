@@ -83,6 +83,10 @@ final class PsBenchCommand implements Callable<Integer> {
                 replay.max() / 1e6, ours.roundTripsPerRun(), ours.requestsPerRun());
         System.out.printf("  %-28s %7.2f ms   of vmiscope's median spent waiting for the stub%n", "waiting",
                 Samples.of(ours.waitNanos()).median() / 1e6);
+        Samples own = Samples.of(java.util.stream.IntStream.range(0, ours.walkNanos().size())
+                .mapToObj(i -> ours.walkNanos().get(i) - ours.waitNanos().get(i)).toList());
+        System.out.printf("  %-28s %7.2f ms %9.2f %9.2f %9.2f   per listing: translation, decoding, bookkeeping (not waiting)%n",
+                "vmiscope's own time", own.median() / 1e6, own.min() / 1e6, own.percentile(90) / 1e6, own.max() / 1e6);
         System.out.println();
         System.out.printf("  vmiscope vs gdb:    %.1f× faster (median; min-to-min %.1f×)   goal ≥ 5×%n",
                 (double) g.median() / v.median(), (double) g.min() / v.min());

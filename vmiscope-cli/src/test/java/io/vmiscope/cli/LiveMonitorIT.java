@@ -108,6 +108,37 @@ class LiveMonitorIT extends LiveMonitorTest {
     }
 
     @Test
+    void cachedTaskIdentities_areNeverStale_afterAnExecChain_taskStructReuse_orPidReuse() {
+        runInBackground(new SyscallTraceAction(linux, syscalls("openat", ProcessFilter.ALL), false));
+
+        // an exec chain: the same task (pid) opens a file as sh, then as head
+        vm.console().run("for i in 1 2 3 4 5; do sh -c 'read x </tmp/chain-sh-$$; exec head -n1 /tmp/chain-head-$$'"
+                + " 2>/dev/null; done; true").orThrow();
+        // short-lived processes whose task_structs the kernel's slab hands to the next one, each opening its pid
+        vm.console().run("for i in $(seq 1 20); do sh -c 'read x </tmp/reuse-$$' 2>/dev/null; done; true").orThrow();
+        // the same pid twice, as sh and then as head
+        vm.console().run("echo 4999 >/proc/sys/kernel/ns_last_pid; sh -c 'read x </tmp/pid-sh-$$' 2>/dev/null;"
+                + " echo 4999 >/proc/sys/kernel/ns_last_pid; head -n1 /tmp/pid-head-5000 2>/dev/null; true").orThrow();
+
+        awaitEvent(SyscallEvent.class, e -> pathOf(e).equals("/tmp/pid-head-5000"));
+        List<SyscallEvent> marked = events.stream().filter(e -> e instanceof SyscallEvent).map(e -> (SyscallEvent) e)
+                .filter(e -> pathOf(e).matches("/tmp/(chain-sh|chain-head|reuse|pid-sh|pid-head)-\\d+")).toList();
+        assertThat(marked).as("5 + 5 chain steps, 20 reused task_structs, 2 reuses of pid 5000").hasSize(32);
+        assertThat(marked).allSatisfy(e -> {
+            String path = pathOf(e);
+            assertThat(e.process().pid()).as(path).isEqualTo(Integer.parseInt(path.substring(path.lastIndexOf('-') + 1)));
+            assertThat(e.process().name()).as(path).isEqualTo(path.contains("head") ? "head" : "sh");
+        });
+        assertThat(marked).filteredOn(e -> pathOf(e).startsWith("/tmp/pid-"))
+                .allSatisfy(e -> assertThat(e.process().pid()).isEqualTo(5000));
+    }
+
+    private static String pathOf(SyscallEvent event) {
+        return event.arguments().stream().filter(a -> a.type().equals("PATH")).map(a -> a.text().replace("\"", ""))
+                .findFirst().orElse("");
+    }
+
+    @Test
     void tracingAllSyscalls_usesOneBreakpointOnTheCommonEntry_andSeesManyKinds() {
         SyscallTraceAction all = new SyscallTraceAction(linux, syscalls("all", ProcessFilter.ALL), false);
         assertThat(all.hooks()).singleElement().satisfies(h -> assertThat(h.symbol()).isEqualTo("do_syscall_64"));

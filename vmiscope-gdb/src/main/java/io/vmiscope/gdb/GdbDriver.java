@@ -853,6 +853,36 @@ public final class GdbDriver implements GuestConnection {
         state = RunState.RUNNING;
     }
 
+    /**
+     * Sets {@code vcpu}'s instruction pointer and resumes all vCPUs with one {@code c addr} packet: the
+     * stub sets the pc of its continue thread ({@code gdb_set_cpu_pc} on {@code c_cpu}) and continues —
+     * no answer to wait for, where a {@code P} first would cost a round trip. Returns once the packet is
+     * written; its acknowledgement is taken by the next wait for a stop. QEMU makes the vCPU that
+     * reported a stop its continue thread; for another vCPU an {@code Hc} selects it first.
+     *
+     * @throws IllegalStateException while the VM is running or after the guest exited
+     */
+    @Override
+    public void resumeAt(int vcpu, long rip) {
+        lock.lock();
+        try {
+            requireStopped("resume");
+            ThreadId thread = thread(vcpu);
+            if (selectedContinueTid != thread.tid()) {
+                channel.request("Hc" + thread.format(multiprocess), false, deadline());
+                if (!channel.answerIs("OK")) {
+                    throw new GuestAccessException("GDB stub cannot select vCPU " + vcpu + " to continue: answered "
+                            + describe(channel.answerString()));
+                }
+                selectedContinueTid = thread.tid();
+            }
+            channel.sendWithoutWaiting("c" + Long.toHexString(rip));
+            state = RunState.RUNNING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether {@link #close} was called (it may still be detaching); any thread may ask. */
     public boolean isClosed() {
         return closeRequested;

@@ -201,6 +201,18 @@ final class PacketChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one packet that has no answer (a continue) without waiting for its acknowledgement: the VM
+     * runs as soon as the stub has read it. The {@code +} is consumed by the next {@link #receive}; a
+     * {@code -} there makes it send the packet again, as {@link #send} would.
+     */
+    void sendWithoutWaiting(String payload) {
+        checkUsable();
+        byte[] bytes = payload.getBytes(StandardCharsets.ISO_8859_1);
+        frameLength = PacketCodec.encode(bytes, 0, bytes.length, frameBuffer(bytes.length));
+        write(frame, frameLength);
+    }
+
     void send(String payload, long deadlineNanos) {
         byte[] bytes = payload.getBytes(StandardCharsets.ISO_8859_1);
         send(bytes, bytes.length, deadlineNanos);

@@ -338,6 +338,50 @@ class GdbDriverTranscriptTest {
     }
 
     @Test
+    void resumeAt_carriesThePcInTheContinuePacket_selectingTheVcpuOnlyWhenItDidNotReportTheStop() throws Exception {
+        String stop = "T05thread:p01.02;";
+        String stopFrame = "$" + stop + "#" + String.format("%02x", checksum(stop));
+        Script script = Script.qemuHandshake()
+                .expect("Hcp1.2").reply("OK")
+                .expect("cffffffff81000005")
+                .pause(100).raw(stopFrame)
+                .expect("cffffffff81000105")
+                .pause(100).raw(stopFrame)
+                .detach();
+        try (FakeStub stub = FakeStub.start(script)) {
+            try (GdbDriver driver = connect(stub)) {
+                driver.resumeAt(2, 0xffffffff81000005L);
+                assertThat(driver.isPaused()).isFalse();
+                assertThat(driver.awaitStop(Duration.ofSeconds(3))).isPresent();
+
+                driver.resumeAt(2, 0xffffffff81000105L);
+
+                assertThat(driver.awaitStop(Duration.ofSeconds(3))).isPresent();
+            }
+            assertThat(stub.problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void resumeAt_returnsWithoutWaitingForTheAcknowledgement_andSendsTheContinueAgainOnANak() throws Exception {
+        String stop = "T05thread:p01.01;";
+        Script script = Script.qemuHandshake()
+                .expect("Hcp1.1").reply("OK")
+                .expectAndReject("c401000")
+                .expect("c401000")
+                .pause(100).raw("$" + stop + "#" + String.format("%02x", checksum(stop)))
+                .detach();
+        try (FakeStub stub = FakeStub.start(script)) {
+            try (GdbDriver driver = connect(stub)) {
+                driver.resumeAt(1, 0x401000);
+
+                assertThat(driver.awaitStop(Duration.ofSeconds(3))).isPresent();
+            }
+            assertThat(stub.problems()).isEmpty();
+        }
+    }
+
+    @Test
     void exitReply_endsTheGuest_andCloseSendsNothingMore() throws Exception {
         Script script = Script.qemuHandshake().expect("c").reply("W00");
         try (FakeStub stub = FakeStub.start(script)) {

@@ -68,6 +68,7 @@ public final class LinuxGuest {
             PagingMode mode = PagingMode.fromCr4(connection.register(vcpu, "cr4"));
             GuestMemory memory = new GuestMemory(connection, connection.register(vcpu, "cr3"), mode);
             KernelLocation location = KernelLocator.locate(memory, connection, profile);
+            memory.keepAcrossRuns(StableKernelPages.of(memory, profile, location.slide()));
             return new LinuxGuest(connection, profile, memory, location, limits);
         });
     }
@@ -116,7 +117,10 @@ public final class LinuxGuest {
         return cpuTimes;
     }
 
-    /** Drops cached translations: the guest may have changed its page tables while it ran. */
+    /**
+     * Call whenever the VM has run: cached translations are confirmed before their next use (the guest
+     * may have changed its page tables), except those of the direct map and the kernel image.
+     */
     public void invalidateCaches() {
         memory.invalidate();
     }

@@ -253,6 +253,23 @@ public final class FakeLinux {
         return task;
     }
 
+    /** Rewrites who the task at {@code task}'s address is, as an exec (new comm) or a pid reuse (all new) leaves it. */
+    public void rewriteIdentity(TaskListBuilder.Task task, int pid, String comm) {
+        kernelTables.writeVirtualU32(task.address() + TASK.pid(), pid);
+        kernelTables.writeVirtualU32(task.address() + TASK.tgid(), pid);
+        byte[] name = new byte[TaskListBuilder.TASK_COMM_LEN];
+        byte[] text = comm.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, name, 0, Math.min(text.length, name.length - 1));
+        kernelTables.writeVirtual(task.address() + TASK.comm(), name);
+    }
+
+    /** Overwrites the uid in the {@code cred} the task points at (a freed cred reallocated at the same address). */
+    public void rewriteUidInPlace(TaskListBuilder.Task task, int uid) {
+        long credPointer = guest.peekU64(io.vmiscope.api.Gpa.of(
+                kernelTables.physicalAddressOf(task.address() + TASK.cred()).orElseThrow()));
+        kernelTables.writeVirtualU32(credPointer + CRED_UID, uid);
+    }
+
     public void writeTaskFlags(TaskListBuilder.Task task, int flags) {
         kernelTables.writeVirtualU32(task.address() + FLAGS, flags);
     }

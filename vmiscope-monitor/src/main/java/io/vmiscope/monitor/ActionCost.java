@@ -5,7 +5,7 @@ import io.vmiscope.events.CostSummary;
 import java.util.Arrays;
 
 /**
- * The running cost of one action, kept by the monitor's thread; {@link #summary} may be called from any
+ * The running cost of one action (or of the stops at one hooked function), kept by the monitor's thread; {@link #summary} may be called from any
  * thread. A stop shared by several actions (hooks on the same address) is split evenly among them, so
  * the actions' stopped times add up to the VM's.
  */
@@ -62,6 +62,13 @@ final class ActionCost {
         roundTrips += roundTripsShare;
         bytes += bytesShare;
         sample(stoppedNanosShare);
+    }
+
+    /** A whole stop at a hooked function, when this record counts a site's stops rather than an action's. */
+    synchronized void siteStop(long stoppedNanos, double roundTrips, double bytes) {
+        hits++;
+        hitsWithEvents++;
+        stop(stoppedNanos, roundTrips, bytes);
     }
 
     /** Reservoir sampling keeps percentiles honest over long sessions in bounded memory. */

@@ -4,8 +4,10 @@ import io.vmiscope.events.Event;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.task.TaskIdentity;
+import io.vmiscope.x86.ContextRead;
 import io.vmiscope.x86.GuestMemory;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -60,6 +62,16 @@ public final class Hit {
     /** The task running on the stopped vCPU (read once per stop, shared by all actions), if readable. */
     public Optional<TaskIdentity> currentTask() {
         return stop.currentTask();
+    }
+
+    /**
+     * Reads kernel or user memory in one batch with the current task (when this stop has not read it
+     * yet): what a handler needs first and who called cost one round trip together.
+     *
+     * @throws io.vmiscope.api.GuestAccessException for the first of {@code reads} that failed
+     */
+    public void readWithCurrentTask(List<ContextRead> reads) {
+        stop.readWithCurrentTask(reads);
     }
 
     /** The current task as events report it ({@link ProcessRef#NONE} when unreadable). */

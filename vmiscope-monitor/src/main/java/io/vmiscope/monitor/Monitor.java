@@ -74,6 +74,8 @@ public final class Monitor implements AutoCloseable {
     private final Map<Long, Site> sites = new LinkedHashMap<>();
     /** Stops per hooked function since the monitor was made, whoever hooked it; return stops excluded. */
     private final Map<String, Long> stopsBySite = new ConcurrentHashMap<>();
+    /** The cost of the stops at each hooked function, whoever hooked it; return stops excluded. */
+    private final Map<String, ActionCost> costsBySite = new ConcurrentHashMap<>();
     private volatile boolean endRequested;
     private volatile boolean looping;
 
@@ -168,6 +170,15 @@ public final class Monitor implements AutoCloseable {
      */
     public Map<String, Long> stopsBySite() {
         return Map.copyOf(stopsBySite);
+    }
+
+    /**
+     * The cost of the stops at each hooked kernel function so far, named by its symbol (in
+     * {@link CostSummary#action()}), counted once however many actions share the breakpoint: a stop's
+     * VM-stopped time (until the VM was resumed, or could be), round trips and bytes. Any thread.
+     */
+    public List<CostSummary> costsBySite() {
+        return costsBySite.values().stream().map(ActionCost::summary).toList();
     }
 
     /** Cost so far of every action started in this session. */
@@ -328,6 +339,10 @@ public final class Monitor implements AutoCloseable {
         }
         AccessStats used = connection.stats().minus(before);
         long stopped = System.nanoTime() - t0;
+        if (!site.hooks.isEmpty()) {
+            costsBySite.computeIfAbsent(site.symbol, ActionCost::new).siteStop(stopped, used.roundTrips(),
+                    used.bytesRead());
+        }
         for (Running r : charged) {
             r.cost.stop(stopped / charged.size(), (double) used.roundTrips() / charged.size(),
                     (double) used.bytesRead() / charged.size());
@@ -372,11 +387,21 @@ public final class Monitor implements AutoCloseable {
         return charged.isEmpty() ? List.of() : charged.stream().distinct().toList();
     }
 
+    /**
+     * Steps the vCPU past the breakpoint. Over a no-op the VM is resumed at the next instruction in the
+     * same message ({@link GuestConnection#resumeAt}) unless the loop has work to do while it is stopped.
+     */
     private void stepOver(Site site, int vcpu) {
         if (site.nopLength > 0) {
-            connection.setRegister(vcpu, "rip", site.address.value() + site.nopLength);
+            long next = site.address.value() + site.nopLength;
             if (site.unused()) {
                 site.breakpoint.close();
+            }
+            long now = System.nanoTime();
+            if (endRequested || !control.isEmpty() || periodicDue(now) || returnsExpired(now)) {
+                connection.setRegister(vcpu, "rip", next);
+            } else {
+                connection.resumeAt(vcpu, next);
             }
             return;
         }

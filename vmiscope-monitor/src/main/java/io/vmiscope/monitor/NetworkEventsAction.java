@@ -1,5 +1,7 @@
 package io.vmiscope.monitor;
 
+import io.vmiscope.x86.ContextRead;
+import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.events.ActionSpec;
 import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.api.AccessContext;
@@ -95,11 +97,13 @@ public final class NetworkEventsAction implements Action {
         if (hit.register("rdx") != ACCEPT_PEER) {
             return;
         }
+        ContextRead skRead = ContextRead.of(AccessContext.kernel(Gva.of(hit.register("rdi") + socketSk)), 8);
+        hit.readWithCurrentTask(List.of(skRead));
         ProcessRef process = hit.process();
         if (!filter.matches(process)) {
             return;
         }
-        long sk = hit.memory().readU64(AccessContext.kernel(Gva.of(hit.register("rdi") + socketSk)));
+        long sk = CurrentTaskReader.pointer(skRead);
         ReadPlan.Block s = sockPlan.read(hit.memory(), Gva.of(sk));
         int port = Short.toUnsignedInt(Short.reverseBytes((short) s.u32(dport)));
         String peer = hostPort((s.u32(family) & 0xffff) == AF_INET6 ? s.bytes(v6daddr, 16) : le32(s.u32(daddr)), port);

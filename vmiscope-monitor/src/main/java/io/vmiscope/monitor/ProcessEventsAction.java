@@ -13,6 +13,7 @@ import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.syscall.UserMemory;
 import io.vmiscope.linux.syscall.UserStrings;
 import io.vmiscope.linux.task.CurrentTaskReader;
+import io.vmiscope.x86.ContextRead;
 import io.vmiscope.linux.task.TaskIdentity;
 
 import java.util.ArrayList;
@@ -71,14 +72,18 @@ public final class ProcessEventsAction implements Action {
 
     /** {@code __x64_sys_execve(const struct pt_regs *regs)}: filename and argv are user pointers in regs. */
     private void exec(Hit hit, long filenameMember, long argvMember) {
+        long regs = hit.register("rdi");
+        ContextRead filenameRead = ContextRead.of(AccessContext.kernel(Gva.of(regs + filenameMember)), 8);
+        ContextRead argvRead = ContextRead.of(AccessContext.kernel(Gva.of(regs + argvMember)), 8);
+        hit.readWithCurrentTask(List.of(filenameRead, argvRead));
         ProcessRef process = hit.process();
         if (!filter.matches(process)) {
             return;
         }
-        long regs = hit.register("rdi");
-        long filename = hit.memory().readU64(AccessContext.kernel(Gva.of(regs + filenameMember)));
-        long argv = hit.memory().readU64(AccessContext.kernel(Gva.of(regs + argvMember)));
+        long filename = CurrentTaskReader.pointer(filenameRead);
+        long argv = CurrentTaskReader.pointer(argvRead);
         UserStrings user = UserStrings.of(UserMemory.of(hit.memory(), hit.register("cr3")));
+        user.prefetch(filename, MAX_STRING_BYTES, argv, MAX_ARGV);
         UserStrings.Text path = user.string(filename, MAX_STRING_BYTES);
         UserStrings.Texts args = user.strings(argv, MAX_ARGV, MAX_STRING_BYTES);
         hit.emit(new ExecEvent(hit.timeNanos(), hit.vm(), id, process, path.value(), args.values(),

@@ -3,8 +3,12 @@ package io.vmiscope.monitor;
 import io.vmiscope.api.GuestAccessException;
 import io.vmiscope.events.ProcessRef;
 import io.vmiscope.linux.LinuxGuest;
+import io.vmiscope.linux.task.CurrentTaskReader;
 import io.vmiscope.linux.task.TaskIdentity;
+import io.vmiscope.x86.ContextRead;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,13 +39,44 @@ final class StopContext {
     /** The task on this vCPU, or empty when its memory could not be read. */
     Optional<TaskIdentity> currentTask() {
         if (identity == null) {
-            try {
-                identity = Optional.of(linux.currentTasks().current(register("gs_base")));
-            } catch (GuestAccessException e) {
-                identity = Optional.empty();
-            }
+            readWithCurrentTask(List.of());
         }
         return identity;
+    }
+
+    /**
+     * Reads {@code reads} in one batch with the current task's lookup, if the task was not read yet at
+     * this stop: a handler that needs both pays one round trip, not two.
+     *
+     * @throws GuestAccessException for the first of {@code reads} that failed (the task is read regardless)
+     */
+    void readWithCurrentTask(List<ContextRead> reads) {
+        if (identity != null) {
+            linux.memory().readAll(reads);
+            return;
+        }
+        CurrentTaskReader.Lookup lookup;
+        try {
+            lookup = linux.currentTasks().lookup(register("gs_base"));
+        } catch (GuestAccessException e) {
+            identity = Optional.empty();
+            linux.memory().readAll(reads);
+            return;
+        }
+        List<ContextRead> batch = new ArrayList<>(reads.size() + 8);
+        batch.addAll(reads);
+        batch.addAll(lookup.reads());
+        Map<Integer, GuestAccessException> failures = linux.memory().readEach(batch);
+        try {
+            identity = Optional.of(lookup.finish(failures, reads.size()));
+        } catch (GuestAccessException e) {
+            identity = Optional.empty();
+        }
+        for (Map.Entry<Integer, GuestAccessException> failure : failures.entrySet()) {
+            if (failure.getKey() < reads.size()) {
+                throw failure.getValue();
+            }
+        }
     }
 
     ProcessRef process() {

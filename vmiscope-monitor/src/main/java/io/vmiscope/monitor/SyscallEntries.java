@@ -91,8 +91,11 @@ final class SyscallEntries {
                 .byNumber((int) hit.register("rsi")).ifPresent(syscall -> handler.accept(hit, read(hit, syscall))));
     }
 
+    /** The arguments from {@code pt_regs}, read in one batch with the caller's identity. */
     private Call read(Hit hit, Syscall syscall) {
-        ReadPlan.Block block = ptRegsPlan.read(hit.memory(), Gva.of(hit.register("rdi")));
+        ReadPlan.Prepared regs = ptRegsPlan.prepare(Gva.of(hit.register("rdi")));
+        hit.readWithCurrentTask(regs.reads());
+        ReadPlan.Block block = regs.block();
         return new Call(syscall, syscall.abi() == Syscall.Abi.X64 ? ptRegs.arguments(block) : ptRegs.ia32Arguments(block));
     }
 

@@ -163,6 +163,23 @@ class MonitorTest {
     }
 
     @Test
+    void costsBySite_countAStopSharedByTwoActionsOnce_withItsWholeRoundTripsAndTime() {
+        monitor.start(new ProcessEventsAction(attached, ProcessFilter.ALL));
+        monitor.start(new ProcessEventsAction(attached, new ProcessFilter(Set.of(999), Set.of())));
+        hitDoExit(0);
+
+        monitor.run(Duration.ofMillis(200));
+
+        CostSummary site = monitor.costsBySite().stream().filter(c -> c.action().equals("do_exit")).findFirst()
+                .orElseThrow();
+        assertThat(site.hits()).isEqualTo(1);
+        assertThat(site.stoppedNanos()).as("the whole stop, which the actions split")
+                .isCloseTo(monitor.costs().stream().mapToLong(CostSummary::stoppedNanos).sum(), org.assertj.core.data.Offset.offset(1L));
+        assertThat(site.roundTripsPerStop()).isEqualTo(
+                monitor.costs().stream().mapToDouble(CostSummary::roundTripsPerStop).sum());
+    }
+
+    @Test
     void costs_addUp_hitsAreEventsPlusFilteredPlusFailed() {
         monitor.start(new ProcessEventsAction(attached, new ProcessFilter(Set.of(42), Set.of())));
         hitDoExit(0);

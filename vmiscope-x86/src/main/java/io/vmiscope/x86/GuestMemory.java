@@ -12,10 +12,11 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Guest memory as the OS layers see it: reads by {@link AccessContext}, translated through x86-64
@@ -30,9 +31,14 @@ import java.util.Objects;
  *       physically contiguous pieces are merged into one {@link PhysicalMemory#read} (each such read
  *       costs at least one round trip to the hypervisor).</li>
  *   <li>Page-table entries (keyed by their physical address) and translations (keyed by CR3 and
- *       virtual page) are cached, each in a least-recently-used map bounded by {@link Options}. The
- *       caches are valid only while the VM stays stopped: call {@link #invalidate()} whenever it
- *       resumes. Failed translations are not cached.</li>
+ *       virtual page) are cached, each in a least-recently-used map bounded by {@link Options}. Call
+ *       {@link #invalidate()} whenever the VM has run: the entries are dropped, and the translations
+ *       become <em>tentative</em> (except those of pages declared stable with
+ *       {@link #keepAcrossRuns}). A batch that reads through a tentative translation reads the
+ *       entries of its trace again <em>in the same batch</em> and uses the data only when they are
+ *       unchanged; otherwise those reads are walked and read again. So a page read at the previous
+ *       stop costs no walk, and no read ever uses a translation the guest has changed. Failed
+ *       translations are not cached.</li>
  * </ul>
  *
  * <p>Multi-byte values are little-endian. A failed read throws {@link GuestAccessException} (a
@@ -99,7 +105,7 @@ public final class GuestMemory {
     /** Levels whose entries can map a page, smallest page first: where to look in the cache. */
     private final List<PagingLevel> leafLevels;
     private final Map<Long, Long> entryCache;
-    private final Map<PageKey, Translation> translationCache;
+    private final TranslationCache translations;
     private long kernelCr3;
 
     /** Reads through {@code physical} with {@link Options#DEFAULTS}. */
@@ -121,8 +127,9 @@ public final class GuestMemory {
                 .filter(level -> level.pageSizeAllowed() || level.equals(lastLevel))
                 .sorted(Comparator.comparingInt(PagingLevel::shift))
                 .toList();
-        this.entryCache = lruMap(options.entryCacheCapacity());
-        this.translationCache = lruMap(options.translationCacheCapacity());
+        this.entryCache = TranslationCache.lruMap(options.entryCacheCapacity());
+        this.translations = new TranslationCache(leafLevels.stream().map(PagingLevel::pageSizeBytes).toList(),
+                options.translationCacheCapacity());
     }
 
     public PagingMode mode() {
@@ -140,12 +147,24 @@ public final class GuestMemory {
     }
 
     /**
-     * Drops every cached entry and translation. Call whenever the VM resumes: the guest may change
-     * its page tables while it runs.
+     * Call whenever the VM has run: the guest may have changed its page tables meanwhile. Drops the
+     * cached entries; cached translations become tentative (confirmed by reading their trace again
+     * before use), except those of pages declared stable.
      */
     public void invalidate() {
         entryCache.clear();
-        translationCache.clear();
+        translations.newRun();
+    }
+
+    /**
+     * Declares which virtual pages keep their translation when the VM runs — pages whose mapping the
+     * guest never changes (for Linux: its direct map of physical memory and the kernel image). Their
+     * reads then cost no walk and no confirming re-read at later stops.
+     *
+     * @param virtualPageIsStable tested with a page's virtual base address
+     */
+    public void keepAcrossRuns(java.util.function.LongPredicate virtualPageIsStable) {
+        translations.keepAcrossRuns(Objects.requireNonNull(virtualPageIsStable));
     }
 
     /**
@@ -158,10 +177,7 @@ public final class GuestMemory {
         if (context instanceof AccessContext.Physical physicalContext) {
             return new Translation(physicalContext.address(), SMALL_PAGE_BYTES, List.of());
         }
-        if (context instanceof AccessContext.Process process) {
-            return translateVirtual(context, process.cr3(), process.address());
-        }
-        return translateVirtual(context, kernelCr3, ((AccessContext.Kernel) context).address());
+        return translateVirtual(context, null, -1);
     }
 
     /**
@@ -176,39 +192,93 @@ public final class GuestMemory {
     /**
      * Performs independent reads as one batch: every read is translated first (through the caches),
      * then all physical pieces go to {@link PhysicalMemory#readAll} together, which a pipelining
-     * transport answers in about one round trip.
+     * transport answers in about one round trip — together with the re-reads that confirm the
+     * tentative translations used (see the class comment).
      *
      * @throws GuestAccessException for the first read that could not be translated or read, after
      *         every read was attempted (the buffers of the others are filled)
      */
     public void readAll(List<ContextRead> reads) {
-        List<PhysicalRead> batch = new ArrayList<>();
-        GuestAccessException first = null;
-        for (ContextRead read : reads) {
+        Map<Integer, GuestAccessException> failures = readEach(reads);
+        if (!failures.isEmpty()) {
+            throw failures.values().iterator().next();
+        }
+    }
+
+    /**
+     * Like {@link #readAll}, but reports the failure of each read instead of throwing the first: the
+     * buffers of the reads not named are filled.
+     *
+     * @return read index → why it failed, in index order; empty when every read succeeded
+     */
+    public Map<Integer, GuestAccessException> readEach(List<ContextRead> reads) {
+        return readEach(reads, true);
+    }
+
+    private Map<Integer, GuestAccessException> readEach(List<ContextRead> reads, boolean speculate) {
+        Map<Integer, GuestAccessException> failures = new TreeMap<>();
+        List<List<PhysicalRead>> pieces = new ArrayList<>(reads.size());
+        TraceChecks checks = new TraceChecks();
+        for (int i = 0; i < reads.size(); i++) {
+            ContextRead read = reads.get(i);
             Objects.checkFromIndexSize(read.offset(), read.length(), read.buffer().length);
-            if (read.length() == 0) {
+            List<PhysicalRead> mine = new ArrayList<>();
+            try {
+                if (read.length() > 0) {
+                    for (Run run : plan(read, speculate ? checks : null, i)) {
+                        checkPhysicalLimit(read.context(), run);
+                        mine.add(new PhysicalRead(Gpa.of(run.gpa()), read.buffer(), run.bufferOffset(), run.length()));
+                    }
+                }
+            } catch (GuestAccessException e) {
+                failures.put(i, e);
+                mine.clear();
+            }
+            pieces.add(mine);
+        }
+        List<PhysicalRead> batch = new ArrayList<>();
+        pieces.forEach(batch::addAll);
+        batch.addAll(checks.reads());
+        if (batch.isEmpty()) {
+            return failures;
+        }
+        try {
+            physical.readAll(batch);
+        } catch (GuestAccessException e) {
+            if (!checks.isEmpty()) {
+                checks.dropAll(translations); // which read failed is not known: walk afresh and retry
+                return readEach(reads, false);
+            }
+            attribute(reads, pieces, failures, e);
+            return failures;
+        }
+        Set<Integer> stale = checks.settle(translations);
+        if (!stale.isEmpty()) {
+            List<Integer> again = List.copyOf(stale);
+            Map<Integer, GuestAccessException> retried = readEach(again.stream().map(reads::get).toList(), false);
+            retried.forEach((k, e) -> failures.put(again.get(k), e));
+        }
+        return failures;
+    }
+
+    /** After a failed batch: finds out which reads fail, one read at a time. */
+    private void attribute(List<ContextRead> reads, List<List<PhysicalRead>> pieces,
+                           Map<Integer, GuestAccessException> failures, GuestAccessException batchFailure) {
+        for (int i = 0; i < reads.size(); i++) {
+            if (pieces.get(i).isEmpty()) {
                 continue;
             }
             try {
-                for (Run run : plan(read)) {
-                    checkPhysicalLimit(read.context(), run);
-                    batch.add(new PhysicalRead(Gpa.of(run.gpa()), read.buffer(), run.bufferOffset(), run.length()));
+                if (reads.size() > 1) {
+                    physical.readAll(pieces.get(i));
+                } else {
+                    throw batchFailure;
                 }
             } catch (GuestAccessException e) {
-                first = first == null ? e : first;
+                ContextRead read = reads.get(i);
+                failures.put(i, new GuestAccessException("cannot read " + read.length() + " bytes at "
+                        + read.context() + ": " + e.getMessage(), e));
             }
-        }
-        try {
-            if (!batch.isEmpty()) {
-                physical.readAll(batch);
-            }
-        } catch (GuestAccessException e) {
-            String what = reads.size() == 1 ? "cannot read " + reads.get(0).length() + " bytes at " + reads.get(0).context()
-                    : "a batch of " + reads.size() + " reads failed";
-            first = first == null ? new GuestAccessException(what + ": " + e.getMessage(), e) : first;
-        }
-        if (first != null) {
-            throw first;
         }
     }
 
@@ -229,8 +299,11 @@ public final class GuestMemory {
         return (int) U32.get(read(context, 4), 0);
     }
 
-    /** Translates every page of a read and merges physically contiguous pieces. */
-    private List<Run> plan(ContextRead read) {
+    /**
+     * Translates every page of a read and merges physically contiguous pieces; with {@code checks},
+     * tentative translations are used and their confirmation added to the checks.
+     */
+    private List<Run> plan(ContextRead read, TraceChecks checks, int readIndex) {
         AccessContext context = read.context();
         int offset = read.offset();
         int length = read.length();
@@ -245,7 +318,7 @@ public final class GuestMemory {
         List<Run> runs = new ArrayList<>();
         int done = 0;
         while (done < length) {
-            Translation translation = translate(done == 0 ? context : context.plus(done));
+            Translation translation = translateVirtual(done == 0 ? context : context.plus(done), checks, readIndex);
             int chunk = (int) Math.min(length - done, translation.bytesToPageEnd());
             long gpa = translation.gpa().value();
             Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
@@ -267,21 +340,42 @@ public final class GuestMemory {
         }
     }
 
-    private Translation translateVirtual(AccessContext context, long cr3, Gva address) {
+    private Translation translateVirtual(AccessContext context, TraceChecks checks, int readIndex) {
+        long cr3 = context instanceof AccessContext.Process process ? process.cr3() : kernelCr3;
         long root = cr3 & PageWalker.ADDRESS_MASK;
+        Gva address = address(context);
         long va = address.value();
-        for (PagingLevel level : leafLevels) {
-            long size = level.pageSizeBytes();
-            Translation page = translationCache.get(new PageKey(root, va & -size, size));
-            if (page != null) {
-                return new Translation(page.gpa().plus(va & (size - 1)), size, page.trace());
+        TranslationCache.Found found = translations.find(root, va);
+        if (found != null && found.tentative()) {
+            if (checks != null) {
+                checks.use(found, readIndex);
+            } else if (!confirmNow(found)) {
+                found = null;
             }
+        }
+        if (found != null) {
+            Translation page = found.page();
+            return new Translation(page.gpa().plus(va & (page.pageSizeBytes() - 1)), page.pageSizeBytes(), page.trace());
         }
         Translation translation = walker.walk(context, root, address, this::readEntry);
         long size = translation.pageSizeBytes();
         Gpa pageBase = Gpa.of(translation.gpa().value() & -size);
-        translationCache.put(new PageKey(root, va & -size, size), new Translation(pageBase, size, translation.trace()));
+        translations.put(new TranslationCache.PageKey(root, va & -size, size),
+                new Translation(pageBase, size, translation.trace()));
         return translation;
+    }
+
+    /** Reads a tentative translation's trace again (one batch); true when it is unchanged and now current. */
+    private boolean confirmNow(TranslationCache.Found found) {
+        TraceChecks checks = new TraceChecks();
+        checks.use(found, 0);
+        try {
+            physical.readAll(checks.reads());
+        } catch (GuestAccessException e) {
+            checks.dropAll(translations); // the walk that follows says what is wrong
+            return false;
+        }
+        return checks.settle(translations).isEmpty();
     }
 
     private long readEntry(Gpa entryAddress) {
@@ -302,21 +396,6 @@ public final class GuestMemory {
         return context instanceof AccessContext.Process process
                 ? process.address()
                 : ((AccessContext.Kernel) context).address();
-    }
-
-    private static <K, V> Map<K, V> lruMap(int capacity) {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > capacity;
-            }
-        };
-    }
-
-    /** A translation-cache key: the masked CR3, the page's virtual base and its size. */
-    private record PageKey(long root, long virtualPage, long sizeBytes) {
     }
 
     /** One physical read of a planned virtual read. */

@@ -14,7 +14,9 @@
  * <p>{@link io.vmiscope.x86.GuestMemory} is what the OS layers read through: it resolves an
  * {@link io.vmiscope.api.AccessContext}, splits reads at page boundaries, merges physically
  * contiguous pieces into one {@link io.vmiscope.api.PhysicalMemory} read, and caches page-table
- * entries and translations until the VM resumes. Every translation returns the trace of the entries
+ * entries until the VM resumes. Translations outlive the stop: afterwards each is re-confirmed by
+ * re-reading its trace in the same batch as the data read through it ({@code TranslationCache},
+ * {@code TraceChecks}), unless its pages were declared stable. Every translation returns the trace of the entries
  * it visited; a failed one throws {@link io.vmiscope.x86.PageFaultException} carrying the partial
  * trace. Page-table contents are guest data and therefore hostile: a walk reads at most one entry
  * per level, so cycles in the tables cannot make it loop.

@@ -84,6 +84,78 @@ class PagingProperties {
         assertThat(read).isEqualTo(Arrays.copyOfRange(expected, offset, offset + length));
     }
 
+    @Property(tries = 200)
+    void readsAfterTheTablesChangedWhileTheVmRan_equalTheReadsOfAMemoryWithNothingCached(@ForAll long seed) {
+        Random random = new Random(seed);
+        FakeGuest guest = new FakeGuest(64L << 20, 1);
+        PageTableBuilder tables = new PageTableBuilder(guest, 4, 0x100000);
+        long base = 0x00007f0000000000L + ((long) random.nextInt(1 << 16) << 21);
+        int pages = 1 + random.nextInt(12);
+        for (int page = 0; page < pages; page++) {
+            tables.map4k(base + page * 4096L, randomFrame(random, guest));
+        }
+        GuestMemory cached = new GuestMemory(guest, tables.cr3(), PagingMode.FOUR_LEVEL);
+        for (int run = 0; run < 6; run++) {
+            for (int change = random.nextInt(4); change > 0; change--) {
+                changeWhileRunning(random, tables, guest, base + random.nextInt(pages) * 4096L);
+            }
+            cached.invalidate();
+            GuestMemory fresh = new GuestMemory(guest, tables.cr3(), PagingMode.FOUR_LEVEL);
+            List<ContextRead> ours = new ArrayList<>();
+            List<ContextRead> theirs = new ArrayList<>();
+            for (int read = 1 + random.nextInt(4); read > 0; read--) {
+                long va = base + random.nextInt(pages * 4096);
+                int length = 1 + random.nextInt(6000);
+                ours.add(ContextRead.of(AccessContext.process(Gva.of(va), tables.cr3()), length));
+                theirs.add(ContextRead.of(AccessContext.process(Gva.of(va), tables.cr3()), length));
+            }
+
+            java.util.Map<Integer, GuestAccessException> ourFailures = cached.readEach(ours);
+            java.util.Map<Integer, GuestAccessException> theirFailures = fresh.readEach(theirs);
+
+            assertThat(ourFailures.keySet()).isEqualTo(theirFailures.keySet());
+            for (int i = 0; i < ours.size(); i++) {
+                if (!ourFailures.containsKey(i)) {
+                    assertThat(ours.get(i).buffer()).as("read %d of run %d", i, run).isEqualTo(theirs.get(i).buffer());
+                }
+            }
+        }
+    }
+
+    /** What a guest does to a page's mapping while it runs: remap, unmap, move its table, write data. */
+    private static void changeWhileRunning(Random random, PageTableBuilder tables, FakeGuest guest, long va) {
+        switch (random.nextInt(4)) {
+            case 0 -> tables.map4k(va, randomFrame(random, guest));
+            case 1 -> tables.setRawEntry(va, 1, 0);
+            case 2 -> {
+                // a new PT page for the 2 MiB region; the old one keeps its (now stale) entries
+                long oldTable = tables.tableAddress(va, 1);
+                long newTable = tables.allocatePage();
+                for (int i = 0; i < 512; i++) {
+                    long entry = guest.peekU64(Gpa.of(oldTable + i * 8L));
+                    guest.writeU64(Gpa.of(newTable + i * 8L), random.nextInt(3) == 0 && (entry & 1) != 0
+                            ? randomFrame(random, guest) | PageTableBuilder.PRESENT | PageTableBuilder.USER : entry);
+                }
+                tables.setRawEntry(va, 2, newTable | PageTableBuilder.PRESENT | PageTableBuilder.WRITABLE
+                        | PageTableBuilder.USER);
+            }
+            default -> {
+                byte[] data = new byte[1 + random.nextInt(64)];
+                random.nextBytes(data);
+                tables.physicalAddressOf(va).ifPresent(pa -> guest.write(Gpa.of(pa), data));
+            }
+        }
+    }
+
+    /** A frame in the upper half of the 64 MiB guest (the tables grow from 1 MiB), filled with noise. */
+    private static long randomFrame(Random random, FakeGuest guest) {
+        long frame = (32L << 20) + ((long) random.nextInt(8192) << 12);
+        byte[] data = new byte[4096];
+        random.nextBytes(data);
+        guest.write(Gpa.of(frame), data);
+        return frame;
+    }
+
     /** Canonical addresses in both halves, plus some arbitrary (mostly non-canonical) values. */
     @Provide
     Arbitrary<Long> virtualAddresses() {

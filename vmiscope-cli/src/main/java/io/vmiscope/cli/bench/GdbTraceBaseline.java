@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,8 +19,17 @@ import java.util.Map;
  */
 public final class GdbTraceBaseline {
 
-    /** Events gdb produced and the time it traced. */
-    public record Result(long events, double seconds) {
+    /**
+     * Events gdb produced, the time it traced, and how long it kept the VM stopped per hit (timed by a
+     * {@link StopRelay} between gdb and the stub).
+     */
+    public record Result(long events, double seconds, List<Long> stoppedNanos) {
+
+        /** The stopped time per hit, if gdb was seen to stop and resume at all. */
+        public java.util.Optional<Samples> stopped() {
+            return stoppedNanos.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Samples.of(stoppedNanos));
+        }
+
         public double eventsPerSecond() {
             return events / seconds;
         }
@@ -28,8 +38,22 @@ public final class GdbTraceBaseline {
     private GdbTraceBaseline() {
     }
 
-    public static Result run(GdbAddress gdb, KernelProfile profile, Map<String, Long> hooks, Duration time,
+    public static Result run(GdbAddress.Unix stub, KernelProfile profile, Map<String, Long> hooks, Duration time,
                              Path workDir) {
+        try (StopRelay relay = StopRelay.start(workDir.resolve("relay.sock"), stub)) {
+            Map<String, Object> config = config(relay.address(), profile, hooks, time, workDir);
+            Path summary = workDir.resolve("gdb_trace.summary.json");
+            config.put("summary", summary.toString());
+            GdbScript.run("gdb_trace.py", config, workDir, summary, 10);
+            JsonNode doc = GdbScript.JSON.readTree(summary.toFile());
+            return new Result(doc.get("events").asLong(), doc.get("seconds").asDouble(), relay.stoppedNanos());
+        } catch (IOException e) {
+            throw new UncheckedIOException("gdb trace output: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> config(GdbAddress gdb, KernelProfile profile, Map<String, Long> hooks,
+                                              Duration time, Path workDir) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("target", GdbScript.target(gdb));
         config.put("offsets", GdbScript.offsets(profile, "pid", "task_struct.pid", "tgid", "task_struct.tgid",
@@ -43,14 +67,6 @@ public final class GdbTraceBaseline {
         config.put("maxArgv", 256);
         config.put("seconds", time.toSeconds());
         config.put("output", workDir.resolve("gdb_trace.events.jsonl").toString());
-        Path summary = workDir.resolve("gdb_trace.summary.json");
-        config.put("summary", summary.toString());
-        GdbScript.run("gdb_trace.py", config, workDir, summary, 10);
-        try {
-            JsonNode doc = GdbScript.JSON.readTree(summary.toFile());
-            return new Result(doc.get("events").asLong(), doc.get("seconds").asDouble());
-        } catch (IOException e) {
-            throw new UncheckedIOException("gdb trace output: " + e.getMessage(), e);
-        }
+        return config;
     }
 }

@@ -31,6 +31,7 @@ final class RecordingConnection implements GuestConnection {
     private final GuestConnection target;
     private List<Group> recording;
     private List<List<Request>> current;
+    private final List<Long> registerNanos = new ArrayList<>();
 
     RecordingConnection(GuestConnection target) {
         this.target = target;
@@ -96,7 +97,17 @@ final class RecordingConnection implements GuestConnection {
 
     @Override
     public Map<String, Long> registers(int vcpu) {
-        return target.registers(vcpu);
+        long t0 = System.nanoTime();
+        Map<String, Long> registers = target.registers(vcpu);
+        if (recording != null) {
+            registerNanos.add(System.nanoTime() - t0);
+        }
+        return registers;
+    }
+
+    /** How long each register read took while recording: at a hit, the stub's first answer after the stop. */
+    List<Long> registerNanos() {
+        return List.copyOf(registerNanos);
     }
 
     @Override
@@ -112,6 +123,11 @@ final class RecordingConnection implements GuestConnection {
     @Override
     public void resume() {
         target.resume();
+    }
+
+    @Override
+    public void resumeAt(int vcpu, long rip) {
+        target.resumeAt(vcpu, rip);
     }
 
     @Override

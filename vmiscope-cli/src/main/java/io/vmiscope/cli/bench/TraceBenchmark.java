@@ -12,7 +12,10 @@ import io.vmiscope.gdb.GdbOptions;
 import io.vmiscope.linux.LinuxGuest;
 import io.vmiscope.linux.profile.KernelProfile;
 import io.vmiscope.linux.walk.WalkLimits;
+import io.vmiscope.events.ProcessFilter;
 import io.vmiscope.monitor.Monitor;
+import io.vmiscope.monitor.NetworkEventsAction;
+import io.vmiscope.monitor.ProcessEventsAction;
 import io.vmiscope.monitor.SyscallTraceAction;
 
 import java.time.Duration;
@@ -30,10 +33,17 @@ public final class TraceBenchmark {
 
     /** What vmiscope did: events, its cost summary, and the read batches of every stop (for the floor). */
     public record Traced(long events, double seconds, CostSummary cost, List<RecordingConnection.Group> stops,
-                         Map<String, Long> hookAddresses) {
+                         Map<String, Long> hookAddresses, Samples roundTrips, Samples firstAnswers) {
         public double eventsPerSecond() {
             return events / seconds;
         }
+    }
+
+    /**
+     * The stops at each hooked function while every decoding action ran ({@link Monitor#costsBySite}),
+     * and single-request round trips timed on the same connection right after (VM stopped).
+     */
+    public record Kinds(List<CostSummary> sites, Samples roundTrips) {
     }
 
     /** What the floor loop did. */
@@ -42,6 +52,9 @@ public final class TraceBenchmark {
             return hits / seconds;
         }
     }
+
+    /** Round trips timed after each phase for the dependency floor. */
+    static final int ROUND_TRIP_SAMPLES = 300;
 
     private TraceBenchmark() {
     }
@@ -61,11 +74,41 @@ public final class TraceBenchmark {
             long t0 = System.nanoTime();
             monitor.run(time);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            List<Long> registerNanos = recorder.registerNanos();
             List<RecordingConnection.Group> stops = recorder.stop();
             CostSummary cost = monitor.costs().stream().filter(c -> c.action().equals(trace.id())).findFirst()
                     .orElseThrow();
-            return new Traced(cost.events(), seconds, cost, stops.subList(1, stops.size()), hooks);
+            return new Traced(cost.events(), seconds, cost, stops.subList(1, stops.size()), hooks,
+                    roundTrips(driver, ROUND_TRIP_SAMPLES), Samples.of(registerNanos));
         }
+    }
+
+    /**
+     * Every kind of hit at once: the syscall trace of {@code syscalls}, process events and network events,
+     * for {@code time}; then {@code rttSamples} round trips of a minimal request with the VM stopped.
+     */
+    public static Kinds kinds(GdbAddress gdb, KernelProfile profile, ActionSpec.Syscalls syscalls, Duration time,
+                              int rttSamples) {
+        try (GdbDriver driver = GdbDriver.connect(gdb, GdbOptions.DEFAULTS)) {
+            LinuxGuest linux = LinuxGuest.attach(driver, profile, WalkLimits.DEFAULT);
+            Monitor monitor = new Monitor(driver, linux, e -> { }, Monitor.Options.named("bench"));
+            monitor.start(new SyscallTraceAction(linux, syscalls, false));
+            monitor.start(new ProcessEventsAction(linux, ProcessFilter.ALL));
+            monitor.start(new NetworkEventsAction(linux, ProcessFilter.ALL));
+            monitor.run(time);
+            return new Kinds(monitor.costsBySite(), roundTrips(driver, rttSamples));
+        }
+    }
+
+    /** Round trips of a minimal request timed with the VM stopped (as during a hit); leaves it running. */
+    private static Samples roundTrips(GdbDriver driver, int samples) {
+        driver.pause();
+        List<Long> nanos = new ArrayList<>(samples);
+        for (int i = 0; i < samples; i++) {
+            nanos.add(driver.measureRoundTripNanos(1));
+        }
+        driver.resume();
+        return Samples.of(nanos);
     }
 
     /**

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * {@link UserMemory} over {@link GuestMemory} with {@link AccessContext#process process contexts}.
- * A batch translates every page first (through the caches), then reads all translatable ranges in
- * one {@link GuestMemory#readAll}: about one round trip for the data.
+ * A batch goes to {@link GuestMemory#readEach} as a whole: pages translated at an earlier stop cost one
+ * round trip for data and confirmation together; an unmapped range fails alone.
  */
 final class GuestUserMemory implements UserMemory {
 
@@ -44,39 +44,23 @@ final class GuestUserMemory implements UserMemory {
 
     @Override
     public List<Optional<byte[]>> readAll(List<Range> ranges) {
+        List<ContextRead> reads = new ArrayList<>(ranges.size());
+        List<Integer> readIndexes = new ArrayList<>(ranges.size());
         List<Optional<byte[]>> results = new ArrayList<>(ranges.size());
-        List<ContextRead> reads = new ArrayList<>();
         for (Range range : ranges) {
-            if (isTranslatable(range)) {
+            if (isUserRange(range.address(), range.length())) {
                 ContextRead read = ContextRead.of(context(range.address()), range.length());
+                readIndexes.add(results.size());
                 reads.add(read);
                 results.add(Optional.of(read.buffer()));
             } else {
                 results.add(Optional.empty());
             }
         }
-        try {
-            memory.readAll(reads);
-        } catch (GuestAccessException e) {
-            // a physical read failed after translation succeeded: find out which, one by one
-            return UserMemory.super.readAll(ranges);
+        for (int failed : memory.readEach(reads).keySet()) {
+            results.set(readIndexes.get(failed), Optional.empty());
         }
         return results;
-    }
-
-    private boolean isTranslatable(Range range) {
-        if (!isUserRange(range.address(), range.length())) {
-            return false;
-        }
-        try {
-            long last = range.address() + range.length() - 1;
-            for (long page = range.address() & -PAGE_BYTES; page <= last; page += PAGE_BYTES) {
-                memory.translate(context(page));
-            }
-            return true;
-        } catch (GuestAccessException e) {
-            return false;
-        }
     }
 
     private boolean isUserRange(long address, int length) {

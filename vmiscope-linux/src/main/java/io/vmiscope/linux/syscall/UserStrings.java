@@ -31,6 +31,21 @@ public final class UserStrings {
         return new UserStrings(memory);
     }
 
+    /**
+     * Reads the first page of a string and of a pointer array in one batch, so that {@link #string} and
+     * {@link #strings} on them start from what was read (an exec's path and argv: one round trip, not two).
+     */
+    public void prefetch(long stringAddress, int capBytes, long arrayAddress, int maxItems) {
+        List<UserMemory.Range> first = new ArrayList<>(2);
+        if (stringAddress != 0) {
+            reader.firstStringRange(stringAddress, capBytes).ifPresent(first::add);
+        }
+        if (arrayAddress != 0) {
+            reader.firstArrayRange(arrayAddress, maxItems).ifPresent(first::add);
+        }
+        reader.prefetch(first);
+    }
+
     /** The NUL-terminated string at {@code address}, at most {@code capBytes}; a NULL pointer reads as {@code NULL}. */
     public Text string(long address, int capBytes) {
         if (address == 0) {

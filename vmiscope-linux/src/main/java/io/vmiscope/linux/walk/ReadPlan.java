@@ -61,15 +61,30 @@ public final class ReadPlan {
         List<ContextRead> reads = new ArrayList<>(addresses.size() * spans.size());
         List<Block> blocks = new ArrayList<>(addresses.size());
         for (Gva address : addresses) {
-            byte[] bytes = new byte[size];
-            for (Span span : spans) {
-                reads.add(new ContextRead(AccessContext.kernel(address.plus(span.start)), bytes, span.start - base,
-                        span.end - span.start));
-            }
-            blocks.add(new Block(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), base));
+            Prepared prepared = prepare(address);
+            reads.addAll(prepared.reads());
+            blocks.add(prepared.block());
         }
         memory.readAll(reads);
         return blocks;
+    }
+
+    /**
+     * The reads of the struct at {@code address}, for a caller that sends them in a batch of its own;
+     * the block holds the fields once they were read.
+     */
+    public Prepared prepare(Gva address) {
+        byte[] bytes = new byte[size];
+        List<ContextRead> reads = new ArrayList<>(spans.size());
+        for (Span span : spans) {
+            reads.add(new ContextRead(AccessContext.kernel(address.plus(span.start)), bytes, span.start - base,
+                    span.end - span.start));
+        }
+        return new Prepared(List.copyOf(reads), new Block(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), base));
+    }
+
+    /** The planned reads of one struct instance and the block they fill. */
+    public record Prepared(List<ContextRead> reads, Block block) {
     }
 
     /** Collects the fields a walker needs. */
