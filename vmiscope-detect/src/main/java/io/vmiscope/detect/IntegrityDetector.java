@@ -33,11 +33,6 @@ public final class IntegrityDetector implements Detector {
         }
     };
 
-    /** {@code other} (e.g. the Sigma rules) and the integrity alerts side by side: what live and batch detection run. */
-    public static Detector besides(Detector other) {
-        return new Detectors(List.of(other, new IntegrityDetector()));
-    }
-
     @Override
     public List<AlertEvent> accept(String eventId, Event event) {
         if (!(event instanceof IntegrityFindingEvent f)) {

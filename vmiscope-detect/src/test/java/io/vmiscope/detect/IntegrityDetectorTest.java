@@ -71,10 +71,10 @@ class IntegrityDetectorTest {
     }
 
     @Test
-    void besides_runsTheOtherDetector_andTheIntegrityAlertsSideBySide() {
+    void beside_anotherDetector_bothAlertsAreRaised_sideBySide() {
         Detector other = (id, event) -> List.of(new AlertEvent(1, "lab", "sigma", SLEEP, "r", "t",
                 AlertEvent.Level.LOW, List.of(), List.of(id), "", ""));
-        List<AlertEvent> alerts = IntegrityDetector.besides(other).accept("ev", finding(1, "lab", "credentials",
+        List<AlertEvent> alerts = new Detectors(List.of(other, new IntegrityDetector())).accept("ev", finding(1, "lab", "credentials",
                 "pid 42 (sleep)"));
         assertThat(alerts).extracting(AlertEvent::ruleId).containsExactly("r", "vmiscope.integrity.credentials");
     }
